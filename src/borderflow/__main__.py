@@ -1,0 +1,3 @@
+from borderflow.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""The warehouse schema, built by named migrations applied in order, each in its own transaction.
+
+A migration is recorded in ``schema_migrations`` in the same transaction that applies it, so a
+crash leaves the schema either before or after a step, never half-way. Add new steps at the end;
+never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from borderflow.sources.base import DIMENSIONS
+from borderflow.warehouse import sql
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def m001_releases(con: duckdb.DuckDBPyConnection) -> None:
+    """Sources, releases (one per file loaded or refused) and the issues found in them."""
+    con.execute(
+        """
+        CREATE TABLE sources (
+            name VARCHAR PRIMARY KEY,
+            title VARCHAR NOT NULL,
+            publisher VARCHAR NOT NULL,
+            homepage VARCHAR NOT NULL,
+            licence VARCHAR NOT NULL,
+            cadence VARCHAR NOT NULL,
+            folder VARCHAR NOT NULL,
+            parser_version VARCHAR NOT NULL
+        )
+        """
+    )
+    con.execute("CREATE SEQUENCE release_id_seq START 1")
+    con.execute(
+        """
+        CREATE TABLE releases (
+            release_id INTEGER PRIMARY KEY DEFAULT nextval('release_id_seq'),
+            source VARCHAR NOT NULL,
+            series VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            url VARCHAR,
+            retrieved_at TIMESTAMP,
+            sha256 VARCHAR NOT NULL,
+            bytes BIGINT NOT NULL,
+            parser_version VARCHAR NOT NULL,
+            vintage DATE NOT NULL,
+            state VARCHAR NOT NULL CHECK (state IN ('loaded', 'refused')),
+            rows_read INTEGER,
+            rows_loaded INTEGER,
+            rows_rejected INTEGER,
+            observations INTEGER,
+            coverage_start DATE,
+            coverage_end DATE,
+            loaded_at TIMESTAMP NOT NULL,
+            message VARCHAR
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE issues (
+            release_id INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            file VARCHAR NOT NULL,
+            "row" INTEGER,
+            "column" VARCHAR,
+            value VARCHAR,
+            message VARCHAR NOT NULL
+        )
+        """
+    )
+
+
+def m002_observations(con: duckdb.DuckDBPyConnection) -> None:
+    """Every value of every release, in one long format with explicit dimensions."""
+    dims = ",\n".join(f"{name} VARCHAR" for name in DIMENSIONS)
+    con.execute(
+        f"""
+        CREATE TABLE observations (
+            release_id INTEGER NOT NULL,
+            measure VARCHAR NOT NULL,
+            unit VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            period_type VARCHAR NOT NULL,
+            period_start DATE NOT NULL,
+            period_end DATE NOT NULL,
+            value DOUBLE,
+            {dims},
+            footnote VARCHAR,
+            source_row INTEGER NOT NULL
+        )
+        """
+    )
+
+
+def m003_current_view(con: duckdb.DuckDBPyConnection) -> None:
+    """``current_observations``: for each period, the values of the newest release covering it."""
+    con.execute(f"CREATE VIEW current_observations AS {sql.observations_as_of(None)}")
+
+
+MIGRATIONS: tuple[tuple[str, Migration], ...] = (
+    ("001_releases", m001_releases),
+    ("002_observations", m002_observations),
+    ("003_current_view", m003_current_view),
+)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            step(con)
+            con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

@@ -1,0 +1,110 @@
+"""Every SQL statement the warehouse runs, generated in one place.
+
+Keeping SQL here (and nowhere else) is what lets a later layer run the same questions on another
+engine: callers ask for a statement by intent, never build strings of their own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from borderflow.sources.base import OBSERVATION_COLUMNS
+
+
+def observations_as_of(as_of: date | None) -> str:
+    """Observations as they stood once every release with vintage ≤ ``as_of`` was known.
+
+    For each source file series and each period, the newest release whose coverage includes that
+    period is authoritative: its values are current, and periods it covers never take values
+    from older (overlapping or revised) releases. ``None`` means the newest of all.
+    """
+    bound_r = "" if as_of is None else f" AND r.vintage <= DATE '{as_of.isoformat()}'"
+    bound_n = "" if as_of is None else f" AND n.vintage <= DATE '{as_of.isoformat()}'"
+    return f"""
+        SELECT o.*, r.source, r.series, r.vintage, r.file_name, r.sha256
+        FROM observations o
+        JOIN releases r ON r.release_id = o.release_id
+        WHERE r.state = 'loaded'{bound_r}
+          AND NOT EXISTS (
+            SELECT 1 FROM releases n
+            WHERE n.state = 'loaded'{bound_n}
+              AND n.source = r.source AND n.series = r.series
+              AND (n.vintage > r.vintage OR (n.vintage = r.vintage AND n.release_id > r.release_id))
+              AND o.period_start BETWEEN n.coverage_start AND n.coverage_end
+          )
+    """
+
+
+def insert_observations(frame_name: str) -> str:
+    """Copy a registered frame of observations into the table, tagged with release ``$1``."""
+    casts = {"period_start": "DATE", "period_end": "DATE", "value": "DOUBLE", "source_row": "INTEGER"}
+    select = ", ".join(f"CAST({c} AS {casts.get(c, 'VARCHAR')})" for c in OBSERVATION_COLUMNS)
+    columns = ", ".join(OBSERVATION_COLUMNS)
+    return f"INSERT INTO observations (release_id, {columns}) SELECT $1, {select} FROM {frame_name}"
+
+
+UPSERT_SOURCE = """
+    INSERT OR REPLACE INTO sources
+        (name, title, publisher, homepage, licence, cadence, folder, parser_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+INSERT_RELEASE = """
+    INSERT INTO releases (source, series, file_name, url, retrieved_at, sha256, bytes,
+        parser_version, vintage, state, rows_read, rows_loaded, rows_rejected, observations,
+        coverage_start, coverage_end, loaded_at, message)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)
+    RETURNING release_id
+"""
+
+INSERT_ISSUE = """
+    INSERT INTO issues (release_id, kind, severity, file, "row", "column", value, message)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+FIND_RELEASE = """
+    SELECT release_id FROM releases
+    WHERE source = ? AND series = ? AND sha256 = ? AND parser_version = ? AND state = ?
+    ORDER BY release_id DESC LIMIT 1
+"""
+
+COVERAGE_OF_RELEASE = """
+    SELECT min(period_start), max(period_end), count(*) FROM observations WHERE release_id = ?
+"""
+
+SET_COVERAGE = """
+    UPDATE releases SET coverage_start = ?, coverage_end = ?, observations = ? WHERE release_id = ?
+"""
+
+LIST_RELEASES = """
+    SELECT release_id, source, series, file_name, url, retrieved_at, sha256, bytes, parser_version,
+           vintage, state, rows_read, rows_loaded, rows_rejected, observations,
+           coverage_start, coverage_end, loaded_at, message,
+           (SELECT count(*) FROM issues i WHERE i.release_id = r.release_id) AS issues
+    FROM releases r
+    ORDER BY source, series, vintage, release_id
+"""
+
+LIST_ISSUES = """
+    SELECT release_id, kind, severity, file, "row", "column", value, message
+    FROM issues WHERE release_id = ? ORDER BY "row" NULLS FIRST
+"""
+
+SOURCE_COVERAGE = """
+    WITH cur AS (
+        SELECT source, min(period_start) AS first_period, max(period_end) AS last_period,
+               count(*) AS observations
+        FROM current_observations GROUP BY source
+    ),
+    latest AS (
+        SELECT source, arg_max(file_name, vintage) AS latest_file, max(vintage) AS latest_vintage,
+               count(*) AS releases
+        FROM releases WHERE state = 'loaded' GROUP BY source
+    )
+    SELECT s.name, s.title, s.publisher, s.cadence, latest.releases, latest.latest_file,
+           latest.latest_vintage, cur.first_period, cur.last_period, cur.observations
+    FROM sources s
+    LEFT JOIN latest ON latest.source = s.name
+    LEFT JOIN cur ON cur.source = s.name
+    ORDER BY s.name
+"""
