@@ -1,0 +1,39 @@
+"""Shared test setup: the real data mirror and one warehouse loaded from it per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from borderflow.sources import get_sources
+from borderflow.warehouse import Warehouse
+from borderflow.warehouse.ingest import IngestReport, ingest
+
+REPO = Path(__file__).resolve().parent.parent
+MIRROR = Path(os.environ.get("BORDERFLOW_MIRROR", REPO.parent / "shared" / "data"))
+
+if not MIRROR.is_dir():
+    raise pytest.UsageError(
+        f"the data mirror {MIRROR} does not exist: set BORDERFLOW_MIRROR to a folder laid out "
+        "like the official data (one sub-folder per source)."
+    )
+
+
+@pytest.fixture(scope="session")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestReport]:
+    """A warehouse with every source ingested from the real mirror, and the ingest report."""
+    path = tmp_path_factory.mktemp("warehouse") / "borderflow.duckdb"
+    with Warehouse(path) as warehouse:
+        report = ingest(warehouse, get_sources(), MIRROR)
+    return path, report
+
+
+@pytest.fixture
+def warehouse(loaded: tuple[Path, IngestReport]) -> Iterator[Warehouse]:
+    """The session warehouse, opened read-only for one test."""
+    path, _ = loaded
+    with Warehouse(path, read_only=True) as wh:
+        yield wh
