@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR
 from typer.testing import CliRunner
 
 from borderflow.cli import app
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.store import FAILPOINT_ENV
+from conftest import MIRROR
 
 CBP = "cbp_drug_seizures"
 REAL = MIRROR / CBP / "nationwide-drugs-fy23-fy26-dec.csv"
@@ -39,7 +39,7 @@ def snapshot(db: Path) -> tuple[object, ...]:
 
 @pytest.fixture
 def setup(tmp_path: Path) -> Callable[[bytes], tuple[Path, Path]]:
-    """Returns make(damaged_bytes) → (db, mirror): a warehouse with AMO loaded, a mirror with the damaged file."""
+    """``make(damaged) → (db, mirror)``: a warehouse holding AMO; a mirror with the damaged file."""
 
     def make(damaged: bytes) -> tuple[Path, Path]:
         db = tmp_path / "w.duckdb"
@@ -58,7 +58,9 @@ def setup(tmp_path: Path) -> Callable[[bytes], tuple[Path, Path]]:
 
 
 def ingest(db: Path, mirror: Path, *extra: str) -> object:
-    return runner.invoke(app, ["ingest", "cbp_nationwide", "--mirror", str(mirror), "--db", str(db), *extra])
+    return runner.invoke(
+        app, ["ingest", "cbp_nationwide", "--mirror", str(mirror), "--db", str(db), *extra]
+    )
 
 
 def refused(setup: Callable[[bytes], tuple[Path, Path]], damaged: bytes) -> str:
@@ -144,7 +146,9 @@ def test_non_numeric_quantity_rejects_only_that_row(setup) -> None:
 
 def test_duplicated_rows_are_reported_and_not_double_counted(setup) -> None:
     text = REAL.read_text()
-    fentanyl = [line for line in text.splitlines() if ",Fentanyl," in line and line.startswith("2023,")]
+    fentanyl = [
+        line for line in text.splitlines() if ",Fentanyl," in line and line.startswith("2023,")
+    ]
     db, mirror = setup((text + "\n".join(fentanyl[:3]) + "\n").encode())
     assert ingest(db, mirror).exit_code == 0
     assert loaded_fentanyl(db) == 27022.85
@@ -159,13 +163,27 @@ def test_ingest_killed_mid_load_leaves_the_previous_state(setup) -> None:
     before = snapshot(db)
     env = {**os.environ, FAILPOINT_ENV: "after-observations"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "borderflow", "ingest", "cbp_nationwide", "--mirror", str(mirror), "--db", str(db)],
-        env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "borderflow",
+            "ingest",
+            "cbp_nationwide",
+            "--mirror",
+            str(mirror),
+            "--db",
+            str(db),
+        ],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
     )
     assert proc.stderr is not None
     deadline = time.monotonic() + 60
     while b"FAILPOINT" not in proc.stderr.readline():
-        assert time.monotonic() < deadline and proc.poll() is None, "ingest never reached the failpoint"
+        assert time.monotonic() < deadline and proc.poll() is None, (
+            "ingest never reached the failpoint"
+        )
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL

@@ -7,13 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR
 
 from borderflow.sources import get_sources
-from borderflow.warehouse import Warehouse
-from borderflow.warehouse import sql
+from borderflow.warehouse import Warehouse, sql
 from borderflow.warehouse.ingest import ingest
 from borderflow.warehouse.migrations import MIGRATIONS
+from conftest import MIRROR
 
 CBP = "cbp_drug_seizures"
 
@@ -26,7 +25,9 @@ FY_TOTALS = """
 """
 
 
-def fentanyl_by_fy(wh: Warehouse, where: str = "", relation: str = "SELECT * FROM current_observations") -> dict[int, float]:
+def fentanyl_by_fy(
+    wh: Warehouse, where: str = "", relation: str = "SELECT * FROM current_observations"
+) -> dict[int, float]:
     rows = wh.con.execute(FY_TOTALS.format(relation=relation, where=where)).fetchall()
     return {int(fy): round(lb, 2) for fy, lb in rows}
 
@@ -49,11 +50,13 @@ def test_fentanyl_southwest_border_fy2024(warehouse: Warehouse) -> None:
 def test_overlapping_windows_agree_and_are_counted_once(warehouse: Warehouse) -> None:
     releases = {r["file_name"]: r["release_id"] for r in warehouse.releases()}
     older = fentanyl_by_fy(
-        warehouse, relation=f"SELECT *, 'cbp_nationwide' AS source FROM observations "
+        warehouse,
+        relation=f"SELECT *, 'cbp_nationwide' AS source FROM observations "
         f"WHERE release_id = {releases['nationwide-drugs-fy19-fy22.csv']}",
     )
     newer = fentanyl_by_fy(
-        warehouse, relation=f"SELECT *, 'cbp_nationwide' AS source FROM observations "
+        warehouse,
+        relation=f"SELECT *, 'cbp_nationwide' AS source FROM observations "
         f"WHERE release_id = {releases['nationwide-drugs-fy20-fy23.csv']}",
     )
     for fy in (2020, 2021, 2022):
@@ -92,7 +95,11 @@ def test_a_revised_release_supersedes_and_the_old_value_stays_queryable(tmp_path
     shutil.copy(original, mirror / CBP / original.name)
     # A later window ("-jan") that revises one December 2025 fentanyl cell.
     lines = original.read_text().splitlines(keepends=True)
-    index = next(i for i, line in enumerate(lines) if line.startswith("2026 (FYTD),DEC") and ",Fentanyl," in line)
+    index = next(
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("2026 (FYTD),DEC") and ",Fentanyl," in line
+    )
     fields = lines[index].rstrip("\r\n").split(",")
     old_value = float(fields[-1])
     fields[-1] = str(old_value + 100)
@@ -112,7 +119,10 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     Warehouse(path).close()
     with Warehouse(path) as wh:
-        names = [r[0] for r in wh.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+        names = [
+            r[0]
+            for r in wh.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+        ]
     assert names == [name for name, _ in MIGRATIONS]
 
 

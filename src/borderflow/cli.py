@@ -39,7 +39,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Warehouse file. Default: $BORDERFLOW_DB or the user data directory."),
+    typer.Option(
+        "--db", help="Warehouse file. Default: $BORDERFLOW_DB or the user data directory."
+    ),
 ]
 MirrorOption = Annotated[
     Path | None,
@@ -59,7 +61,10 @@ _debug = False
 
 
 def friendly_errors(func: F) -> F:
-    """Turn a ``BorderflowError`` into a one-line message and exit code 2 (``--debug``: traceback)."""
+    """Turn a ``BorderflowError`` into a one-line message and exit code 2.
+
+    With ``--debug`` the traceback is shown instead.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -150,8 +155,14 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
     for o in report.outcomes:
         style = {"loaded": "green", "refused": "red"}.get(o.status, "dim")
         table.add_row(
-            o.source, o.file, f"[{style}]{o.status}[/{style}]", f"{o.rows_read:,}",
-            f"{o.rows_loaded:,}", f"{o.rows_rejected:,}", f"{o.observations:,}", f"{len(o.issues):,}",
+            o.source,
+            o.file,
+            f"[{style}]{o.status}[/{style}]",
+            f"{o.rows_read:,}",
+            f"{o.rows_loaded:,}",
+            f"{o.rows_rejected:,}",
+            f"{o.observations:,}",
+            f"{len(o.issues):,}",
         )
     out.print(table)
     out.print(
@@ -169,7 +180,65 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
             err.print(f"  … {hidden} more issue(s) in {o.file}; `borderflow issues {o.release_id}`")
 
 
-_NUMERIC = {"rows read", "loaded", "rejected", "values", "issues", "observations", "releases", "bytes"}
+_NUMERIC = {
+    "rows read",
+    "loaded",
+    "rejected",
+    "values",
+    "issues",
+    "observations",
+    "releases",
+    "bytes",
+}
+
+
+@app.command("fetch")
+@friendly_errors
+def fetch_command(
+    sources: SourcesArg = None,
+    dest: Annotated[
+        Path | None,
+        typer.Option("--dest", help="Mirror folder to download into. Default: as for --mirror."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="An HTTP mirror laid out like the local one (e.g. an internal copy). "
+            "Default: each file's official address.",
+        ),
+    ] = None,
+    attempts: Annotated[int, typer.Option(help="Tries per file on network errors and 5xx.")] = 4,
+    as_json: JsonOption = False,
+) -> None:
+    """Download the official files into the local mirror, with caching, retries and checksums.
+
+    Files unchanged since the last fetch (ETag / Last-Modified) are not downloaded again.
+    Files whose official address was never recorded are listed; place them in the mirror by hand.
+
+    Example: [bold]borderflow fetch cbp_nationwide && borderflow ingest[/bold]
+    """
+    from borderflow.fetch import fetch
+
+    chosen = get_sources(sources)
+    folder = resolve_mirror(dest)
+    total = sum(len(series.known) for s in chosen for series in s.series)
+    with _progress(total, "Fetching") as advance:
+        report = fetch(chosen, folder, base_url=base_url, attempts=attempts, on_file=advance)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        table = Table(title=f"Fetch into {folder}", title_justify="left")
+        for name in ("source", "file", "status", "bytes"):
+            table.add_column(name, justify="right" if name == "bytes" else "left")
+        for o in report.outcomes:
+            table.add_row(o.source, o.file, o.status, f"{o.bytes:,}")
+        out.print(table)
+        for o in report.outcomes:
+            if o.status in ("failed", "changed", "missing", "no_url") and o.message:
+                err.print(f"{o.status}: {o.message}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command("sources")
@@ -180,7 +249,7 @@ def sources_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     Example: [bold]borderflow sources --json[/bold]
     """
     coverage = _coverage(resolve_db_path(db))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for source in all_sources().values():
         cov = coverage.get(source.name, {})
         rows.append(
@@ -208,8 +277,12 @@ def sources_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     for r in rows:
         span = f"{r['first_period']} – {r['last_period']}" if r["first_period"] else "not loaded"
         table.add_row(
-            r["name"], str(r["releases"]), r["latest_file"] or "",
-            str(r["latest_vintage"] or ""), span, f"{r['observations']:,}",
+            r["name"],
+            str(r["releases"]),
+            r["latest_file"] or "",
+            str(r["latest_vintage"] or ""),
+            span,
+            f"{r['observations']:,}",
         )
     out.print(table)
 
@@ -239,11 +312,19 @@ def releases_command(
         return
     table = Table(title="Releases", title_justify="left")
     for name in ("id", "source", "file", "vintage", "state", "rows", "values", "issues", "sha256"):
-        table.add_column(name, justify="right" if name in ("id", "rows", "values", "issues") else "left")
+        table.add_column(
+            name, justify="right" if name in ("id", "rows", "values", "issues") else "left"
+        )
     for r in rows:
         table.add_row(
-            str(r["release_id"]), r["source"], r["file_name"], str(r["vintage"]), r["state"],
-            f"{r['rows_loaded'] or 0:,}", f"{r['observations'] or 0:,}", str(r["issues"]),
+            str(r["release_id"]),
+            r["source"],
+            r["file_name"],
+            str(r["vintage"]),
+            r["state"],
+            f"{r['rows_loaded'] or 0:,}",
+            f"{r['observations'] or 0:,}",
+            str(r["issues"]),
             r["sha256"][:16] + "…",
         )
     out.print(table)
@@ -269,7 +350,9 @@ def issues_command(
     for name in ("severity", "kind", "row", "column", "message"):
         table.add_column(name)
     for r in rows:
-        table.add_row(r["severity"], r["kind"], str(r["row"] or ""), r["column"] or "", r["message"])
+        table.add_row(
+            r["severity"], r["kind"], str(r["row"] or ""), r["column"] or "", r["message"]
+        )
     out.print(table)
     if not rows:
         err.print("No issues recorded for this release.")

@@ -21,7 +21,7 @@ def data_dir() -> Path:
 
 
 def resolve_db_path(option: Path | None = None) -> Path:
-    """The warehouse file: ``--db``, else ``$BORDERFLOW_DB``, else ``<data dir>/borderflow.duckdb``."""
+    """The warehouse: ``--db``, else ``$BORDERFLOW_DB``, else ``<data dir>/borderflow.duckdb``."""
     if option is not None:
         return option
     if os.environ.get(DB_ENV):

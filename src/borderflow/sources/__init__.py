@@ -14,6 +14,15 @@ from borderflow.sources.base import Source
 _MODULES: tuple[str, ...] = (
     "cbp_nationwide",
     "cbp_amo",
+    "sesnsp_incidence",
+    "sesnsp_victims",
+    "cdc_vsrr",
+    "cdc_wonder",
+    "nchs_final",
+    "bts_crossings",
+    "un_comtrade",
+    "census_pep",
+    "conapo",
 )
 
 

@@ -21,7 +21,7 @@ from borderflow.sources.issues import Issue
 #: Explicit dimensions of an observation. A source fills the ones that apply; the rest stay null.
 DIMENSIONS: tuple[str, ...] = (
     "drug",  # CBP drug type, e.g. "Fentanyl"
-    "component",  # CBP component: Office of Field Operations / U.S. Border Patrol / Air and Marine Operations
+    "component",  # CBP component: Office of Field Operations / U.S. Border Patrol / AMO
     "region",  # CBP region: Southwest Border / Northern Border / Coastal/Interior
     "land_filter",  # CBP: Land Only / Other
     "area",  # CBP area of responsibility (field office or sector) or AMO branch
@@ -162,6 +162,11 @@ class ParsedFile:
     rows_read: int = 0
 
     @property
+    def rows_loaded(self) -> int:
+        """Rows that produced at least one observation (skipped rows, e.g. other borders, not)."""
+        return int(self.observations["source_row"].nunique())
+
+    @property
     def rows_rejected(self) -> int:
         return len({i.row for i in self.issues if i.severity == "error" and i.row is not None})
 
@@ -217,7 +222,9 @@ def empty_observations() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype="object") for name in OBSERVATION_COLUMNS})
 
 
-def finish(parts: Sequence[pd.DataFrame], file: str, issues: list[Issue], rows_read: int) -> ParsedFile:
+def finish(
+    parts: Sequence[pd.DataFrame], file: str, issues: list[Issue], rows_read: int
+) -> ParsedFile:
     """Combine a parser's observation frames, drop repeated keys (as issues), and wrap them up."""
     from borderflow.sources.tabular import drop_duplicate_keys
 

@@ -26,7 +26,15 @@ from datetime import date
 
 import pandas as pd
 
-from borderflow.sources.base import FileSeries, KnownFile, ParsedFile, Source, finish, make_observations, month_end
+from borderflow.sources.base import (
+    FileSeries,
+    KnownFile,
+    ParsedFile,
+    Source,
+    finish,
+    make_observations,
+    month_end,
+)
 from borderflow.sources.issues import Issue
 from borderflow.sources.tabular import drop_rejected, read_csv_table, to_numbers, unknown_values
 
@@ -74,7 +82,10 @@ def fiscal_month_start(fy: pd.Series, month: pd.Series) -> pd.Series:
     number = month.str.strip().str.upper().map(_MONTH_NUMBER)
     calendar_year = year - (number >= 10).astype("float64")
     text = (
-        calendar_year.astype("Int64").astype("string") + "-" + number.astype("Int64").astype("string") + "-01"
+        calendar_year.astype("Int64").astype("string")
+        + "-"
+        + number.astype("Int64").astype("string")
+        + "-01"
     )
     return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
 
@@ -91,22 +102,34 @@ def parse_seizure_file(raw: bytes, file: str, area_header: str) -> ParsedFile:
     unknown_values(frame, "drug", DRUGS, file, issues, label="Drug Type")
     frame = frame.assign(pounds=pounds, events=events)
     frame = drop_rejected(frame, issues)
-    dims = {name: frame[name].str.strip() for name in ("component", "region", "land_filter", "area", "drug")}
-    common = {
-        "status": "reported",
-        "period_type": "month",
-        "period_start": frame["period_start"],
-        "period_end": month_end(frame["period_start"]),
-        "dims": dims,
+    dims: dict[str, str | pd.Series] = {
+        name: frame[name].str.strip()
+        for name in ("component", "region", "land_filter", "area", "drug")
     }
-    weight = make_observations(frame, measure="seizure_weight", unit="lb", value=frame["pounds"], **common)
-    count = make_observations(frame, measure="seizure_events", unit="events", value=frame["events"], **common)
+
+    def monthly(measure: str, unit: str, value: pd.Series) -> pd.DataFrame:
+        return make_observations(
+            frame,
+            measure=measure,
+            unit=unit,
+            status="reported",
+            period_type="month",
+            period_start=frame["period_start"],
+            period_end=month_end(frame["period_start"]),
+            value=value,
+            dims=dims,
+        )
+
+    weight = monthly("seizure_weight", "lb", frame["pounds"])
+    count = monthly("seizure_events", "events", frame["events"])
     return finish([weight, count], file, issues, rows_read)
 
 
 def _report_bad_periods(frame: pd.DataFrame, file: str, issues: list[Issue]) -> None:
     bad = frame["period_start"].isna()
-    for row, fy, month in zip(frame.loc[bad, "source_row"], frame.loc[bad, "fy"], frame.loc[bad, "month"], strict=True):
+    for row, fy, month in zip(
+        frame.loc[bad, "source_row"], frame.loc[bad, "fy"], frame.loc[bad, "month"], strict=True
+    ):
         issues.append(
             Issue(
                 "unparseable_period",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from borderflow.sources.base import (
@@ -46,7 +47,7 @@ MONTHS = (
     "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
     "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre", "Diciembre",
 )  # fmt: skip
-#: Dimension → the column holding it (after ``read_csv_table``'s renaming).
+#: Category columns, each named after the dimension it fills.
 CATEGORY_DIMS = ("crime_category", "crime_type", "crime_subtype", "modality")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("Año", "Ano"),
@@ -65,7 +66,7 @@ _SPANISH_MONTHS = {"ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6,
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo a Latin-1 → Mac Roman mis-decoding: ``'Extorsi\u00dbn'`` → ``'Extorsión'``.
+    """Undo a Latin-1 → Mac Roman mis-decoding: ``'ExtorsiÛn'`` → ``'Extorsión'``.
 
     Text without the tell-tale characters, or that Mac Roman cannot encode, is returned as is.
     """
@@ -91,11 +92,13 @@ def parse_incidence(raw: bytes, file: str) -> ParsedFile:
     frame["year_number"] = _years(frame, file, issues)
     frame["mx_state"] = _state_codes(frame, file, issues)
     for month in MONTHS:
-        frame[month.lower()] = to_numbers(frame, month.lower(), file, issues, label=month, blank_ok=True)
+        frame[month.lower()] = to_numbers(
+            frame, month.lower(), file, issues, label=month, blank_ok=True
+        )
     frame = drop_rejected(frame, issues)
+    for name in CATEGORY_DIMS:
+        frame[name] = clean_category(frame[name])
     long = _months_to_rows(frame)
-    dims: dict[str, str | pd.Series] = {name: clean_category(long[name]) for name in CATEGORY_DIMS}
-    dims["mx_state"] = long["mx_state"]
     incidents = make_observations(
         long,
         measure="crime_incidents",
@@ -105,26 +108,27 @@ def parse_incidence(raw: bytes, file: str) -> ParsedFile:
         period_start=long["period_start"],
         period_end=month_end(long["period_start"]),
         value=long["value"],
-        dims=dims,
+        dims={name: long[name] for name in ("mx_state", *CATEGORY_DIMS)},
     )
     return finish([incidents], file, issues, rows_read)
 
 
 def _months_to_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Wide → long: one row per published (non-blank) month cell, with its ``period_start``."""
-    ids = ["source_row", "year_number", "mx_state", *CATEGORY_DIMS]
-    long = frame.melt(id_vars=ids, value_vars=[m.lower() for m in MONTHS], var_name="month")
-    long = long[long["value"].notna()]
-    month = long["month"].map({m.lower(): i for i, m in enumerate(MONTHS, start=1)})
-    parts = pd.DataFrame({"year": long["year_number"].astype("int64"), "month": month, "day": 1})
-    start = pd.to_datetime(parts) if len(parts) else pd.Series(pd.NaT, index=long.index)
-    return long.assign(period_start=start)
+    values = frame[[m.lower() for m in MONTHS]].to_numpy(dtype="float64")
+    rows, months = np.nonzero(~np.isnan(values))
+    long = frame.iloc[rows][["source_row", "mx_state", *CATEGORY_DIMS]].reset_index(drop=True)
+    long["value"] = values[rows, months]
+    years = frame["year_number"].to_numpy(dtype="float64")[rows].astype("int64")
+    month_index = (years - 1970) * 12 + months  # months since January 1970
+    long["period_start"] = month_index.astype("datetime64[M]").astype("datetime64[ns]")
+    return long
 
 
 def _years(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """The ``Año`` column as numbers; unreadable or implausible years are row errors."""
     text = frame["year"].fillna("").astype(str).str.strip()
-    years = pd.to_numeric(text.where(text.str.fullmatch(r"\d{4}"), None), errors="coerce")
+    years = pd.to_numeric(text.where(text.str.fullmatch(r"\d{4}")), errors="coerce")
     unreadable = years.isna()
     outside = ~unreadable & ((years < FIRST_YEAR) | (years > LAST_YEAR))
     for kind, bad, why in (
@@ -140,7 +144,7 @@ def _years(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
 def _state_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """``Clave_Ent`` as the 2-digit INEGI code; anything but 1–32 is a row error."""
     text = frame["state"].fillna("").astype(str).str.strip()
-    number = pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,2}"), None), errors="coerce")
+    number = pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,2}")), errors="coerce")
     bad = number.isna() | (number < 1) | (number > 32)
     for row, value in zip(frame.loc[bad, "source_row"], text[bad], strict=True):
         issues.append(
@@ -154,7 +158,7 @@ def _state_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Seri
                 value=shorten(value),
             )
         )
-    return number.astype("Int64").astype("string").str.zfill(2)
+    return number.astype("Int64").astype("string").str.zfill(2).astype("object")
 
 
 def release_vintage(name: str) -> date | None:
@@ -190,10 +194,11 @@ SOURCE = Source(
     series=(
         FileSeries(
             key="estatal",
-            # One table under two names: IDEFC_NM_<mmmYY>.csv (older) and estatal_n_….csv /
-            # Estatal-Delitos-….csv (newer). fnmatch has no alternation, so the first three
-            # letters are matched as classes: I-D-E or E/e-s-t. It leaves the victims file out.
-            pattern="[IEe][Ds][Et]*.csv",
+            # One table under two names: IDEFC_NM_<mmmYY>.csv (older SESNSP name) and
+            # estatal_n_<yyyy>_….csv (newer copy). fnmatch has no alternation, so the first five
+            # letters are matched as classes, spelling "IDEFC" or "estat" (and never the
+            # victims file). Within one series the newest release wins for the months it covers.
+            pattern="[Ie][Ds][Et][Fa][Ct]*.csv",
             parse=parse_incidence,
             vintage_of=release_vintage,
             known=(

@@ -47,7 +47,7 @@ def decode_text(raw: bytes, file: str, encodings: Sequence[str] = ("utf-8",)) ->
     )
     raise SourceError(
         f"{file}: line {line} is not valid {' or '.join(encodings)} text "
-        f"(byte {first_error.start}: {raw[first_error.start:first_error.start + 1]!r}). "
+        f"(byte {first_error.start}: {raw[first_error.start : first_error.start + 1]!r}). "
         f"Re-save the file as {encodings[0]} or download it again.",
         file=file,
         issues=[issue],
@@ -130,13 +130,15 @@ def _map_header(
         if index is None and repair:
             index = next((i for i, h in enumerate(folded) if _loosely_equal(h, wanted)), None)
         if index is None:
-            missing.append((name, list(spellings)[0]))
+            missing.append((name, next(iter(spellings))))
         else:
             positions[name] = index
     if missing:
         names = ", ".join(repr(spelling) for _, spelling in missing)
         issues = [
-            Issue("missing_column", "fatal", file, f"column {spelling!r} not in header", 1, spelling)
+            Issue(
+                "missing_column", "fatal", file, f"column {spelling!r} not in header", 1, spelling
+            )
             for _, spelling in missing
         ]
         raise SourceError(
@@ -149,9 +151,7 @@ def _map_header(
 
 
 def _loosely_equal(header: str, wanted: list[str]) -> bool:
-    return any(
-        len(header) == len(w) and header[0] == w[0] and header[-1] == w[-1] for w in wanted
-    )
+    return any(len(header) == len(w) and header[0] == w[0] and header[-1] == w[-1] for w in wanted)
 
 
 def _malformed(file: str, line: int, got: int, want: int) -> Issue:
@@ -167,15 +167,15 @@ def _malformed(file: str, line: int, got: int, want: int) -> Issue:
 def _refuse_if_truncated(text: str, file: str, issues: list[Issue], last_line: int) -> None:
     """A file whose last row is malformed and lacks a final newline was cut off mid-row."""
     ends_cleanly = text.endswith(("\n", "\r"))
-    last_is_bad = bool(issues) and issues[-1].kind == "malformed_row" and issues[-1].row == last_line
+    last_is_bad = (
+        bool(issues) and issues[-1].kind == "malformed_row" and issues[-1].row == last_line
+    )
     if last_is_bad and not ends_cleanly:
         raise SourceError(
             f"{file}: the file ends in the middle of row {last_line}; it looks truncated. "
             "Download it again (borderflow fetch) or restore the complete file in the mirror.",
             file=file,
-            issues=[
-                Issue("truncated_file", "fatal", file, "file ends mid-row", row=last_line)
-            ],
+            issues=[Issue("truncated_file", "fatal", file, "file ends mid-row", row=last_line)],
         )
 
 
@@ -235,13 +235,15 @@ def drop_duplicate_keys(
     dup = observations.duplicated(subset=list(key), keep="first")
     if not dup.any():
         return observations
-    for row in observations.loc[dup, "source_row"].drop_duplicates():
+    first = observations.groupby(list(key), dropna=False, sort=False)["source_row"].transform("first")
+    repeats = pd.DataFrame({"row": observations["source_row"], "first": first})[dup]
+    for row, kept in repeats.drop_duplicates("row").itertuples(index=False):
         issues.append(
             Issue(
                 "duplicate_key",
                 "error",
                 file,
-                "same key as an earlier row; the earlier row is kept",
+                f"same key as row {kept}; row {kept} is kept and this one skipped",
                 row=int(row),
             )
         )

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,9 @@ def ingest(
     return report
 
 
-def ingest_file(warehouse: Warehouse, source: Source, series: FileSeries, path: Path) -> FileOutcome:
+def ingest_file(
+    warehouse: Warehouse, source: Source, series: FileSeries, path: Path
+) -> FileOutcome:
     """Load one file as a release, unless the same bytes were already loaded."""
     raw = path.read_bytes()
     record = release_record(source, series, path, raw)
@@ -115,20 +117,27 @@ def ingest_file(warehouse: Warehouse, source: Source, series: FileSeries, path: 
         message = f"{path.name}: no values could be read; nothing loaded. See the issues listed."
         return _refuse(warehouse, record, outcome, message, parsed.issues)
     outcome.release_id = warehouse.load_release(
-        record, parsed.observations, parsed.issues,
-        rows_read=parsed.rows_read, rows_rejected=parsed.rows_rejected,
+        record,
+        parsed.observations,
+        parsed.issues,
+        rows_read=parsed.rows_read,
+        rows_loaded=parsed.rows_loaded,
+        rows_rejected=parsed.rows_rejected,
     )
     outcome.status = "loaded"
     outcome.rows_read = parsed.rows_read
     outcome.rows_rejected = parsed.rows_rejected
-    outcome.rows_loaded = parsed.rows_read - parsed.rows_rejected
+    outcome.rows_loaded = parsed.rows_loaded
     outcome.observations = len(parsed.observations)
     outcome.issues = parsed.issues
     return outcome
 
 
 def _refuse(
-    warehouse: Warehouse, record: ReleaseRecord, outcome: FileOutcome, message: str,
+    warehouse: Warehouse,
+    record: ReleaseRecord,
+    outcome: FileOutcome,
+    message: str,
     issues: list[Issue],
 ) -> FileOutcome:
     outcome.status = "refused"
@@ -143,29 +152,53 @@ def release_record(source: Source, series: FileSeries, path: Path, raw: bytes) -
     """Provenance of one file: checksum, size, official URL, vintage and when it was retrieved."""
     known = series.known_file(path.name)
     fetched = _fetch_manifest(path.parent).get(path.name, {})
-    vintage = known.vintage if known else (series.vintage_of(path.name) if series.vintage_of else None)
-    retrieved = fetched.get("retrieved_at")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    retrieved_at = _parse_time(fetched.get("retrieved_at")) or _mtime(path)
     return ReleaseRecord(
         source=source.name,
         series=series.key,
         file_name=path.name,
         url=fetched.get("url") or (known.url if known else None),
-        retrieved_at=datetime.fromisoformat(retrieved) if retrieved else _mtime(path),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        retrieved_at=retrieved_at,
+        sha256=sha256,
         bytes=len(raw),
         parser_version=source.parser_version,
-        vintage=vintage or _mtime(path).date(),
+        vintage=release_vintage(series, path.name, sha256) or retrieved_at.date(),
     )
 
 
-def compare_with_published(series: FileSeries, name: str, sha256: str, parsed: ParsedFile) -> list[Issue]:
+def release_vintage(series: FileSeries, name: str, sha256: str) -> date | None:
+    """When the file was published: the known file's vintage if these are its bytes, else what
+    the file name says, else None (the caller falls back to the retrieval date).
+
+    A file whose bytes differ from the known file of the same name is a different release (the
+    publisher re-posted it under the same name), so the known vintage does not apply to it.
+    """
+    known = series.known_file(name)
+    if known is not None and (known.sha256 is None or known.sha256 == sha256):
+        return known.vintage
+    return series.vintage_of(name) if series.vintage_of else None
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def compare_with_published(
+    series: FileSeries, name: str, sha256: str, parsed: ParsedFile
+) -> list[Issue]:
     """Warnings where a file differs from the published file of the same name."""
     known = series.known_file(name)
     if known is None or known.sha256 is None or known.sha256 == sha256:
         return []
     issues = [
         Issue(
-            "hash_mismatch", "warning", name,
+            "hash_mismatch",
+            "warning",
+            name,
             f"sha256 {sha256[:12]}… differs from the published file's {known.sha256[:12]}…; "
             "the file was modified or is a different release. Loaded as a new release.",
         )
@@ -173,7 +206,9 @@ def compare_with_published(series: FileSeries, name: str, sha256: str, parsed: P
     if known.rows is not None and known.rows != parsed.rows_read:
         issues.append(
             Issue(
-                "row_count_mismatch", "warning", name,
+                "row_count_mismatch",
+                "warning",
+                name,
                 f"{parsed.rows_read} data rows; the published file has {known.rows}",
             )
         )

@@ -37,7 +37,12 @@ def observations_as_of(as_of: date | None) -> str:
 
 def insert_observations(frame_name: str) -> str:
     """Copy a registered frame of observations into the table, tagged with release ``$1``."""
-    casts = {"period_start": "DATE", "period_end": "DATE", "value": "DOUBLE", "source_row": "INTEGER"}
+    casts = {
+        "period_start": "DATE",
+        "period_end": "DATE",
+        "value": "DOUBLE",
+        "source_row": "INTEGER",
+    }
     select = ", ".join(f"CAST({c} AS {casts.get(c, 'VARCHAR')})" for c in OBSERVATION_COLUMNS)
     columns = ", ".join(OBSERVATION_COLUMNS)
     return f"INSERT INTO observations (release_id, {columns}) SELECT $1, {select} FROM {frame_name}"

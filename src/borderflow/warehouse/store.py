@@ -123,13 +123,19 @@ class Warehouse:
         )
 
     def load_release(
-        self, record: ReleaseRecord, observations: pd.DataFrame, issues: list[Issue], *,
-        rows_read: int, rows_rejected: int,
+        self,
+        record: ReleaseRecord,
+        observations: pd.DataFrame,
+        issues: list[Issue],
+        *,
+        rows_read: int,
+        rows_loaded: int,
+        rows_rejected: int,
     ) -> int:
         """Write a release, its observations and its issues in one transaction; return its id."""
         with self._transaction():
             release_id = self._insert_release(
-                record, "loaded", rows_read, rows_read - rows_rejected, rows_rejected, None
+                record, "loaded", rows_read, rows_loaded, rows_rejected, None
             )
             self.con.register("incoming_observations", observations)
             try:
@@ -137,8 +143,12 @@ class Warehouse:
             finally:
                 self.con.unregister("incoming_observations")
             _failpoint("after-observations")
-            start, end, count = self.con.execute(sql.COVERAGE_OF_RELEASE, [release_id]).fetchone() or (
-                None, None, 0,
+            start, end, count = self.con.execute(
+                sql.COVERAGE_OF_RELEASE, [release_id]
+            ).fetchone() or (
+                None,
+                None,
+                0,
             )
             self.con.execute(sql.SET_COVERAGE, [start, end, count, release_id])
             self._insert_issues(release_id, issues)
