@@ -235,7 +235,9 @@ def drop_duplicate_keys(
     dup = observations.duplicated(subset=list(key), keep="first")
     if not dup.any():
         return observations
-    first = observations.groupby(list(key), dropna=False, sort=False)["source_row"].transform("first")
+    first = observations.groupby(list(key), dropna=False, sort=False)["source_row"].transform(
+        "first"
+    )
     repeats = pd.DataFrame({"row": observations["source_row"], "first": first})[dup]
     for row, kept in repeats.drop_duplicates("row").itertuples(index=False):
         issues.append(
