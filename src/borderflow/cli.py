@@ -31,7 +31,7 @@ from borderflow.warehouse.ingest import IngestReport, ingest, plan
 app = typer.Typer(
     help="borderflow: the official record of the U.S.–Mexico illicit supply chain, in one place.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
 out = Console(width=None if sys.stdout.isatty() else 150)
@@ -110,7 +110,7 @@ def ingest_command(
     Files already loaded (same bytes, same parser) are skipped, so running it again loads nothing
     new. A file that cannot be read is refused and the warehouse keeps its last good state.
 
-    Example: [bold]borderflow ingest --mirror ../shared/data[/bold]
+    Example: `borderflow ingest --mirror ../shared/data`
     """
     chosen = get_sources(sources)
     folder = resolve_mirror(mirror)
@@ -216,7 +216,7 @@ def fetch_command(
     Files unchanged since the last fetch (ETag / Last-Modified) are not downloaded again.
     Files whose official address was never recorded are listed; place them in the mirror by hand.
 
-    Example: [bold]borderflow fetch cbp_nationwide && borderflow ingest[/bold]
+    Example: `borderflow fetch cbp_nationwide && borderflow ingest`
     """
     from borderflow.fetch import fetch
 
@@ -246,7 +246,7 @@ def fetch_command(
 def sources_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the official datasets borderflow knows, with coverage and latest release loaded.
 
-    Example: [bold]borderflow sources --json[/bold]
+    Example: `borderflow sources --json`
     """
     coverage = _coverage(resolve_db_path(db))
     rows: list[dict[str, Any]] = []
@@ -303,7 +303,7 @@ def releases_command(
 ) -> None:
     """List every release (file) loaded or refused, with its checksum and provenance.
 
-    Example: [bold]borderflow releases --source cbp_nationwide[/bold]
+    Example: `borderflow releases --source cbp_nationwide`
     """
     with Warehouse(resolve_db_path(db), read_only=True) as warehouse:
         rows = [r for r in warehouse.releases() if source is None or r["source"] == source]
@@ -339,7 +339,7 @@ def issues_command(
 ) -> None:
     """Show the data issues recorded for one release: kind, row, column and what to do.
 
-    Example: [bold]borderflow issues 3[/bold]
+    Example: `borderflow issues 3`
     """
     with Warehouse(resolve_db_path(db), read_only=True) as warehouse:
         rows = warehouse.issues(release_id)
