@@ -59,7 +59,8 @@ def sources_reference() -> str:
             for known in series.known:
                 url = f"<{known.url}>" if known.url else "not recorded"
                 sha = f"`{known.sha256[:16]}…`" if known.sha256 else ""
-                lines.append(f"| `{series.key}` | `{known.name}` | {known.vintage} | {url} | {sha} |")
+                row = f"| `{series.key}` | `{known.name}` | {known.vintage} | {url} | {sha} |"
+                lines.append(row)
         lines += ["", "```text", source.quirks.strip(), "```", ""]
     return "\n".join(lines)
 

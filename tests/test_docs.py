@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+
 from conftest import REPO
 
 spec = importlib.util.spec_from_file_location("generate", REPO / "docs" / "generate.py")
