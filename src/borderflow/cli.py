@@ -358,6 +358,223 @@ def issues_command(
         err.print("No issues recorded for this release.")
 
 
+def _parse_where(items: list[str]) -> dict[str, tuple[str, ...]]:
+    where: dict[str, list[str]] = {}
+    for item in items:
+        dim, sep, value = item.partition("=")
+        if not sep or not dim.strip() or not value.strip():
+            raise BorderflowError(f"--where takes DIMENSION=MEMBER, not {item!r}.")
+        where.setdefault(dim.strip(), []).extend(v.strip() for v in value.split(","))
+    return {k: tuple(v) for k, v in where.items()}
+
+
+@app.command("query")
+@friendly_errors
+def query_command(
+    measure: Annotated[str, typer.Argument(help="Measure name (see `borderflow measures`).")],
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            "-p",
+            help="FY2024, FY2026 YTD, 2024, 2024Q1, 2023-10, "
+            "2023-10..2023-12, 12ME 2022-12, FY2019..FY2026.",
+        ),
+    ],
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where", "-w", help="DIMENSION=MEMBER[,MEMBER]; names or codes. Repeatable."
+        ),
+    ] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension.")] = None,
+    grain: Annotated[
+        str | None, typer.Option(help="month, quarter, calendar_year or fiscal_year.")
+    ] = None,
+    compare: Annotated[str | None, typer.Option(help="previous or year_ago.")] = None,
+    share_of: Annotated[
+        str | None, typer.Option("--share-of", help="Show each value as a share of this dimension.")
+    ] = None,
+    rank: Annotated[bool, typer.Option("--rank", help="Rank the --by members.")] = False,
+    rate: Annotated[str | None, typer.Option(help="per_100k or per_1000_crossings.")] = None,
+    per: Annotated[
+        str, typer.Option("--per", help="Crossings measure for per_1000_crossings.")
+    ] = "Trucks",
+    status: Annotated[
+        str | None, typer.Option(help="reported, predicted, provisional, final…")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Answer as of releases up to YYYY-MM-DD.")
+    ] = None,
+    include_amo: Annotated[
+        bool, typer.Option("--include-amo", help="Add Air and Marine Operations to CBP seizures.")
+    ] = False,
+    unit: Annotated[str | None, typer.Option(help="Convert to this unit (e.g. kg).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    export: Annotated[
+        Path | None, typer.Option(help="Also write the rows to FILE.csv or FILE.parquet.")
+    ] = None,
+) -> None:
+    """Ask for any number: a measure, filters, a period, and optional comparisons and rates.
+
+    Example: `borderflow query seized_lb -p FY2024 -w drug=Fentanyl --compare year_ago`
+    """
+    from datetime import date
+
+    from borderflow.metrics import Engine, Query
+
+    query = Query(
+        measure,
+        period,
+        where=_parse_where(where or []),
+        by=tuple(by or ()),
+        grain=grain,
+        compare=compare,
+        share_of=share_of,
+        rank=rank,
+        rate=rate,
+        rate_conveyance=per,
+        status=status,
+        as_of=date.fromisoformat(as_of) if as_of else None,
+        include_amo=include_amo,
+        unit=unit,
+    )
+    engine = Engine.open(resolve_db_path(db))
+    try:
+        result = engine.run(query)
+    finally:
+        engine.close()
+    if export is not None:
+        _export(result.rows, export)
+    if as_json:
+        print_json(result.to_dict())
+    elif as_csv:
+        sys.stdout.write(result.rows.drop(columns=["bucket"]).to_csv(index=False))
+    else:
+        _print_result(result)
+
+
+def _export(rows: Any, path: Path) -> None:
+    frame = rows.drop(columns=["bucket"])
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        raise BorderflowError(f"--export writes .csv or .parquet files, not {path.name!r}.")
+    err.print(f"wrote {len(frame)} rows to {path}")
+
+
+_SHOWN = ("previous", "change", "pct_change", "total", "share", "rank", "denominator", "rate")
+
+
+def _print_result(result: Any) -> None:
+    rows = result.rows
+    table = Table(title=result.query.sentence(), title_justify="left")
+    columns = ["period", *result.query.by, "value", *[c for c in _SHOWN if c in rows]]
+    for name in columns:
+        table.add_column(name, justify="left" if name in ("period", *result.query.by) else "right")
+    for record in rows.to_dict(orient="records"):
+        table.add_row(*[_fmt(name, record.get(name)) for name in columns])
+    out.print(table)
+    unit = rows["rate_unit"].iloc[0] if "rate_unit" in rows else result.unit
+    out.print(f"unit: {result.unit}" + (f"; rate: {unit}" if "rate_unit" in rows else ""))
+    partial = rows[rows["months"] < rows["expected_months"]]
+    for record in partial.to_dict(orient="records"):
+        out.print(
+            f"[yellow]{record['period']}: {record['months']} of "
+            f"{record['expected_months']} months have data.[/yellow]"
+        )
+    for note in result.notes:
+        out.print(f"note: {note}", highlight=False)
+    for release in result.releases:
+        out.print(
+            f"source: {release['file_name']} (vintage {release['vintage']}, "
+            f"sha256 {release['sha256'][:12]}…)",
+            highlight=False,
+        )
+
+
+def _fmt(name: str, value: Any) -> str:
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if name in ("pct_change", "share"):
+        return f"{value:+.1f}%" if name == "pct_change" else f"{value:.1f}%"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+@app.command("measures")
+@friendly_errors
+def measures_command(as_json: JsonOption = False) -> None:
+    """List the measures you can query, with unit, period type, dimensions and statuses.
+
+    Example: `borderflow measures --json`
+    """
+    from borderflow.metrics import all_measures
+
+    rows: list[dict[str, Any]] = [
+        {
+            "name": m.name,
+            "description": m.description,
+            "unit": m.unit or "varies",
+            "period_type": m.period_type,
+            "temporal": m.temporal,
+            "source": m.source,
+            "dimensions": list(m.dimensions),
+            "statuses": list(m.statuses),
+        }
+        for m in all_measures()
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="Measures", title_justify="left")
+    for name in ("name", "unit", "period", "kind", "dimensions", "description"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(r["name"], r["unit"], r["period_type"], r["temporal"],
+                      ", ".join(r["dimensions"]), r["description"])  # fmt: skip
+    out.print(table)
+
+
+@app.command("members")
+@friendly_errors
+def members_command(
+    measure: Annotated[str, typer.Argument(help="Measure name.")],
+    dimension: Annotated[str, typer.Argument(help="Dimension name.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the members of a dimension for a measure, as stored in the warehouse.
+
+    Example: `borderflow members seized_lb area`
+    """
+    from borderflow.metrics import Engine, get_measure
+    from borderflow.metrics.query import QueryError
+
+    m = get_measure(measure)
+    if dimension not in m.dimensions:
+        raise QueryError(
+            f"{measure} has no dimension {dimension!r}; it has {', '.join(m.dimensions)}."
+        )
+    engine = Engine.open(resolve_db_path(db))
+    try:
+        members = list(engine.members(m, dimension))
+    finally:
+        engine.close()
+    if as_json:
+        print_json(members)
+    else:
+        for member in members:
+            out.print(member, highlight=False)
+
+
 def main() -> None:
     """Entry point of the ``borderflow`` console script."""
     app()

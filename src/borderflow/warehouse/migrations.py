@@ -102,10 +102,23 @@ def m003_current_view(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE VIEW current_observations AS {sql.observations_as_of(None)}")
 
 
+def m004_current_periods(con: duckdb.DuckDBPyConnection) -> None:
+    """Materialise which periods each release is current for; the view becomes a join."""
+    con.execute(
+        "CREATE TABLE current_periods (release_id INTEGER NOT NULL, period_start DATE NOT NULL)"
+    )
+    con.execute(
+        "INSERT INTO current_periods SELECT DISTINCT release_id, period_start "
+        f"FROM ({sql.observations_as_of(None)})"
+    )
+    con.execute(sql.CURRENT_OBSERVATIONS_VIEW)
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_releases", m001_releases),
     ("002_observations", m002_observations),
     ("003_current_view", m003_current_view),
+    ("004_current_periods", m004_current_periods),
 )
 
 

@@ -151,6 +151,8 @@ class Warehouse:
                 0,
             )
             self.con.execute(sql.SET_COVERAGE, [start, end, count, release_id])
+            for statement in sql.refresh_current_periods():
+                self.con.execute(statement, [record.source, record.series])
             self._insert_issues(release_id, issues)
         return release_id
 

@@ -1,0 +1,201 @@
+"""Every measure an analyst can ask for, registered in one place.
+
+A ``Measure`` names which stored values it reads (source, stored measure, fixed filters), its
+unit, the period type of its values, and how it may be aggregated over time:
+
+- ``flow``: monthly or annual counts; sums over months and years are meaningful.
+- ``rolling``: 12-month-ending sums (VSRR); never added across months — ask for one ending month.
+- ``stock``: a level at a point in time (population); never added across time.
+- ``rate``: already a ratio (age-adjusted death rate); never added at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from borderflow.errors import BorderflowError
+
+TEMPORAL = ("flow", "rolling", "stock", "rate")
+
+CBP_DIMENSIONS = ("drug", "component", "region", "land_filter", "area")
+
+
+class UnknownMeasureError(BorderflowError):
+    """No measure by that name."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A quantity analysts quote, and the rules for adding it up.
+
+    Attributes:
+        name: how users ask for it (``seized_lb``).
+        description: one line for listings and sentences.
+        source: the warehouse source it reads.
+        stored: the stored measure name in that source.
+        unit: unit of the values (``None``: varies by member; queries must not mix them).
+        period_type: period type of the stored values.
+        temporal: one of ``TEMPORAL``.
+        dimensions: the dimensions a query may filter or group by.
+        statuses: statuses available; ``default_status`` is used unless one is asked for.
+        fixed: stored-dimension filters always applied (e.g. a crime subtype).
+        totals: dimension → member holding the publisher's own total (e.g. us_state "US"). When a
+            query neither filters nor groups by that dimension, only the total member is read;
+            when it groups by it, the total member is left out — never both, which would double.
+        no_sum_over: dimensions whose members must not be added up (e.g. WONDER states, where
+            suppressed cells make sums undercount): filter or group by them.
+        series: restrict to these file series of the source (None: all).
+        companion: a source that may be added on explicit request (AMO for CBP seizures).
+        no_rate_for: member → why no population rate can be formed for it.
+        notes: caveats printed with every answer.
+    """
+
+    name: str
+    description: str
+    source: str
+    stored: str
+    unit: str | None
+    period_type: str
+    temporal: str
+    dimensions: tuple[str, ...]
+    statuses: tuple[str, ...] = ("reported",)
+    default_status: str = "reported"
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    totals: Mapping[str, str] = field(default_factory=dict)
+    no_sum_over: tuple[str, ...] = ()
+    series: tuple[str, ...] | None = None
+    companion: str | None = None
+    no_rate_for: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+SEIZURE_NOTES = (
+    "CBP nationwide = Office of Field Operations + U.S. Border Patrol; Air and Marine Operations "
+    "is a separate file, not included unless asked (include_amo).",
+    "A seizure total measures enforcement activity, not the volume of drugs flowing.",
+)
+
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "seized_lb", "drugs seized by CBP (pounds)", "cbp_nationwide", "seizure_weight", "lb",
+        "month", "flow", CBP_DIMENSIONS, companion="cbp_amo", notes=SEIZURE_NOTES,
+    ),
+    Measure(
+        "seizure_events", "CBP drug seizure events", "cbp_nationwide", "seizure_events", "events",
+        "month", "flow", CBP_DIMENSIONS, companion="cbp_amo", notes=SEIZURE_NOTES,
+    ),
+    Measure(
+        "amo_seized_lb", "drugs seized by CBP Air and Marine Operations (pounds)", "cbp_amo",
+        "seizure_weight", "lb", "month", "flow", CBP_DIMENSIONS,
+    ),
+    Measure(
+        "amo_seizure_events", "CBP Air and Marine Operations seizure events", "cbp_amo",
+        "seizure_events", "events", "month", "flow", CBP_DIMENSIONS,
+    ),
+    Measure(
+        "overdose_deaths_12m", "provisional drug overdose deaths, 12-month-ending (CDC VSRR)",
+        "cdc_vsrr", "overdose_deaths", "deaths", "12_month_ending", "rolling",
+        ("us_state", "cause"), statuses=("reported", "predicted"), fixed={"cause": "T40.4"},
+        totals={"us_state": "US"},
+        no_rate_for={
+            "NY": "VSRR's NY excludes New York City (YC); no population matches it",
+            "YC": "New York City has no state population row",
+        },
+        notes=(
+            "VSRR values are 12-month rolling sums by place of occurrence, not monthly counts.",
+            "The extract in hand holds synthetic opioids other than methadone (T40.4) only.",
+        ),
+    ),
+    Measure(
+        "deaths_t40_4_monthly", "deaths with synthetic opioids (T40.4) mentioned, by month "
+        "(CDC WONDER)", "cdc_wonder", "deaths_multiple_cause", "deaths", "month", "flow",
+        ("us_state", "cause"), statuses=("final", "provisional"), default_status="final",
+        fixed={"cause": "T40.4"}, no_sum_over=("us_state",),
+        notes=(
+            "WONDER suppresses state-months under 10 deaths, so sums over states undercount.",
+            "By state of residence; multiple cause of death T40.4 mentioned.",
+        ),
+    ),
+    Measure(
+        "overdose_deaths_annual", "drug overdose deaths, calendar year (NCHS)", "nchs_final",
+        "overdose_deaths", "deaths", "calendar_year", "flow", ("cause", "us_state"),
+        statuses=("final", "provisional"), default_status="final",
+        fixed={"us_state": "US"}, notes=("NCHS final counts are by state of residence.",),
+    ),
+    Measure(
+        "overdose_death_rate", "age-adjusted drug overdose death rate per 100,000 (NCHS)",
+        "nchs_final", "overdose_death_rate_age_adjusted",
+        "per 100,000 standard population (age-adjusted)", "calendar_year", "rate", ("cause",),
+        statuses=("final",), default_status="final",
+    ),
+    Measure(
+        "crossings", "inbound crossings at U.S.–Mexico land ports (BTS)", "bts_crossings",
+        "crossings", None, "month", "flow", ("port", "us_state", "conveyance"),
+        notes=("Inbound only; vehicles, containers and passengers are separate measures.",),
+    ),
+    Measure(
+        "homicide_victims", "victims of intentional homicide (SESNSP, homicidio doloso)",
+        "sesnsp_victims", "crime_victims", "victims", "month", "flow", ("mx_state",),
+        fixed={"crime_subtype": "Homicidio doloso"}, totals={"mx_state": "00"},
+        notes=("Victims in investigation files opened by state prosecutors, not death records.",),
+    ),
+    Measure(
+        "crime_victims", "victims of crime by subtype (SESNSP)", "sesnsp_victims", "crime_victims",
+        "victims", "month", "flow", ("mx_state", "crime_subtype"), totals={"mx_state": "00"},
+    ),
+    Measure(
+        "crime_incidents", "investigation files opened (SESNSP carpetas de investigación)",
+        "sesnsp_incidence", "crime_incidents", "investigation files", "month", "flow",
+        ("mx_state", "crime_category", "crime_type", "crime_subtype", "modality"),
+    ),
+    Measure(
+        "trade_value", "HS chapter 29 trade value, reporter to the world (UN Comtrade)",
+        "un_comtrade", "trade_value", "USD", "calendar_year", "flow",
+        ("reporter", "partner", "hs_code", "commodity", "flow"),
+        series=("mexico_hs29", "china_hs29", "india_hs29"),
+    ),
+    Measure(
+        "trade_weight", "HS chapter 29 trade net weight (UN Comtrade)", "un_comtrade",
+        "trade_weight", "kg", "calendar_year", "flow",
+        ("reporter", "partner", "hs_code", "commodity", "flow"),
+        series=("mexico_hs29", "china_hs29", "india_hs29"),
+        notes=("Weights are blank for many rows; a blank is missing, not zero.",),
+    ),
+    Measure(
+        "fentanyl_group_trade_value", "HS 2933 fentanyl-group trade value, all reporters "
+        "(UN Comtrade)", "un_comtrade", "trade_value", "USD", "calendar_year", "flow",
+        ("reporter", "partner", "hs_code", "commodity", "flow"),
+        series=("hs2933_fentanyl_group",),
+    ),
+    Measure(
+        "population_us", "resident population, July 1 (Census PEP)", "census_pep", "population",
+        "persons", "calendar_year", "stock", ("us_state",), statuses=("estimate",),
+        default_status="estimate", totals={"us_state": "US"},
+    ),
+    Measure(
+        "population_mx", "population (CONAPO 2023 projections)", "conapo", "population", "persons",
+        "month", "stock", ("mx_state",), statuses=("estimate", "projected", "interpolated"),
+        default_status="any",
+        notes=("July values are CONAPO's mid-year figures; other months are interpolated.",),
+    ),
+)  # fmt: skip
+
+_BY_NAME = {m.name: m for m in MEASURES}
+
+
+def get_measure(name: str) -> Measure:
+    """The measure called ``name``; an unknown name gets the nearest valid names."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, _BY_NAME, n=3, cutoff=0.4)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownMeasureError(
+            f"unknown measure {name!r}.{hint} `borderflow measures` lists them all."
+        ) from None
+
+
+def all_measures() -> tuple[Measure, ...]:
+    return MEASURES
