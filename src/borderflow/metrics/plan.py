@@ -111,13 +111,11 @@ def _resolve_members(
             code = resolve(dim, text)
             code = code if code in stored else None
         if code is None:
-            close = (
-                difflib.get_close_matches(text, stored, n=5, cutoff=0.5)
-                or [s for s in stored if fold(text) in fold(s)][:5]
-            )
+            near = difflib.get_close_matches(fold(text), by_fold, n=5, cutoff=0.5)
+            close = [by_fold[f] for f in near] or [s for s in stored if fold(text) in fold(s)][:5]
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise QueryError(
-                f"{text!r} is not a {dim} of {m.name}.{hint} "
+                f"{text!r} is not among the {dim} members of {m.name}.{hint} "
                 f"`borderflow members {m.name} {dim}` lists them."
             )
         chosen.append(code)
