@@ -74,3 +74,46 @@ def test_releases_without_a_warehouse_says_run_ingest(tmp_path: Path) -> None:
     result = runner.invoke(app, ["releases", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert "Run `borderflow ingest` first" in result.stderr
+
+
+def test_query_json_answer_with_provenance(loaded: tuple[Path, IngestReport]) -> None:
+    db, _ = loaded
+    args = ["query", "seized_lb", "-p", "FY2024", "-w", "drug=Fentanyl", "-w",
+            "region=Southwest Border", "--compare", "year_ago", "--json", "--db", str(db)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    (row,) = answer["rows"]
+    assert round(row["value"], 2) == 21148.15 and round(row["previous"], 2) == 26717.83
+    assert answer["releases"][0]["file_name"] == "nationwide-drugs-fy23-fy26-dec.csv"
+    assert answer["sentence"].startswith("drugs seized by CBP (pounds), where drug is Fentanyl")
+
+
+def test_query_table_csv_and_export(loaded: tuple[Path, IngestReport], tmp_path: Path) -> None:
+    db, _ = loaded
+    out = tmp_path / "fy.parquet"
+    args = ["query", "seized_lb", "-p", "FY2019..FY2026", "-w", "drug=Fentanyl",
+            "--grain", "fiscal_year", "--db", str(db), "--export", str(out)]  # fmt: skip
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0
+    assert "27,022.85" in table.stdout and "FY2026: 3 of 12 months have data." in table.stdout
+    import pandas as pd
+
+    assert round(pd.read_parquet(out)["value"].sum(), 2) == 97833.48
+    csv_out = runner.invoke(app, [*args[:-2], "--csv"])
+    assert csv_out.stdout.splitlines()[0].startswith("period,first_month,last_month,months")
+
+
+def test_bad_query_exits_2_with_a_suggestion(loaded: tuple[Path, IngestReport]) -> None:
+    db, _ = loaded
+    result = runner.invoke(app, ["query", "seized_lbs", "-p", "FY2024", "--db", str(db)])
+    assert result.exit_code == 2
+    assert "unknown measure 'seized_lbs'. Did you mean seized_lb" in result.stderr
+
+
+def test_measures_and_members(loaded: tuple[Path, IngestReport]) -> None:
+    db, _ = loaded
+    measures = json.loads(runner.invoke(app, ["measures", "--json"]).stdout)
+    assert {"seized_lb", "overdose_deaths_12m", "homicide_victims"} <= {m["name"] for m in measures}
+    members = runner.invoke(app, ["members", "seized_lb", "region", "--json", "--db", str(db)])
+    assert json.loads(members.stdout) == ["Coastal/Interior", "Northern Border", "Southwest Border"]

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR
 
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Engine, Query, QueryError
@@ -23,6 +22,7 @@ from borderflow.metrics.units import Quantity, UnitError
 from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport, ingest
+from conftest import MIRROR
 
 CBP = MIRROR / "cbp_drug_seizures"
 MONTH = {m: i for i, m in enumerate(
@@ -65,7 +65,10 @@ def fentanyl_by_fy(engine: Engine, **where: tuple[str, ...]) -> dict[int, float]
     [
         ({}, {}),
         ({"region": ("Southwest Border",)}, {"Region": "Southwest Border"}),
-        ({"component": ("Office of Field Operations",)}, {"Component": "Office of Field Operations"}),
+        (
+            {"component": ("Office of Field Operations",)},
+            {"Component": "Office of Field Operations"},
+        ),
         ({"component": ("U.S. Border Patrol",)}, {"Component": "U.S. Border Patrol"}),
         (
             {"region": ("Southwest Border",), "component": ("U.S. Border Patrol",)},

@@ -79,6 +79,8 @@ class Engine:
         self.backend = backend
         self._releases: dict[int, dict[str, Any]] | None = None
         self._answers: dict[str, Result] = {}
+        self._compiled: dict[str, str] = {}
+        self._tables: dict[str, Any] = {}
         self._members: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
     @classmethod
@@ -133,9 +135,24 @@ class Engine:
         return _finish(plan, frame)
 
     def execute(self, selection: Selection, as_of: date | None) -> pd.DataFrame:
-        """Run the compiled aggregation and return it as a frame."""
-        expr = aggregate(current(self.backend, as_of), selection)
-        return self.backend.execute(expr)
+        """Run the compiled aggregation and return it as a frame.
+
+        On DuckDB the SQL Ibis compiles is kept per selection, so a question of the same shape
+        is not compiled twice; other backends execute the expression directly.
+        """
+        if self.backend.name != "duckdb":
+            return self.backend.execute(aggregate(current(self.backend, as_of), selection))
+        key = f"{selection!r}|{as_of}"
+        if key not in self._compiled:
+            expr = aggregate(self._current(as_of), selection)
+            self._compiled[key] = str(ibis.to_sql(expr, dialect="duckdb"))
+        return self.backend.con.execute(self._compiled[key]).df()
+
+    def _current(self, as_of: date | None) -> Any:
+        key = str(as_of)
+        if key not in self._tables:
+            self._tables[key] = current(self.backend, as_of)
+        return self._tables[key]
 
     # -- reference lookups (cached) ----------------------------------------------------------------
 
