@@ -112,7 +112,7 @@ def _per_100k(
         POPULATION_OF[place],
         period=f"{years.min()}..{years.max()}",
         grain="calendar_year",
-        by=(place,) if place in query.by or not national else (),
+        by=(place,) if place in query.by else (),
         where={} if national else {place: chosen},
         as_of=query.as_of,
     )

@@ -1,20 +1,23 @@
 """Answer metrics queries on Apache Spark, through the same Ibis engine that runs on DuckDB.
 
 The DuckDB warehouse file stays the record. ``spark_engine`` copies its ``observations`` and
-``releases`` tables into a Spark session, with column types read from DuckDB (DATE stays DATE,
-an empty string stays distinct from NULL, NaN from NULL), builds ``current_observations`` from
-them with the portable ``current_from_releases``, and hands the session to the ordinary
-``Engine``: every rule of the metrics layer then applies unchanged.
+``releases`` tables into a Spark session, with column types read from DuckDB (a DATE stays a
+DATE, an empty string stays distinct from NULL, NaN from NULL), builds ``current_observations``
+from them with the portable ``current_from_releases``, and hands the session to the ordinary
+``Engine``: every rule of the metrics layer then applies unchanged, and ``tests/test_spark.py``
+checks that both engines give the same answers.
 
 Spark is an optional extra (``pip install 'borderflow[scale]'``: pyspark 4, which needs Java 17
 or newer). Nothing here imports pyspark until a function is called.
 
->>> engine = spark_engine(Path("borderflow.duckdb"))  # a local[2] session
+>>> engine = spark_engine(Path("borderflow.duckdb"))  # starts a local[2] session
 >>> engine.run(Query("seized_lb", "FY2024", where={"drug": ("Fentanyl",)})).value
 """
 
 from __future__ import annotations
 
+import math
+import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
 
 #: Warehouse tables copied into Spark; ``current_observations`` is derived from them there.
 COPIED_TABLES = ("observations", "releases")
+
+#: Rows per Spark partition of a copied table.
+ROWS_PER_PARTITION = 500_000
 
 #: DuckDB column type → the ``pyspark.sql.types`` class that holds the same values.
 SPARK_TYPES = {
@@ -55,8 +61,8 @@ LOCAL_SETTINGS = {
     "spark.sql.shuffle.partitions": "4",
 }
 
-#: Log4j 2 settings for a quiet driver: errors only, and no "default log level" banner (the
-#: gateway logger is the one Spark consults for it).
+#: Log4j 2 settings for a quiet driver: errors only, and no "default log level" banner (Spark
+#: prints it unless the Python gateway's logger has a level of its own).
 QUIET_LOG4J2 = """\
 rootLogger.level = error
 rootLogger.appenderRef.stderr.ref = console
@@ -79,16 +85,17 @@ def spark_engine(warehouse: Path, session: SparkSession | None = None) -> Engine
     """An engine answering queries on Spark from a copy of the warehouse at ``warehouse``.
 
     Args:
-        warehouse: the DuckDB warehouse file (read-only; it is not changed).
-        session: the Spark session to use; None starts ``local_session()``. Temporary views
-            ``observations``, ``releases`` and ``current_observations`` are (re)created in it.
+        warehouse: the DuckDB warehouse file (opened read-only; it is not changed).
+        session: the Spark session to use; None starts ``local_session()``. Its temporary views
+            ``observations``, ``releases`` and ``current_observations`` are replaced, so a
+            session serves one warehouse at a time.
 
     Returns:
         An ``Engine`` over the session. ``engine.close()`` stops the session.
 
     Raises:
-        BorderflowError: pyspark is not installed, or a warehouse column has a type with no
-            Spark counterpart. ``WarehouseError`` if the file cannot be opened.
+        BorderflowError: pyspark is missing or too old, or a warehouse column has a type with
+            no Spark counterpart (``WarehouseError`` if the file cannot be opened).
     """
     _require_pyspark()
     session = session if session is not None else local_session()
@@ -102,37 +109,56 @@ def spark_engine(warehouse: Path, session: SparkSession | None = None) -> Engine
 
 
 def local_session(app_name: str = "borderflow") -> SparkSession:
-    """A Spark session in local mode on two cores, quiet, bound to the loopback interface.
+    """A quiet Spark session in local mode on two cores, bound to the loopback interface.
 
-    If a session is already running in this process, Spark returns it; its settings then stay
-    as they were, apart from the SQL ones set here.
+    If a session is already running in this process, Spark returns that one: its JVM settings
+    stay as they were, and only the SQL settings (time zone, shuffle partitions) are applied.
+
+    Raises:
+        BorderflowError: pyspark is missing or too old, or Java could not be started.
     """
     _require_pyspark()
+    from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master("local[2]").appName(app_name)
     for key, value in LOCAL_SETTINGS.items():
         builder = builder.config(key, value)
-    log_config = _quiet_log_config()
-    builder = builder.config(
-        "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log_config.as_uri()}"
-    )
-    session = builder.getOrCreate()
+    log_config = f"-Dlog4j2.configurationFile={_quiet_log_config().as_uri()}"
+    builder = builder.config("spark.driver.extraJavaOptions", log_config)
+    try:
+        session = builder.getOrCreate()
+    except PySparkRuntimeError as exc:
+        if exc.getCondition() != "JAVA_GATEWAY_EXITED":
+            raise
+        raise BorderflowError(
+            "Spark could not start its Java process: Spark 4 needs Java 17 or newer, found "
+            "through JAVA_HOME or on the PATH (`java -version` shows which one is used)."
+        ) from exc
     session.sparkContext.setLogLevel("ERROR")
-    session.conf.set("spark.sql.session.timeZone", "UTC")
-    session.conf.set("spark.sql.shuffle.partitions", LOCAL_SETTINGS["spark.sql.shuffle.partitions"])
+    for key in ("spark.sql.session.timeZone", "spark.sql.shuffle.partitions"):
+        session.conf.set(key, LOCAL_SETTINGS[key])
     return session
 
 
 def copy_table(con: duckdb.DuckDBPyConnection, session: SparkSession, name: str) -> DataFrame:
-    """Copy DuckDB table ``name`` into a Spark DataFrame, value for value, through Arrow."""
+    """Copy DuckDB table ``name`` into Spark, value for value, through Arrow.
+
+    A DataFrame made from local data carries its rows inside the tasks of every query that reads
+    it (one task per Arrow batch of 10,000 rows). The copy is therefore checkpointed once into
+    Spark's block manager, which cuts that lineage, and read back in one partition per
+    ``ROWS_PER_PARTITION`` rows. A local checkpoint lives on the executors: on a cluster, losing
+    one loses the copy, and the engine must be made again.
+    """
     relation = con.table(name)
     schema = spark_schema(relation.columns, [str(t) for t in relation.types])
-    return session.createDataFrame(pa.table(relation.arrow()), schema=schema)
+    table = pa.table(relation.arrow())
+    frame = session.createDataFrame(table, schema=schema).localCheckpoint(eager=True)
+    return frame.coalesce(max(1, math.ceil(table.num_rows / ROWS_PER_PARTITION)))
 
 
 def spark_schema(columns: list[str], duckdb_types: list[str]) -> StructType:
-    """The Spark schema holding columns of the given DuckDB types (all nullable)."""
+    """The Spark schema for columns of the given DuckDB types (every field nullable)."""
     from pyspark.sql import types
 
     fields = []
@@ -140,7 +166,7 @@ def spark_schema(columns: list[str], duckdb_types: list[str]) -> StructType:
         if duckdb_type not in SPARK_TYPES:
             raise BorderflowError(
                 f"column {column} has DuckDB type {duckdb_type}, which borderflow does not copy "
-                f"to Spark (known: {', '.join(SPARK_TYPES)}); add it to SPARK_TYPES."
+                f"to Spark (it copies {', '.join(SPARK_TYPES)}); add it to SPARK_TYPES."
             )
         spark_type: Any = getattr(types, SPARK_TYPES[duckdb_type])()
         fields.append(types.StructField(column, spark_type, nullable=True))
@@ -154,13 +180,16 @@ def _require_pyspark() -> None:
         raise BorderflowError(PYSPARK_MISSING) from None
     if int(pyspark.__version__.split(".")[0]) < 4:
         raise BorderflowError(
-            f"pyspark {pyspark.__version__} is too old: Spark support needs pyspark 4 "
-            "(Arrow tables are copied as they are). pip install 'borderflow[scale]'."
+            f"pyspark {pyspark.__version__} is too old: Spark support needs pyspark 4, which "
+            "takes Arrow tables as they are. pip install 'borderflow[scale]'."
         )
 
 
 def _quiet_log_config() -> Path:
+    """The quiet Log4j 2 settings as a file the driver JVM can read at start-up."""
     path = Path(tempfile.gettempdir()) / "borderflow-spark-log4j2.properties"
     if not path.exists() or path.read_text() != QUIET_LOG4J2:
-        path.write_text(QUIET_LOG4J2)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_text(QUIET_LOG4J2)
+        partial.replace(path)  # atomic: another process never reads half a file
     return path
