@@ -40,7 +40,7 @@ from borderflow.sources.base import (
     month_end,
 )
 from borderflow.sources.issues import Issue, shorten
-from borderflow.sources.tabular import drop_rejected, read_csv_table, to_numbers
+from borderflow.sources.tabular import drop_rejected, flag_rows, read_csv_table, to_numbers
 
 PAGE = "https://www.gob.mx/sesnsp/acciones-y-programas/datos-abiertos-de-incidencia-delictiva"
 MONTHS = (
@@ -135,9 +135,16 @@ def _years(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
         ("unparseable_period", unreadable, "is not a year"),
         ("period_out_of_range", outside, f"is outside {FIRST_YEAR}–{LAST_YEAR}"),
     ):
-        for row, value in zip(frame.loc[bad, "source_row"], text[bad], strict=True):
-            message = f"year {value!r} {why}; row skipped"
-            issues.append(Issue(kind, "error", file, message, int(row), "Año", shorten(value)))
+        flag_rows(
+            issues,
+            file,
+            frame,
+            bad,
+            text,
+            kind=kind,
+            column="Año",
+            message=("year {!r} " + why + "; row skipped").format,
+        )
     return years
 
 

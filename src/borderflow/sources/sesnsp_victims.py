@@ -36,6 +36,7 @@ from borderflow.sources.base import (
 from borderflow.sources.issues import Issue, shorten
 from borderflow.sources.tabular import (
     drop_rejected,
+    flag_rows,
     fold,
     read_csv_table,
     to_numbers,
@@ -168,9 +169,16 @@ def _months(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
         ("unparseable_period", unreadable, "is not the first day of a month (YYYY-MM-01)"),
         ("period_out_of_range", outside, f"is outside {FIRST_YEAR}–{LAST_YEAR}"),
     ):
-        for row, value in zip(frame.loc[bad, "source_row"], text[bad], strict=True):
-            message = f"isodate {value!r} {why}; row skipped"
-            issues.append(Issue(kind, "error", file, message, int(row), "isodate", shorten(value)))
+        flag_rows(
+            issues,
+            file,
+            frame,
+            bad,
+            text,
+            kind=kind,
+            column="isodate",
+            message=("isodate {!r} " + why + "; row skipped").format,
+        )
     return start
 
 

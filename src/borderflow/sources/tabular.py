@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -213,6 +213,23 @@ def to_numbers(
             )
         )
     return numbers.astype("float64")
+
+
+def flag_rows(
+    issues: list[Issue],
+    file: str,
+    frame: pd.DataFrame,
+    bad: pd.Series,
+    values: pd.Series,
+    *,
+    kind: str,
+    column: str,
+    message: Callable[[str], str],
+    severity: str = "error",
+) -> None:
+    """Append one issue per row of ``frame`` selected by ``bad``, naming its line and column."""
+    for row, value in zip(frame.loc[bad, "source_row"], values[bad], strict=True):
+        issues.append(Issue(kind, severity, file, message(value), int(row), column, shorten(value)))
 
 
 def rows_with_errors(issues: Iterable[Issue]) -> set[int]:
