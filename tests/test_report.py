@@ -85,7 +85,8 @@ def test_brief_writes_html_with_charts_and_a_pdf_in_under_a_minute(
 
 def fentanyl_csv(first: date, last: date) -> float:
     """Pounds of fentanyl seized (OFO + USBP) in a month range, summed from the CBP CSV."""
-    months = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())}
+    names = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+    months = {m: i for i, m in enumerate(names)}
     total = 0.0
     with open(MIRROR / "cbp_drug_seizures" / "nationwide-drugs-fy23-fy26-dec.csv") as f:
         for row in csv.DictReader(f):
