@@ -52,8 +52,10 @@ def english_fragments() -> list[str]:
 def briefs(loaded, tmp_path_factory) -> dict[str, BriefOutput]:
     db, _ = loaded
     out = tmp_path_factory.mktemp("brief")
-    return {lang: build_brief(db, lang=lang, out_dir=out, today=date(2026, 6, 15))
-            for lang in ("en", "es")}  # fmt: skip
+    return {
+        lang: build_brief(db, lang=lang, out_dir=out, today=date(2026, 6, 15))
+        for lang in ("en", "es")
+    }
 
 
 def test_spanish_brief_has_no_english_catalog_string(briefs: dict[str, BriefOutput]) -> None:

@@ -16,8 +16,16 @@ from borderflow.cli import app as cli
 from borderflow.web.app import create_app, request
 from conftest import MIRROR
 
-PAGES = ["/", "/seizures", "/deaths", "/crossings", "/homicides", "/trade", "/releases",
-         "/releases/3"]  # fmt: skip
+PAGES = [
+    "/",
+    "/seizures",
+    "/deaths",
+    "/crossings",
+    "/homicides",
+    "/trade",
+    "/releases",
+    "/releases/3",
+]
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +154,11 @@ def fentanyl_fy2024_csv() -> float:
     total = 0.0
     for name in ("nationwide-drugs-fy20-fy23.csv", "nationwide-drugs-fy23-fy26-dec.csv"):
         with open(MIRROR / "cbp_drug_seizures" / name) as f:
-            total += sum(float(r["Sum Qty (lbs)"]) for r in csv.DictReader(f)
-                         if r["Drug Type"] == "Fentanyl" and r["FY"].startswith("2024"))  # fmt: skip
+            total += sum(
+                float(r["Sum Qty (lbs)"])
+                for r in csv.DictReader(f)
+                if r["Drug Type"] == "Fentanyl" and r["FY"].startswith("2024")
+            )
     return total
 
 
@@ -155,9 +166,12 @@ def test_query_get_and_post_answer_the_csv_sum(web) -> None:
     # FY2024 appears in one file only (fy23-fy26); the older file stops at FY2023.
     expected = fentanyl_fy2024_csv()
     by_get = get(web, "/api/query?measure=seized_lb&period=FY2024&where=drug=fentanilo").json()
-    by_post = request(web, "POST", "/api/query",
-                      json={"measure": "seized_lb", "period": "FY2024",
-                            "where": {"drug": ["Fentanyl"]}}).json()  # fmt: skip
+    by_post = request(
+        web,
+        "POST",
+        "/api/query",
+        json={"measure": "seized_lb", "period": "FY2024", "where": {"drug": ["Fentanyl"]}},
+    ).json()
     assert by_get["rows"][0]["value"] == pytest.approx(expected, rel=1e-9)
     assert by_post["rows"][0]["value"] == pytest.approx(expected, rel=1e-9)
     assert [r["file_name"] for r in by_post["releases"]] == ["nationwide-drugs-fy23-fy26-dec.csv"]

@@ -69,7 +69,7 @@ def lines(
     """Lines over time: ``date`` on x, ``value`` on y, one line per ``series`` if set."""
     data = frame.assign(date=pd.to_datetime(frame["date"]))
     encoding: dict[str, Any] = {
-        "x": alt.X("date:T", title=None),
+        "x": alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         "y": alt.Y("value:Q", title=y_title, axis=alt.Axis(format=",.0f")),
         "tooltip": [
             alt.Tooltip("date:T", format="%Y-%m"),

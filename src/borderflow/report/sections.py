@@ -171,12 +171,14 @@ def row_value(
 def bucket_labels(ctx: Context, result: Result) -> list[str]:
     """Localised labels of an answer's period buckets; partial buckets say how many months."""
     grain = result.query.grain
+    rows = result.rows
+    months = rows.groupby("bucket")["months"].transform("max")  # a bucket is partial as a whole
     labels = []
-    for row in result.rows.to_dict(orient="records"):
+    for row, have in zip(rows.to_dict(orient="records"), months, strict=True):
         first = pd.Timestamp(row["bucket"]).date()
         label = ctx.catalog.bucket(grain, first, str(row["period"]))
-        if int(row["months"]) < int(row["expected_months"]):
-            label += " " + ctx.catalog.t("period.partial", months=int(row["months"]))
+        if int(have) < int(row["expected_months"]):
+            label += " " + ctx.catalog.t("period.partial", months=int(have))
         labels.append(label)
     return labels
 

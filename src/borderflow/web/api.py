@@ -5,16 +5,19 @@ the warehouse, and every number is an answer of the metrics layer with its prove
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi import Query as Param
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Query, all_measures, get_measure
-from borderflow.web.app import state_of
+from borderflow.web.app import AppState, state_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -43,7 +46,7 @@ class QueryIn(BaseModel):
 
 
 @router.get("", summary="What the API offers")
-def index() -> dict[str, Any]:
+async def index() -> dict[str, Any]:
     return {
         "ok": True,
         "endpoints": {
@@ -107,7 +110,7 @@ def members(request: Request, measure: Text, dimension: Text) -> list[str]:
 
 
 @router.get("/query", summary="Ask the metrics layer (parameters)")
-def query_get(
+async def query_get(
     request: Request,
     measure: Text,
     period: Text,
@@ -120,41 +123,50 @@ def query_get(
     status: Text | None = None,
     as_of: date | None = None,
     unit: Text | None = None,
-) -> dict[str, Any]:
-    q = QueryIn(
-        measure=measure,
-        period=period,
-        where=_where(where or []),
-        by=by or [],
-        grain=grain,
-        compare=compare,
-        rate=rate,
-        rank=rank,
-        status=status,
-        as_of=as_of,
-        unit=unit,
-    )
-    return answer(request, q)
+) -> Response:
+    def body() -> QueryIn:
+        return QueryIn(
+            measure=measure,
+            period=period,
+            where=_where(where or []),
+            by=by or [],
+            grain=grain,
+            compare=compare,
+            rate=rate,
+            rank=rank,
+            status=status,
+            as_of=as_of,
+            unit=unit,
+        )
+
+    return await answer(request, "GET " + request.url.query, body)
 
 
 @router.post("/query", summary="Ask the metrics layer (a query as JSON)")
-def query_post(request: Request, body: QueryIn) -> dict[str, Any]:
-    return answer(request, body)
+async def query_post(request: Request, body: QueryIn) -> Response:
+    return await answer(request, "POST " + body.model_dump_json(), lambda: body)
 
 
-def answer(request: Request, body: QueryIn) -> dict[str, Any]:
-    """Run a query through the shared engine; answers are kept by query."""
-    query = Query.from_dict(body.model_dump())
-    key = query.to_json()
+async def answer(request: Request, key: str, body: Callable[[], QueryIn]) -> Response:
+    """Answer a query; the JSON bytes are kept by request, so a repeated question costs a lookup.
+
+    The metrics engine runs in a worker thread (it blocks), behind the app's lock.
+    """
     state = state_of(request)
     found = state.answers.get(key)
     if found is None:
-        with state.lock:
-            found = {"ok": True, **state.engine.run(query).to_dict()}
+        query = Query.from_dict(body().model_dump())
+        found = await run_in_threadpool(_run, state, query)
         if len(state.answers) > 4096:
             state.answers.clear()
         state.answers[key] = found
-    return found
+    return Response(found, media_type="application/json")
+
+
+def _run(state: AppState, query: Query) -> bytes:
+    with state.lock:
+        data = {"ok": True, **state.engine.run(query).to_dict()}
+    return json.dumps(data, ensure_ascii=False, default=str).encode()
 
 
 def _where(items: list[str]) -> dict[str, list[str]]:

@@ -43,7 +43,7 @@ class AppState:
         lock: serialises engine calls (a DuckDB connection is not shared across threads).
         releases: every release recorded, by id.
         sources: every source with its coverage.
-        answers: JSON answers of the query endpoint, by query (the engine also caches).
+        answers: JSON answers of the query endpoint (bytes), by request.
     """
 
     db_path: Path
@@ -51,7 +51,7 @@ class AppState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     releases: dict[int, dict[str, Any]] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
-    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answers: dict[str, bytes] = field(default_factory=dict)
 
     def context(self, lang: str = "en", filters: Filters | None = None) -> Context:
         """A section context in ``lang`` with the reader's filters."""

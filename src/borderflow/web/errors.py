@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -65,6 +66,14 @@ def install_error_handlers(app: FastAPI) -> None:
         first = errors[0] if errors else {"where": "request", "message": "invalid"}
         message = f"invalid {first['where']}: {first['message']}"
         return error_response(request, 422, message, errors)
+
+    @app.exception_handler(ValidationError)
+    async def model_error(request: Request, exc: ValidationError) -> Response:
+        errors = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        return error_response(request, 422, f"invalid request: {errors[0]['message']}", errors)
 
     @app.exception_handler(BorderflowError)
     async def library_error(request: Request, exc: BorderflowError) -> Response:
