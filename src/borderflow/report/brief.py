@@ -145,6 +145,7 @@ def render_brief(sections: list[Section], catalog: Catalog, today: date) -> str:
         releases=[releases[k] for k in sorted(releases)],
         today=catalog.day(today),
         fmt_value=_value_html,
+        release_link=lambda rid: Markup(f'<a href="#release-{int(rid)}">{int(rid)}</a>'),
     )
 
 

@@ -67,9 +67,11 @@ def section(
 
 
 def all_sections() -> dict[str, SectionSpec]:
-    """Every registered section, built-ins first (importing them registers them)."""
-    import borderflow.report.topics  # noqa: F401
+    """Every registered section: the metrics topics, then those of the installed libraries."""
+    import borderflow.report.topics  # noqa: F401  (importing registers them)
+    from borderflow.report.extras import register
 
+    register()
     return SECTIONS
 
 

@@ -90,6 +90,7 @@ def open_state(db_path: Path) -> AppState:
 def create_app(db_path: Path, *, max_body: int = MAX_BODY) -> FastAPI:
     """The borderflow web application over the warehouse at ``db_path`` (opened read-only)."""
     from borderflow.web import api, pages
+    from borderflow.web.library import add_library_routes
 
     app = FastAPI(
         title="borderflow",
@@ -103,6 +104,7 @@ def create_app(db_path: Path, *, max_body: int = MAX_BODY) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.include_router(api.router)
+    add_library_routes(app)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("borderflow.web", "static")]), name="static")
     return app

@@ -60,6 +60,8 @@ def render(name: str, request: Request, lang: str = "en", **values: Any) -> str:
     state = state_of(request)
     catalog = load_catalog(lang)
     nav = [(key, catalog.t(f"{key}.title")) for key in all_sections() if key != "headline"]
+    if "check" in {r.path.strip("/") for r in request.app.routes if hasattr(r, "path")}:
+        nav.append(("check", catalog.t("web.check_title")))
     return _env.get_template(name).render(
         c=catalog,
         lang=lang,
