@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from live import serve
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(loaded) -> None:
     db, _ = loaded
     st = Path(sys.executable).parent / "st"

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from conftest import REPO
 from live import serve
 
+pytestmark = pytest.mark.slow  # ~20 s with the server and the browser; CI runs it
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
     "--no-sandbox",
