@@ -191,6 +191,8 @@ def test_filters_change_the_page_numbers(web) -> None:
 def test_spanish_pages(web) -> None:
     html = get(web, "/seizures?lang=es").text
     assert "Decomisos de drogas de la CBP" in html and "Fentanilo" in html
+    english = get(web, "/seizures?drug=Fentanyl").text
+    assert '<a href="/seizures?drug=Fentanyl&amp;lang=es" id="lang-es">' in english
 
 
 def test_serve_get_prints_a_page_without_a_server(loaded) -> None:

@@ -8,6 +8,7 @@ links to the releases it was read from (``/releases/{id}``: file, sha256, vintag
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import APIRouter, HTTPException, Request
@@ -70,8 +71,16 @@ def render(name: str, request: Request, lang: str = "en", **values: Any) -> str:
         path=request.url.path,
         query=request.url.query,
         num=lambda v: number_html(v, state),
+        lang_href=lambda other: f"{request.url.path}?{_with_lang(request, other)}",
         **values,
     )
+
+
+def _with_lang(request: Request, lang: str) -> str:
+    """The request's query string with ``lang`` set (filters kept)."""
+    params = dict(request.query_params)
+    params["lang"] = lang
+    return urlencode(params)
 
 
 def render_error(request: Request, body: dict[str, Any]) -> str:
