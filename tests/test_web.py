@@ -142,6 +142,8 @@ def test_no_asset_comes_from_a_cdn(web) -> None:
         for src in sources:
             assert get(web, src).status_code == 200
     assert "Interactive Data Lab" in get(web, "/static/LICENSE-vega.txt").text
+    assert get(web, "/docs").status_code == 404  # Swagger UI would load from a CDN
+    assert get(web, "/openapi.json").json()["info"]["title"] == "borderflow"
 
 
 def test_the_engine_is_read_only(web) -> None:

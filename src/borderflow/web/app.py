@@ -93,6 +93,9 @@ def create_app(db_path: Path, *, max_body: int = MAX_BODY) -> FastAPI:
     from borderflow.web.library import add_library_routes
 
     app = FastAPI(
+        # Swagger UI and ReDoc load their scripts from a CDN: off. The schema stays.
+        docs_url=None,
+        redoc_url=None,
         title="borderflow",
         version=__version__,
         description="The official record of the U.S.–Mexico illicit supply chain: read-only API "

@@ -54,7 +54,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
-            message = f"no page or endpoint at {request.url.path}; see /api or /docs."
+            message = f"no page or endpoint at {request.url.path}; see /api or /openapi.json."
         return error_response(request, exc.status_code, message)
 
     @app.exception_handler(RequestValidationError)
