@@ -82,9 +82,18 @@ def lines(
     return _base(data, title).mark_line(point=False).encode(**encoding).to_dict()
 
 
+#: The brief's font, set in every chart it draws, so vl-convert measures the labels with the
+#: font WeasyPrint and browsers then draw them with (DejaVu Sans ships with Debian).
+FONT = "DejaVu Sans"
+
+
 def to_svg(spec: dict[str, Any], lang: str) -> str:
     """The chart as an SVG document, with the number and date formats of ``lang``."""
     import vl_convert
+
+    config = dict(spec.get("config") or {})
+    config.setdefault("font", FONT)
+    spec = {**spec, "config": config}
 
     locale: Any = CHART_LOCALES.get(lang, "en-US")
     svg: str = vl_convert.vegalite_to_svg(spec, format_locale=locale, time_format_locale=locale)
