@@ -132,21 +132,13 @@ def seizures(ctx: Context) -> Section:
     sec.figures.append(
         Figure("seizures_monthly", c.t("seizures.monthly"), spec, collect(sec, monthly))
     )
-    sec.values = [
-        single_value(
-            ctx,
-            sec,
-            Query("seized_lb", f"FY{fy - 1}", where=filters, compare="year_ago"),
-            c.t("seizures.last_fy"),
-        ),
-        single_value(
-            ctx,
-            sec,
-            Query("seized_lb", f"FY{fy} YTD", where=filters, compare="year_ago"),
-            c.t("seizures.ytd"),
-        ),
-    ]
-    sec.tables.append(_by_drug_table(ctx, sec, f"FY{fy - 1}", where(region=f.place)))
+    complete = fy if last.month == 9 else fy - 1  # September closes a fiscal year
+    last_fy = Query("seized_lb", f"FY{complete}", where=filters, compare="year_ago")
+    sec.values = [single_value(ctx, sec, last_fy, c.t("seizures.last_fy"))]
+    if complete < fy:
+        ytd = Query("seized_lb", f"FY{fy} YTD", where=filters, compare="year_ago")
+        sec.values.append(single_value(ctx, sec, ytd, c.t("seizures.ytd")))
+    sec.tables.append(_by_drug_table(ctx, sec, f"FY{complete}", where(region=f.place)))
     _caveats(ctx, sec, "enforcement", "cbp_components", "fiscal_year")
     return sec
 
