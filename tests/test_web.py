@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from borderflow.cli import app as cli
 from borderflow.web.app import create_app, request
 from conftest import MIRROR
+from test_report import english_fragments
 
 PAGES = [
     "/",
@@ -195,6 +196,18 @@ def test_spanish_pages(web) -> None:
     assert "Decomisos de drogas de la CBP" in html and "Fentanilo" in html
     english = get(web, "/seizures?drug=Fentanyl").text
     assert '<a href="/seizures?drug=Fentanyl&amp;lang=es" id="lang-es">' in english
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "/releases/3"])
+def test_spanish_pages_have_no_english_catalog_string(web, path: str) -> None:
+    html = get(web, f"{path}?lang=es").text
+    text = re.sub(
+        r"\s+",
+        " ",
+        re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", html, flags=re.S)),
+    )
+    leaked = [f for f in english_fragments() if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text)]
+    assert leaked == []
 
 
 def test_serve_get_prints_a_page_without_a_server(loaded) -> None:
