@@ -1,0 +1,369 @@
+"""From a mention to metrics queries: which series, which filters, which period — and the other
+reasonable readings a careful checker would also try.
+
+Each topic (seizures, overdose deaths, homicides, crossings, population) is a builder in
+``TOPICS``; it turns a ``Clue`` (the mention, the names and periods around it, the publication
+date, what the previous sentences were about) into ``Reading``s. A reading that ``counts`` can
+support the claim; the others are shown as context (total overdose deaths beside a claim about
+fentanyl deaths).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from borderflow.claims.entities import Entity, nearest
+from borderflow.claims.extract import Mention
+from borderflow.claims.lexicon import Lexicon
+from borderflow.claims.when import PeriodRef, TimeFrame
+from borderflow.metrics import Query
+from borderflow.metrics.periods import add_months, fiscal_year_of
+
+WEIGHT_UNITS = ("lb", "kg", "short_ton", "t")
+SWB = "Southwest Border"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a claim as a question to the metrics layer.
+
+    Attributes:
+        label: the reading in words ("Southwest Border, calendar year").
+        query: the question; for a change, it carries ``compare`` or has a ``base``.
+        base: for a change between two named periods, the earlier one.
+        counts: whether this reading may support the claim, or is context only.
+    """
+
+    label: str
+    query: Query
+    base: Query | None = None
+    counts: bool = True
+
+
+@dataclass
+class Memory:
+    """What earlier sentences were about, for sentences that do not repeat their subject."""
+
+    topic: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    period: PeriodRef | None = None
+    fentanyl: bool = False
+
+
+@dataclass(frozen=True)
+class Clue:
+    """Everything the resolver knows about one mention."""
+
+    mention: Mention
+    folded: str  # the folded sentence
+    entities: list[Entity]
+    time: TimeFrame
+    published: date
+    memory: Memory
+    fentanyl: bool  # the sentence (or its subject) is about fentanyl / synthetic opioids
+
+    def entity(self, dimension: str) -> Entity | None:
+        return nearest(self.entities, dimension, self.mention.start) or nearest(
+            self.memory.entities, dimension, 0
+        )
+
+    def period(self) -> PeriodRef | None:
+        return self.time.nearest(self.mention.start) or self.memory.period
+
+
+class Unresolved(Exception):
+    """The claim cannot be put as a query; the message is the reason shown to the reader."""
+
+
+def find_topic(clue: Clue, lexicon: Lexicon) -> str | None:
+    """The family of series the mention is about, from its unit, then the words near it."""
+    by_unit = {
+        "lb": "seizures",
+        "kg": "seizures",
+        "short_ton": "seizures",
+        "t": "seizures",
+        "events": "seizures",
+        "victims": "homicides",
+        "pedestrians": "crossings",
+    }
+    m = clue.mention
+    if m.unit in by_unit:
+        return by_unit[m.unit]
+    windows = (m.object_text[:60], clue.folded[max(0, m.start - 70) : m.start], clue.folded)
+    for window in windows:
+        topic = lexicon.first_key("topics", window)
+        if (
+            topic == "overdose_deaths"
+            and lexicon.first_key("topics", window.replace("deaths", "")) == "homicides"
+        ):
+            topic = "homicides"
+        if topic:
+            return topic
+    if m.unit == "vehicles":
+        return "crossings"
+    return clue.memory.topic
+
+
+# -- periods ----------------------------------------------------------------------------------
+
+
+def value_periods(clue: Clue, *, fiscal_alternative: bool) -> list[tuple[str, str]]:
+    """(label, period) candidates for a level; a bare year may also mean a fiscal year."""
+    ref = clue.period()
+    if ref is None:
+        raise Unresolved("the sentence names no period, and none came before it.")
+    out = [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period)]
+    if fiscal_alternative and ref.kind == "calendar_year" and ref.period.isdigit():
+        out.append(("fiscal year", f"FY{ref.period}"))
+    return out
+
+
+def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
+    """(label, period, base period or None for "a year earlier") candidates for a change."""
+    t = clue.time
+    years = [p for p in t.periods if p.kind in ("calendar_year", "fiscal_year")]
+    if len(years) >= 2 and not t.year_ago:
+        first, last = years[0], years[-1]
+        return [(f"{last.period} against {first.period}", last.period, first.period)]
+    if t.released is not None:
+        month = t.released
+        fy_start = date(fiscal_year_of(month) - 1, 10, 1)
+        return [
+            (
+                "fiscal year to date through the release month",
+                f"{fy_start:%Y-%m}..{month:%Y-%m}",
+                None,
+            ),
+            ("the release month alone", f"{month:%Y-%m}", None),
+            (
+                "calendar year to date through the release month",
+                f"{month.year}-01..{month:%Y-%m}",
+                None,
+            ),
+        ]
+    ref = clue.period()
+    if ref is not None:
+        return [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period, None)]
+    fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
+    return [
+        ("no period written: the last complete fiscal year before publication", f"FY{fy}", None)
+    ]
+
+
+_KIND_LABEL = {
+    "fiscal_year": "fiscal year",
+    "fiscal_ytd": "fiscal year to date",
+    "calendar_year": "calendar year",
+    "calendar_ytd": "calendar year to date",
+    "month": "month",
+    "twelve_month_ending": "12 months ending",
+}
+
+
+def as_change(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]:
+    """Readings of a change or multiplier: each level reading over each pair of periods."""
+    out = []
+    for label, period, base in change_periods(clue):
+        for r in make(period):
+            if base is None:
+                out.append(
+                    replace(
+                        r,
+                        label=f"{r.label}; {label}, against a year earlier",
+                        query=r.query.with_(compare="year_ago"),
+                    )
+                )
+            else:
+                out.append(replace(r, label=f"{r.label}; {label}", base=r.query.with_(period=base)))
+    return out
+
+
+def readings(clue: Clue, topic: str) -> list[Reading]:
+    """Every reading of ``clue`` under ``topic``."""
+    builder = TOPICS.get(topic)
+    if builder is None:
+        raise Unresolved(TOPIC_REASONS.get(topic, f"no series in the warehouse counts {topic}."))
+    make = builder(clue)
+    if clue.mention.kind in ("change", "multiplier"):
+        return as_change(clue, make)
+    if clue.mention.kind == "share":
+        return share_readings(clue, make)
+    out: list[Reading] = []
+    for label, period in value_periods(clue, fiscal_alternative=topic == "seizures"):
+        out.extend(replace(r, label=f"{r.label}; {label}") for r in make(period))
+    return out
+
+
+def share_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]:
+    """A share of the nationwide total: the region or component the sentence names."""
+    part = clue.entity("region") or clue.entity("component")
+    if part is None:
+        raise Unresolved("a share needs the part it is a share of (a region or a CBP component).")
+    ref = clue.period()
+    fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
+    period = ref.period if ref else f"FY{fy}"
+    out = []
+    for r in make(period):
+        if part.dimension in r.query.where:
+            where = {k: v for k, v in r.query.where.items() if k != part.dimension}
+            out.append(
+                replace(
+                    r,
+                    label=f"{part.code} as a share of the total; {period}",
+                    query=r.query.with_(where=where, by=(part.dimension,), share_of=part.dimension),
+                )
+            )
+    return out
+
+
+# -- topics -------------------------------------------------------------------------------------
+
+
+def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
+    m = clue.mention
+    measures = ["seizure_events"] if m.unit == "events" else ["seized_lb"]
+    if m.kind in ("change", "multiplier") and m.unit not in WEIGHT_UNITS:
+        measures.append("seizure_events")
+    where: dict[str, tuple[str, ...]] = {}
+    for dimension in ("drug", "component"):
+        found = clue.entity(dimension)
+        if found:
+            where[dimension] = (found.code,)
+    area = _area(clue)
+    region = clue.entity("region")
+    scopes = [("", {})] if area or region else [("nationwide", {}), (SWB, {"region": (SWB,)})]
+    if area:
+        scopes = [(area.code, {"area": (area.code,)})]
+    elif region:
+        scopes = [(region.code, {"region": (region.code,)})]
+
+    def make(period: str) -> list[Reading]:
+        return [
+            Reading(
+                ", ".join(x for x in (label, measure) if x),
+                Query(measure, period, where={**where, **scope}),
+            )
+            for measure in measures
+            for label, scope in scopes
+        ]
+
+    return make
+
+
+def _area(clue: Clue) -> Entity | None:
+    near = [e for e in clue.entities if e.dimension == "area"]
+    spans = {(e.start, e.end) for e in near}
+    return near[0] if len(near) == 1 and len(spans) == 1 else None
+
+
+def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
+    state = clue.entity("us_state")
+    fentanyl = clue.fentanyl
+    cause = "T40.4" if fentanyl else "all_drug_overdose"
+
+    def make(period: str) -> list[Reading]:
+        out = []
+        year = period if period.isdigit() else None
+        if year and (state is None or state.code == "US"):
+            out.append(
+                Reading(
+                    f"final count (NCHS), {cause}",
+                    Query("overdose_deaths_annual", year, where={"cause": (cause,)}),
+                )
+            )
+            if fentanyl:
+                out.append(
+                    Reading(
+                        "final count (NCHS), all drug overdoses",
+                        Query(
+                            "overdose_deaths_annual", year, where={"cause": ("all_drug_overdose",)}
+                        ),
+                        counts=False,
+                    )
+                )
+        twelve = f"12ME {year}-12" if year else period if period.startswith("12ME") else None
+        if twelve and fentanyl:
+            code = state.code if state else "US"
+            for status in ("predicted", "reported"):
+                out.append(
+                    Reading(
+                        f"provisional 12-month-ending (CDC VSRR, {status}), {code}",
+                        Query(
+                            "overdose_deaths_12m",
+                            twelve,
+                            where={"us_state": (code,)},
+                            status=status,
+                        ),
+                    )
+                )
+        if not out:
+            raise Unresolved(
+                f"no overdose-death series answers {period!r} for this place and cause."
+            )
+        return out
+
+    return make
+
+
+def homicides(clue: Clue) -> Callable[[str], list[Reading]]:
+    state = clue.entity("mx_state")
+    where: dict[str, tuple[str, ...]] = (
+        {"mx_state": (state.code,)} if state and state.code != "00" else {}
+    )
+    return lambda period: [
+        Reading(
+            f"SESNSP homicide victims{', ' + state.code if where and state else ''}",
+            Query("homicide_victims", period, where=where),
+        )
+    ]
+
+
+def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
+    conveyance = clue.entity("conveyance")
+    words = clue.folded
+    code = (
+        conveyance.code
+        if conveyance
+        else (
+            "Pedestrians"
+            if "peaton" in words or "pedestrian" in words
+            else "Trucks"
+            if "truck" in words or "camion" in words
+            else "Personal Vehicles"
+        )
+    )
+    where: dict[str, tuple[str, ...]] = {"conveyance": (code,)}
+    port = clue.entity("port")
+    if port:
+        where["port"] = (port.code,)
+    return lambda period: [Reading(f"BTS inbound {code}", Query("crossings", period, where=where))]
+
+
+def population(clue: Clue) -> Callable[[str], list[Reading]]:
+    mx = clue.entity("mx_state")
+    us = clue.entity("us_state")
+    if mx is not None:
+        where: dict[str, tuple[str, ...]] = {} if mx.code == "00" else {"mx_state": (mx.code,)}
+        return lambda period: [
+            Reading("CONAPO population", Query("population_mx", period, where=where))
+        ]
+    where_us: dict[str, tuple[str, ...]] = {"us_state": (us.code,)} if us else {}
+    return lambda period: [
+        Reading("Census population", Query("population_us", period, where=where_us))
+    ]
+
+
+TOPICS: dict[str, Callable[[Clue], Callable[[str], list[Reading]]]] = {
+    "seizures": seizures,
+    "overdose_deaths": overdose_deaths,
+    "homicides": homicides,
+    "crossings": crossings,
+    "population": population,
+}
+
+TOPIC_REASONS = {
+    "precursor_trade": "trade claims need a reporter, a partner and an HS code; "
+    "check them with `borderflow query trade_value`.",
+}

@@ -1,0 +1,177 @@
+"""Time in a claim: the periods a sentence names, read against the publication date.
+
+"FY2023", "fiscal year 2023", "año fiscal 2023" are fiscal years (October–September); "in 2022"
+is a calendar year; "December 2023" a month; "the 12 months ending June 2024" a 12-month-ending
+period. Relative phrases — "last fiscal year", "so far this year", "el año pasado" — are read
+from the publication date. "The same period last year" asks for a year-ago comparison, and
+"data released in December 2023" dates the data, so a change is read for the fiscal year to date
+through that month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from borderflow.claims.document import MONTHS
+from borderflow.metrics.periods import add_months, fiscal_year_of
+
+_M = "|".join(sorted(MONTHS, key=len, reverse=True))
+_Y = r"((?:19|20)\d\d)"
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    """A period named in a sentence, as text the metrics layer parses (``FY2023``, ``2022``)."""
+
+    start: int
+    end: int
+    period: str
+    kind: str  # fiscal_year, fiscal_ytd, calendar_year, calendar_ytd, month, twelve_month_ending
+
+
+@dataclass(frozen=True)
+class TimeFrame:
+    """Everything a sentence says about time."""
+
+    periods: tuple[PeriodRef, ...]
+    year_ago: bool  # "same period last year", "interanual"
+    released: date | None  # "data released in December 2023"
+
+    def nearest(self, offset: int) -> PeriodRef | None:
+        """The period written closest to ``offset`` (ties go to the one after it)."""
+        if not self.periods:
+            return None
+        return min(
+            self.periods, key=lambda p: (min(abs(p.start - offset), abs(p.end - offset)), -p.start)
+        )
+
+
+_YEAR_AGO = re.compile(
+    r"same (?:period|time|months?|quarter) "
+    r"(?:last|a|the previous|the prior|of the previous|of last) year"
+    r"|year[- ]over[- ]year|a year (?:earlier|before|ago)|from the year before"
+    r"|compared (?:to|with) "
+    r"(?:last|the previous|the prior) year|mismo (?:periodo|lapso|mes) del? ano (?:pasado|anterior)"
+    r"|interanual|a tasa anual|respecto al? (?:ano pasado|ano anterior)"
+    r"|comparad[oa]s? con el ano (?:pasado|anterior)"
+)
+_RELEASED = re.compile(
+    rf"(?:released|published|issued|publicad[oa]s?|divulgad[oa]s?|dad[oa]s? a conocer)\s+"
+    rf"(?:by [^,;]{{0,80}}?\s+|por [^,;]{{0,80}}?\s+)?(?:in|en)\s+({_M})\s+(?:de\s+|del\s+)?{_Y}"
+)
+
+
+def _fiscal(m: re.Match[str], published: date) -> str:
+    year = int(m.group(1))
+    return f"FY{year + 2000 if year < 100 else year}"
+
+
+def _last_fy(m: re.Match[str], published: date) -> str:
+    return f"FY{fiscal_year_of(published) - 1}"
+
+
+def _this_fy(m: re.Match[str], published: date) -> str:
+    return f"FY{fiscal_year_of(published)} YTD"
+
+
+def _last_year(m: re.Match[str], published: date) -> str:
+    return str(published.year - 1)
+
+
+def _this_year(m: re.Match[str], published: date) -> str:
+    last = add_months(published.replace(day=1), -1)
+    end = last if last.year == published.year else published
+    return f"{published.year}-01..{end:%Y-%m}"
+
+
+def _month(m: re.Match[str], published: date) -> str:
+    return f"{m.group(2)}-{MONTHS[m.group(1)]:02d}"
+
+
+def _twelve_month_ending(m: re.Match[str], published: date) -> str:
+    return f"12ME {m.group(2)}-{MONTHS[m.group(1)]:02d}"
+
+
+def _calendar(m: re.Match[str], published: date) -> str:
+    return m.group(1)
+
+
+#: (pattern, builder, kind), tried in order; a later pattern never overlaps an earlier match.
+PATTERNS = (
+    (
+        rf"(?:12|twelve)[- ]months? (?:period )?ending (?:in )?({_M}),? {_Y}"
+        rf"|12 meses (?:que terminan|terminados|hasta|a) (?:en )?({_M}) (?:de |del )?{_Y}",
+        _twelve_month_ending,
+        "twelve_month_ending",
+    ),
+    (
+        r"\b(?:fy|fiscal year|fiscal|ano fiscal|ejercicio fiscal)\s*"
+        r"(?:de\s+|del\s+)?'?(\d{4}|\d{2})\b",
+        _fiscal,
+        "fiscal_year",
+    ),
+    (
+        r"\b(?:last|previous|past|prior) fiscal year\b|\bano fiscal (?:pasado|anterior)\b"
+        r"|\bultimo ano fiscal\b|\bejercicio fiscal (?:pasado|anterior)\b",
+        _last_fy,
+        "fiscal_year",
+    ),
+    (
+        r"\b(?:this|current|so far this|so far in this) fiscal year\b|\bfiscal year to date\b"
+        r"|\ben lo que va del? (?:ano|ejercicio) fiscal\b|\bano fiscal (?:en curso|actual)\b",
+        _this_fy,
+        "fiscal_ytd",
+    ),
+    (
+        r"(?<!same period )(?<!same time )\blast year\b"
+        r"|(?<!del )\bel ano pasado\b|\bdurante el ano pasado\b",
+        _last_year,
+        "calendar_year",
+    ),
+    (
+        r"\bso far this year\b|\bthis year\b|\ben lo que va del ano\b|\beste ano\b",
+        _this_year,
+        "calendar_ytd",
+    ),
+    (rf"\b({_M})\.?\s+(?:de\s+|del\s+|of\s+)?{_Y}\b", _month, "month"),
+    (rf"\b{_Y}\b", _calendar, "calendar_year"),
+)
+_COMPILED = tuple((re.compile(p), build, kind) for p, build, kind in PATTERNS)
+
+
+def read_time(folded: str, published: date) -> TimeFrame:
+    """The periods, year-ago comparison and data-release date written in a folded sentence."""
+    taken: list[tuple[int, int]] = []
+    refs: list[PeriodRef] = []
+    excluded = [m.span() for m in _YEAR_AGO.finditer(folded)]
+    released = _RELEASED.search(folded)
+    if released:
+        excluded.append(released.span())
+    for pattern, build, kind in _COMPILED:
+        for m in pattern.finditer(folded):
+            if any(m.start() < e and s < m.end() for s, e in taken + excluded):
+                continue
+            groups = [g for g in m.groups() if g]
+            if not groups and build in (_month, _twelve_month_ending, _fiscal, _calendar):
+                continue
+            match = _Compact(m, groups)
+            taken.append(m.span())
+            refs.append(PeriodRef(m.start(), m.end(), build(match, published), kind))  # type: ignore[arg-type]
+    release_day = date(int(released.group(2)), MONTHS[released.group(1)], 1) if released else None
+    return TimeFrame(
+        tuple(sorted(refs, key=lambda r: r.start)),
+        bool(excluded and _YEAR_AGO.search(folded)),
+        release_day,
+    )
+
+
+class _Compact:
+    """A match whose groups are the non-empty ones, so alternations share builders."""
+
+    def __init__(self, match: re.Match[str], groups: list[str]) -> None:
+        self.match, self.groups = match, groups
+
+    def group(self, index: int) -> str:
+        return self.groups[index - 1]
