@@ -575,6 +575,79 @@ def members_command(
             out.print(member, highlight=False)
 
 
+@app.command("check")
+@friendly_errors
+def check_command(
+    source: Annotated[
+        str, typer.Argument(help="Article: a text, Markdown or HTML file, a URL, or -.")
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date YYYY-MM-DD. Default: the date the article states."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="en, es or auto.")] = "auto",
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the report as HTML to this file.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the numbers and facts in an article against the official record.
+
+    Each claim gets a verdict (supported, contradicted, unverifiable with the reason), the
+    official figure, the question asked and the release used. Exit code 0 whatever the verdicts.
+
+    Example: `borderflow check article.txt --published 2026-01-16 --html report.html`
+    """
+    from datetime import date
+
+    from borderflow.claims import check_document, read_document
+    from borderflow.claims.html import render_html
+    from borderflow.metrics import Engine
+
+    if lang not in ("en", "es", "auto"):
+        raise typer.BadParameter(f"--lang must be en, es or auto, not {lang!r}.")
+    doc = read_document(source, stdin_text=sys.stdin.read() if source == "-" else None)
+    engine = Engine.open(resolve_db_path(db))
+    try:
+        report = check_document(
+            doc, engine, published=date.fromisoformat(published) if published else None, lang=lang
+        )
+    finally:
+        engine.close()
+    if html is not None:
+        html.write_text(render_html(report), encoding="utf-8")
+        err.print(f"wrote {html}")
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print_claims(report)
+
+
+_VERDICT_STYLE = {"supported": "green", "contradicted": "red", "unverifiable": "dim"}
+
+
+def _print_claims(report: Any) -> None:
+    from borderflow.claims.html import format_value
+
+    table = Table(title=f"Claims in {report.source} (published {report.published})")
+    for column in ("#", "verdict", "claim", "claimed", "official", "why"):
+        table.add_column(column, overflow="fold")
+    for i, claim in enumerate(report.claims, start=1):
+        style = _VERDICT_STYLE[claim.verdict]
+        table.add_row(
+            str(i),
+            f"[{style}]{claim.verdict}[/{style}]",
+            claim.text,
+            format_value(claim.claimed, claim.unit),
+            format_value(claim.official, claim.unit),
+            claim.reason if claim.verdict == "unverifiable" else claim.query or "",
+        )
+    out.print(table)
+    counts = ", ".join(f"{n} {verdict}" for verdict, n in report.summary().items())
+    out.print(f"{len(report.claims)} claims: {counts}.", highlight=False)
+
+
 def main() -> None:
     """Entry point of the ``borderflow`` console script."""
     app()

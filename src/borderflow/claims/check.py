@@ -193,7 +193,19 @@ class _Checker:
             return claim
         claim.readings = [self._evaluate(r, m) for r in options]
         claim.accepted = accepted(m).describe()
-        return self._decide(claim, m)
+        self._decide(claim, m)
+        best = next(
+            (
+                r
+                for r, e in zip(options, claim.readings, strict=True)
+                if e.query_json == claim.query_json
+            ),
+            None,
+        )
+        if best is not None and self.published < date.today():
+            revision = self._as_published(best, m, claim.verdict == "supported")
+            claim.reason = " ".join(x for x in (claim.reason, revision) if x)
+        return claim
 
     def _evaluate(self, reading: Reading, m: Mention) -> Evidence:
         evidence = Evidence(
@@ -212,8 +224,6 @@ class _Checker:
             return evidence
         evidence.official, evidence.releases = official, releases
         evidence.supports = supports(m, official)
-        if reading.counts and self.published < date.today():
-            evidence.note = self._as_published(reading, m, evidence.supports)
         return evidence
 
     def _as_published(self, reading: Reading, m: Mention, now: bool) -> str:
@@ -240,12 +250,12 @@ class _Checker:
             f"{'supports' if supports(m, then) else 'contradicts'} the claim; revised since."
         )
 
-    def _decide(self, claim: Claim, m: Mention) -> Claim:
+    def _decide(self, claim: Claim, m: Mention) -> None:
         answered = [e for e in claim.readings if e.counts and e.official is not None]
         if not answered:
             notes = "; ".join(dict.fromkeys(e.note for e in claim.readings if e.note))
             claim.reason = f"no reading could be answered: {notes or 'no data'}."
-            return claim
+            return
         best = next((e for e in answered if e.supports), answered[0])
         claim.verdict = "supported" if best.supports else "contradicted"
         claim.claimed, claim.official = claimed_value(m), best.official
@@ -253,7 +263,6 @@ class _Checker:
         claim.release = best.releases[0] if best.releases else None
         others = [e for e in claim.readings if e is not best and e.official is not None]
         claim.reason = _reason(claim, best, others)
-        return claim
 
 
 def _reason(claim: Claim, best: Evidence, others: list[Evidence]) -> str:
@@ -262,7 +271,7 @@ def _reason(claim: Claim, best: Evidence, others: list[Evidence]) -> str:
         + f" against claimed {claim.claimed:,.6g} (accepted {claim.accepted})."
     )
     more = "; ".join(f"{e.label}: {e.official:,.6g}" for e in others[:4])
-    return " ".join(x for x in (head, f"Other readings — {more}." if more else "", best.note) if x)
+    return " ".join(x for x in (head, f"Other readings — {more}." if more else "") if x)
 
 
 def _unit(m: Mention) -> str | None:

@@ -9,7 +9,7 @@ files and checksums the values came from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -142,11 +142,20 @@ class Engine:
         """
         if self.backend.name != "duckdb":
             return self.backend.execute(aggregate(current(self.backend, as_of), selection))
-        key = f"{selection!r}|{as_of}"
+        template, sentinels = selection, _SENTINELS
+        if selection.first == selection.last:
+            sentinels = (_SENTINELS[0], _SENTINELS[0])
+        if selection.months is None:
+            template = replace(selection, first=sentinels[0], last=sentinels[1])
+        key = f"{template!r}|{as_of}"
         if key not in self._compiled:
-            expr = aggregate(self._current(as_of), selection)
+            expr = aggregate(self._current(as_of), template)
             self._compiled[key] = str(ibis.to_sql(expr, dialect="duckdb"))
-        return self.backend.con.execute(self._compiled[key]).df()
+        sql = self._compiled[key]
+        if template is not selection:
+            for sentinel, day in zip(sentinels, (selection.first, selection.last), strict=True):
+                sql = sql.replace(_date_sql(sentinel), _date_sql(day))
+        return self.backend.con.execute(sql).df()
 
     def _current(self, as_of: date | None) -> Any:
         key = str(as_of)
@@ -187,6 +196,16 @@ class Engine:
             info["retrieved_at"] = str(info["retrieved_at"]) if info["retrieved_at"] else None
             out.append(info)
         return out
+
+
+#: Stand-ins for the first and last month of a range while compiling: the SQL of one query
+#: shape is compiled once and the real months written into it, so asking the same question of
+#: another period costs no compile. No series reaches back to them.
+_SENTINELS = (date(1901, 1, 1), date(1902, 2, 1))
+
+
+def _date_sql(day: date) -> str:
+    return f"MAKE_DATE({day.year}, {day.month}, {day.day})"
 
 
 @dataclass
