@@ -59,9 +59,9 @@ def _qualified(value: float, half: float, qualifier: str | None, *, relative: bo
     size = abs(value)
     loose = size * (LOOSE_BOUND - 1) if relative else 10 * half
     if qualifier in ("more_than", "at_least"):
-        low, high = size, size + max(loose, half)
+        low, high = size, size + loose
     elif qualifier == "less_than":
-        low, high = size - max(loose, half), size
+        low, high = size - loose, size
     elif qualifier == "about":
         spread = max(half, size * ABOUT) if relative else max(half, 2.5)
         low, high = size - spread, size + spread
