@@ -137,8 +137,9 @@ class Engine:
     def execute(self, selection: Selection, as_of: date | None) -> pd.DataFrame:
         """Run the compiled aggregation and return it as a frame.
 
-        On DuckDB the SQL Ibis compiles is kept per selection, so a question of the same shape
-        is not compiled twice; other backends execute the expression directly.
+        On DuckDB the SQL Ibis compiles is kept per query shape — the selection with its dates
+        replaced by stand-ins — so a question of the same shape is not compiled twice, whatever
+        its period or as-of date; other backends execute the expression directly.
         """
         if self.backend.name != "duckdb":
             return self.backend.execute(aggregate(current(self.backend, as_of), selection))
@@ -147,14 +148,17 @@ class Engine:
             sentinels = (_SENTINELS[0], _SENTINELS[0])
         if selection.months is None:
             template = replace(selection, first=sentinels[0], last=sentinels[1])
-        key = f"{template!r}|{as_of}"
+        as_of_sentinel = _AS_OF_SENTINEL if as_of is not None else None
+        key = f"{template!r}|{as_of_sentinel}"
         if key not in self._compiled:
-            expr = aggregate(self._current(as_of), template)
+            expr = aggregate(self._current(as_of_sentinel), template)
             self._compiled[key] = str(ibis.to_sql(expr, dialect="duckdb"))
         sql = self._compiled[key]
-        if template is not selection:
-            for sentinel, day in zip(sentinels, (selection.first, selection.last), strict=True):
-                sql = sql.replace(_date_sql(sentinel), _date_sql(day))
+        written = [(sentinels[0], selection.first), (sentinels[1], selection.last)]
+        if as_of is not None:
+            written.append((_AS_OF_SENTINEL, as_of))
+        for sentinel, day in written:  # absent stand-ins are left alone
+            sql = sql.replace(_date_sql(sentinel), _date_sql(day))
         return self.backend.con.execute(sql).df()
 
     def _current(self, as_of: date | None) -> Any:
@@ -198,10 +202,12 @@ class Engine:
         return out
 
 
-#: Stand-ins for the first and last month of a range while compiling: the SQL of one query
-#: shape is compiled once and the real months written into it, so asking the same question of
-#: another period costs no compile. No series reaches back to them.
+#: Stand-ins for the first and last month of a range, and for an as-of date, while compiling:
+#: the SQL of one query shape is compiled once and the real dates written into it, so asking
+#: the same question of another period or vintage costs no compile. No series reaches back to
+#: them.
 _SENTINELS = (date(1901, 1, 1), date(1902, 2, 1))
+_AS_OF_SENTINEL = date(1903, 3, 3)
 
 
 def _date_sql(day: date) -> str:
