@@ -70,7 +70,8 @@ class Clue:
         )
 
     def period(self) -> PeriodRef | None:
-        return self.time.nearest(self.mention.start) or self.memory.period
+        m = self.mention
+        return self.time.nearest(m.start, m.start + len(m.text)) or self.memory.period
 
 
 class Unresolved(Exception):

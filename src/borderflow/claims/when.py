@@ -38,16 +38,42 @@ class TimeFrame:
     periods: tuple[PeriodRef, ...]
     year_ago: bool  # "same period last year", "interanual"
     released: date | None  # "data released in December 2023"
+    before: tuple[tuple[int, int], ...] = ()  # spans of "the year before", "un año antes"
 
-    def nearest(self, offset: int) -> PeriodRef | None:
-        """The period written closest to ``offset`` (ties go to the one after it)."""
+    def nearest(self, offset: int, end: int | None = None) -> PeriodRef | None:
+        """The period written closest to ``offset`` (ties go to the one after it).
+
+        "14,700 pounds the year before" in a sentence about FY2023 reads as FY2022.
+        """
         if not self.periods:
             return None
-        return min(
-            self.periods, key=lambda p: (min(abs(p.start - offset), abs(p.end - offset)), -p.start)
-        )
+
+        last = offset if end is None else end
+
+        def distance(span: tuple[int, int]) -> tuple[int, int]:
+            gap = max(span[0] - last, offset - span[1], 0)
+            return gap, -span[0]
+
+        best = min(self.periods, key=lambda p: distance((p.start, p.end)))
+        before = min(self.before, key=distance, default=None)
+        if before is not None and distance(before) < distance((best.start, best.end)):
+            earlier = year_before(best.period)
+            return PeriodRef(before[0], before[1], earlier, best.kind) if earlier else None
+        return best
 
 
+def year_before(period: str) -> str | None:
+    """The same period a year earlier, as text: FY2023 → FY2022, 2023-12 → 2022-12."""
+    m = re.fullmatch(r"(FY|12ME )?(\d{4})(-\d\d)?", period)
+    if not m:
+        return None
+    return f"{m.group(1) or ''}{int(m.group(2)) - 1}{m.group(3) or ''}"
+
+
+_BEFORE = re.compile(
+    r"the (?:fiscal )?year before|the (?:previous|prior|preceding) (?:fiscal )?year"
+    r"|a year (?:earlier|before)|un ano antes|el ano (?:fiscal )?(?:anterior|previo)"
+)
 _YEAR_AGO = re.compile(
     r"same (?:period|time|months?|quarter) "
     r"(?:last|a|the previous|the prior|of the previous|of last) year"
@@ -164,6 +190,7 @@ def read_time(folded: str, published: date) -> TimeFrame:
         tuple(sorted(refs, key=lambda r: r.start)),
         bool(excluded and _YEAR_AGO.search(folded)),
         release_day,
+        tuple(m.span() for m in _BEFORE.finditer(folded)),
     )
 
 
