@@ -163,3 +163,12 @@ def test_publication_date_and_language() -> None:
     assert find_date("Ciudad de México, 3 de marzo de 2025.") == date(2025, 3, 3)
     assert detect_language("El gobierno de México y los Estados Unidos firmaron") == "es"
     assert detect_language("The government of Mexico and the United States signed") == "en"
+
+
+def test_markdown_is_read_as_text() -> None:
+    from borderflow.claims.document import parse_document
+
+    doc = parse_document(
+        b"# Fentanyl\n\n> **CBP** seized [27,023 pounds](https://www.cbp.gov/x) in FY2023.\n"
+    )
+    assert doc.text.strip().splitlines()[-1] == "CBP seized 27,023 pounds in FY2023."

@@ -118,8 +118,7 @@ def parse_document(raw: bytes, source: str = "<text>") -> Document:
     text = _decode(raw, source)
     markup = _looks_like_html(text)
     published = _meta_date(text) if markup else None
-    if markup:
-        text = html_to_text(text)
+    text = html_to_text(text) if markup else markdown_to_text(text)
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     if not text.strip():
         raise DocumentError(f"{source}: the document has no text to check.")
@@ -239,6 +238,15 @@ def html_to_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "".join(parser.parts)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|(\*\*|__|`)")
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown as plain text: link text kept, headings, quotes, bullets and emphasis dropped."""
+    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
 
 
 def _meta_date(html: str) -> date | None:
