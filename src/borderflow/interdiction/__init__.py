@@ -14,6 +14,7 @@ from borderflow.interdiction.scenario import (
     ScenarioError,
     default_scenario_path,
     load_scenario,
+    resolve_scenario,
     scenario_paths,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "ScenarioError",
     "default_scenario_path",
     "load_scenario",
+    "resolve_scenario",
     "run_scenario",
     "scenario_paths",
 ]

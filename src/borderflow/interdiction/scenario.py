@@ -106,6 +106,15 @@ def scenario_paths() -> list[Path]:
     return sorted(default_scenario_path().parent.glob("*.toml"))
 
 
+def resolve_scenario(text: str | Path) -> Path:
+    """A scenario file path, or the name of a shipped scenario (``default``, ``closed_port``)."""
+    path = Path(text)
+    if path.exists():
+        return path
+    shipped = {p.stem: p for p in scenario_paths()}
+    return shipped.get(str(text), path)
+
+
 class _Table:
     """A TOML table being read; errors name ``file: table.key``."""
 
