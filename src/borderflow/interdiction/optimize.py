@@ -156,7 +156,8 @@ def solve_stackelberg(
         network: the flow network.
         resources: the resource kinds, with their gains per crossing.
         budget: most the plan may spend (``Σ cost_r x_rc``).
-        time_limit: stop after this many seconds and report the gap (None: no limit).
+        time_limit: stop after this many seconds, model building included, and report the
+            gap (None: no limit).
         gap: relative MIP gap at which to stop (0: prove optimality).
 
     Raises:
@@ -164,6 +165,8 @@ def solve_stackelberg(
     """
     started = time.perf_counter()
     m, keys = _dual_model(network, resources, budget)
+    if time_limit is not None:  # the limit covers model building too
+        time_limit = max(time_limit - (time.perf_counter() - started), 1.0)
     status, bound = _solve(m, time_limit=time_limit, gap=gap)
     objective = float(pyo.value(m.obj))
     plan = {k: round(pyo.value(m.x[k])) for k in keys if round(pyo.value(m.x[k])) > 0}
