@@ -114,11 +114,18 @@ def m004_current_periods(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.CURRENT_OBSERVATIONS_VIEW)
 
 
+def m006_interdiction_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Runs of the interdiction planner: scenario, parameters, seed and the full result."""
+    con.execute("CREATE SEQUENCE interdiction_run_id_seq START 1")
+    con.execute(sql.CREATE_INTERDICTION_RUNS)
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_releases", m001_releases),
     ("002_observations", m002_observations),
     ("003_current_view", m003_current_view),
     ("004_current_periods", m004_current_periods),
+    ("006_interdiction_runs", m006_interdiction_runs),
 )
 
 

@@ -144,3 +144,37 @@ SOURCE_COVERAGE = """
     LEFT JOIN cur ON cur.source = s.name
     ORDER BY s.name
 """
+
+# -- interdiction runs (migration 006) ----------------------------------------------------------
+
+CREATE_INTERDICTION_RUNS = """
+    CREATE TABLE interdiction_runs (
+        run_id INTEGER PRIMARY KEY DEFAULT nextval('interdiction_run_id_seq'),
+        created_at TIMESTAMP NOT NULL,
+        scenario VARCHAR NOT NULL,
+        scenario_path VARCHAR NOT NULL,
+        seed INTEGER NOT NULL,
+        parameters JSON NOT NULL,
+        objective DOUBLE,
+        optimal BOOLEAN,
+        result JSON NOT NULL
+    )
+"""
+
+INSERT_INTERDICTION_RUN = """
+    INSERT INTO interdiction_runs
+        (created_at, scenario, scenario_path, seed, parameters, objective, optimal, result)
+    VALUES (now(), ?, ?, ?, ?, ?, ?, ?)
+    RETURNING run_id
+"""
+
+LIST_INTERDICTION_RUNS = """
+    SELECT run_id, created_at, scenario, seed, objective, optimal
+    FROM interdiction_runs ORDER BY run_id
+"""
+
+GET_INTERDICTION_RUN = """
+    SELECT run_id, created_at, scenario, scenario_path, seed, parameters, objective, optimal,
+           result
+    FROM interdiction_runs WHERE run_id = ?
+"""
