@@ -161,3 +161,15 @@ def test_wrong_encoding_is_read_not_crashed(engine: Engine) -> None:
         "Se decomisaron 27 mil 23 libras de fentanilo en el año fiscal 2023.".encode("cp1252")
     )
     assert "año" in doc.text
+
+
+def test_rankings_are_checked_against_the_ranked_breakdown(engine: Engine) -> None:
+    text = (
+        "Guanajuato ocupó el primer lugar nacional en víctimas de homicidio doloso en 2023. "
+        "Baja California ranked second in homicides in 2023."
+    )
+    first, second = check_text(text, engine, published=date(2024, 2, 1)).claims
+    # SESNSP victims 2023: Guanajuato (11) 3,104, Estado de México (15) 2,597, Baja California 2,417
+    assert (first.verdict, first.official) == ("supported", 1)
+    assert (second.verdict, second.official) == ("contradicted", 3)
+    assert second.query_json["by"] == ["mx_state"] and second.query_json["rank"]

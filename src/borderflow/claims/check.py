@@ -275,7 +275,8 @@ def _reason(claim: Claim, best: Evidence, others: list[Evidence]) -> str:
 
 
 def _unit(m: Mention) -> str | None:
-    return {"change": "percent", "share": "percent", "multiplier": "ratio"}.get(m.kind, m.unit)
+    kinds = {"change": "percent", "share": "percent", "multiplier": "ratio", "rank": "rank"}
+    return kinds.get(m.kind, m.unit)
 
 
 def official_value(
@@ -287,6 +288,10 @@ def official_value(
     if m.kind == "share":
         part = rows[rows[reading.query.share_of].astype(str) == _share_part(reading)]
         return float(part["share"].iloc[0]), result.releases
+    if m.kind == "rank":
+        dim = reading.query.by[0]
+        place = rows[rows[dim].astype(str) == reading.label.split(" ranked")[0]]
+        return float(place["rank"].iloc[0]), result.releases
     if len(rows) != 1:
         raise ValueError(f"the answer has {len(rows)} rows")
     row = rows.iloc[0]

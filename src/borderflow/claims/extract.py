@@ -165,6 +165,7 @@ class MentionFinder:
             *self._shares(sentence, folded, taken),
         ]
         found.extend(self._bare_numbers(sentence, folded, taken))
+        found.extend(self._ranks(sentence, folded))
         return sorted(found, key=lambda m: m.start)
 
     def _number(self, m: re.Match[str]) -> Number:
@@ -229,6 +230,27 @@ class MentionFinder:
                 )
             )
         return out
+
+    def _ranks(self, sentence: str, folded: str) -> list[Mention]:
+        """Rankings: "ranked second", "the third-highest", "the most", "primer lugar"."""
+        out = []
+        for pattern in _RANKS:
+            for m in pattern.finditer(folded):
+                word = next((g for g in m.groups() if g), "first")
+                place = _ORDINALS.get(word, int(word) if word.isdigit() else 1)
+                out.append(
+                    Mention(
+                        "rank",
+                        sentence[m.start() : m.end()],
+                        m.start(),
+                        Number(place, 0.0, word),
+                        "rank",
+                        None,
+                        None,
+                        folded[m.end() : m.end() + 80],
+                    )
+                )
+        return out[:1]
 
     def _percents(self, sentence: str, folded: str, taken: list[tuple[int, int]]) -> list[Mention]:
         out = []
@@ -297,6 +319,31 @@ class MentionFinder:
     def _direction(self, window: str) -> str | None:
         found = self.lexicon.find("directions", window)
         return found[0][0] if found else None
+
+
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "primer": 1,
+    "segundo": 2,
+    "tercer": 3,
+    "cuarto": 4,
+    "quinto": 5,
+}
+_RANKS = tuple(
+    re.compile(p)
+    for p in (
+        r"\branked (?:no\. ?)?(first|second|third|fourth|fifth|\d)(?:st|nd|rd|th)?\b",
+        r"\b(second|third|fourth|fifth)[- ](?:highest|largest|most|biggest|busiest)\b",
+        r"\bthe (?:highest|largest|biggest|busiest) (?:number|share|total|amount)\b",
+        r"\bthe most (?=[a-z]+ (?:of any|among|in the country|nationwide))",
+        r"\b(primer|segundo|tercer|cuarto|quinto) lugar\b",
+        r"\b(?:entidad|estado|puerto|sector) con (?:mas|mayor|el mayor)\b",
+    )
+)
 
 
 def _all_phrases(lexicon: Lexicon, table: str) -> str:

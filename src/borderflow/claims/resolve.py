@@ -18,7 +18,7 @@ from borderflow.claims.entities import Entity, nearest
 from borderflow.claims.extract import Mention
 from borderflow.claims.lexicon import Lexicon
 from borderflow.claims.when import PeriodRef, TimeFrame
-from borderflow.metrics import Query
+from borderflow.metrics import Query, get_measure
 from borderflow.metrics.periods import add_months, fiscal_year_of
 
 WEIGHT_UNITS = ("lb", "kg", "short_ton", "t")
@@ -191,6 +191,8 @@ def readings(clue: Clue, topic: str) -> list[Reading]:
         return as_change(clue, make)
     if clue.mention.kind == "share":
         return share_readings(clue, make)
+    if clue.mention.kind == "rank":
+        return rank_readings(clue, make)
     out: list[Reading] = []
     for label, period in value_periods(clue, fiscal_alternative=topic == "seizures"):
         out.extend(replace(r, label=f"{r.label}; {label}") for r in make(period))
@@ -216,6 +218,34 @@ def share_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Rea
                     query=r.query.with_(where=where, by=(part.dimension,), share_of=part.dimension),
                 )
             )
+    return out
+
+
+PLACES = (("mx_state", "00"), ("us_state", "US"), ("area", ""), ("port", ""))
+
+
+def rank_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]:
+    """The place's rank among all members of its dimension, largest first."""
+    places = [
+        e for e in clue.entities for dim, total in PLACES if e.dimension == dim and e.code != total
+    ]
+    if not places:
+        raise Unresolved("a ranking needs the place it ranks (a state, field office, port).")
+    place = min(places, key=lambda e: abs(e.start - clue.mention.start))
+    out = []
+    for label, period in value_periods(clue, fiscal_alternative=False):
+        for r in make(period):
+            if place.dimension in get_measure(r.query.measure).dimensions:
+                where = {k: v for k, v in r.query.where.items() if k != place.dimension}
+                out.append(
+                    replace(
+                        r,
+                        label=f"{place.code} ranked among {place.dimension}; {label}",
+                        query=r.query.with_(where=where, by=(place.dimension,), rank=True),
+                    )
+                )
+    if not out:
+        raise Unresolved(f"no series of this topic is broken down by {place.dimension}.")
     return out
 
 

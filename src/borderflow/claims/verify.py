@@ -45,6 +45,8 @@ class Interval:
 def accepted(mention: Mention) -> Interval:
     """The interval of official values that support ``mention`` (signed for changes)."""
     value = claimed_value(mention)
+    if mention.kind == "rank":
+        return Interval(value, value)
     if mention.kind == "multiplier":
         width = RATIO * (1.5 if mention.qualifier == "about" else 1.0)
         return Interval(value * (1 - width), value * (1 + width))

@@ -133,7 +133,7 @@ PATTERNS = (
         "twelve_month_ending",
     ),
     (
-        r"\b(?:fy|fiscal year|fiscal|ano fiscal|ejercicio fiscal)\s*"
+        r"\b(?:fy|fiscal year|fiscal|ano fiscal|ejercicio fiscal)\s*(?:\(fy\)\s*)?"
         r"(?:de\s+|del\s+)?'?(\d{4}|\d{2})\b",
         _fiscal,
         "fiscal_year",
