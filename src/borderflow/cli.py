@@ -641,7 +641,7 @@ def _print_claims(report: Any) -> None:
             claim.text,
             format_value(claim.claimed, claim.unit),
             format_value(claim.official, claim.unit),
-            claim.reason if claim.verdict == "unverifiable" else claim.query or "",
+            claim.query or claim.reason,
         )
     out.print(table)
     counts = ", ".join(f"{n} {verdict}" for verdict, n in report.summary().items())

@@ -180,6 +180,8 @@ class _Checker:
         if reason is None and m.kind != "quantity":
             objects = self.lexicon.find("units", m.object_text[:50])
             reason = self.lexicon.reason(objects[0][0]) if objects else None
+        if reason is None:
+            reason = self._not_a_level(clue)
         if reason:
             claim.reason = reason
             return claim
@@ -206,6 +208,16 @@ class _Checker:
             revision = self._as_published(best, m, claim.verdict == "supported")
             claim.reason = " ".join(x for x in (claim.reason, revision) if x)
         return claim
+
+    def _not_a_level(self, clue: Clue) -> str | None:
+        """Averages per day and differences between periods are not published figures."""
+        m, after = clue.mention, clue.mention.object_text[:45]
+        before = clue.folded[max(0, m.start - 20) : m.start]
+        if self.lexicon.find("per_time", after) or self.lexicon.find("per_time", before):
+            return "an average per day or hour is not a published figure; check the total."
+        if m.kind == "quantity" and self.lexicon.find("comparatives", after[:20]):
+            return "a difference between two periods is not checked; check each level."
+        return None
 
     def _evaluate(self, reading: Reading, m: Mention) -> Evidence:
         evidence = Evidence(

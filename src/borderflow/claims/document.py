@@ -62,6 +62,27 @@ MONTHS = {
         )
     },
     "setiembre": 9,
+    **{
+        a: i
+        for a, i in (
+            ("jan", 1),
+            ("feb", 2),
+            ("mar", 3),
+            ("apr", 4),
+            ("jun", 6),
+            ("jul", 7),
+            ("aug", 8),
+            ("sep", 9),
+            ("sept", 9),
+            ("oct", 10),
+            ("nov", 11),
+            ("dec", 12),
+            ("ene", 1),
+            ("abr", 4),
+            ("ago", 8),
+            ("dic", 12),
+        )
+    },
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATES = (

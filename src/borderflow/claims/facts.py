@@ -16,20 +16,22 @@ from borderflow.claims.lexicon import Lexicon, fold, phrase_pattern
 
 #: Events that start an agreement; a year written beside its name is read as one of these.
 ORIGIN_EVENTS = (
-    "announce",
+    "announc",
     "sign",
     "launch",
     "establish",
     "creat",
     "adopt",
-    "fund",
+    "first",
     "found",
     "inaugurat",
     "enter",
     "agree",
     "start",
     "begin",
+    "began",
     "initiat",
+    "conceiv",
 )
 END_WORDS = re.compile(
     r"\b(?:ended|expired|replaced|superseded|terminated|concluyo|termino|"
@@ -111,7 +113,7 @@ def _agreements() -> dict[str, list[dict[str, str]]]:
 
 
 def _is_origin(event: str) -> bool:
-    return any(word in event.lower() for word in ORIGIN_EVENTS)
+    return event.lower().startswith(ORIGIN_EVENTS)
 
 
 def _year_near(folded: str, start: int, end: int) -> str | None:

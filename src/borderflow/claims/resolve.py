@@ -10,18 +10,24 @@ fentanyl deaths).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from borderflow.claims.entities import Entity, nearest
 from borderflow.claims.extract import Mention
-from borderflow.claims.lexicon import Lexicon
+from borderflow.claims.lexicon import Lexicon, load_lexicon
 from borderflow.claims.when import PeriodRef, TimeFrame
 from borderflow.metrics import Query, get_measure
 from borderflow.metrics.periods import add_months, fiscal_year_of
 
 WEIGHT_UNITS = ("lb", "kg", "short_ton", "t")
+PLACE_DIMENSIONS = ("area", "port", "us_state", "mx_state")
+CBP = re.compile(
+    r"\b(?:cbp|customs and border protection|border patrol|aduanas y proteccion "
+    r"fronteriza|patrulla fronteriza|field office|ports? of entry)\b"
+)
 SWB = "Southwest Border"
 
 
@@ -63,11 +69,27 @@ class Clue:
     published: date
     memory: Memory
     fentanyl: bool  # the sentence (or its subject) is about fentanyl / synthetic opioids
+    topic: str | None = None
 
     def entity(self, dimension: str) -> Entity | None:
-        return nearest(self.entities, dimension, self.mention.start) or nearest(
+        """The member of ``dimension`` the claim is about: none if the sentence names several
+        (component, region: "Border Patrol and Office of Field Operations" is all of CBP) or
+        names it after a hedge ("primarily at ports of entry"); a place written before the
+        number wins over one after it ("Jalisco con 8,9 millones, seguido por …")."""
+        found = [e for e in self.entities if e.dimension == dimension and not self._hedged(e)]
+        if dimension in ("component", "region") and len({e.code for e in found}) > 1:
+            return None
+        if dimension in PLACE_DIMENSIONS:
+            before = [e for e in found if e.end <= self.mention.start]
+            if before:
+                return before[-1]
+        return nearest(found, dimension, self.mention.start) or nearest(
             self.memory.entities, dimension, 0
         )
+
+    def _hedged(self, entity: Entity) -> bool:
+        lexicon = load_lexicon()
+        return bool(lexicon.find("hedges", self.folded[max(0, entity.start - 25) : entity.start]))
 
     def period(self) -> PeriodRef | None:
         m = self.mention
@@ -113,6 +135,8 @@ def find_topic(clue: Clue, lexicon: Lexicon) -> str | None:
 def value_periods(clue: Clue, *, fiscal_alternative: bool) -> list[tuple[str, str]]:
     """(label, period) candidates for a level; a bare year may also mean a fiscal year."""
     ref = clue.period()
+    if ref is None and clue.topic == "population":
+        return [("the publication year", str(clue.published.year))]
     if ref is None:
         raise Unresolved("the sentence names no period, and none came before it.")
     out = [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period)]
@@ -126,8 +150,13 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
     t = clue.time
     years = [p for p in t.periods if p.kind in ("calendar_year", "fiscal_year")]
     if len(years) >= 2 and not t.year_ago:
-        first, last = years[0], years[-1]
+        first, last = sorted((years[0], years[-1]), key=lambda p: p.period.removeprefix("FY"))
         return [(f"{last.period} against {first.period}", last.period, first.period)]
+    base = _base_year(clue, years)
+    if base is not None:
+        later = year_after(base.period)
+        if later:
+            return [(f"{later} against {base.period}", later, base.period)]
     if t.released is not None:
         month = t.released
         fy_start = date(fiscal_year_of(month) - 1, 10, 1)
@@ -151,6 +180,28 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
     return [
         ("no period written: the last complete fiscal year before publication", f"FY{fy}", None)
     ]
+
+
+_THAN = re.compile(
+    r"(?:than|from|compared (?:to|with)|versus|vs|respecto a(?:l| la| las| los)?|"
+    r"frente a(?:l| la| las| los)?|comparad[oa]s? con|que)(?: (?:the|el|la|las|los|in|en|del|de))*"
+    r"(?: [\w,.]+){0,6} $"
+)
+
+
+def _base_year(clue: Clue, years: list[PeriodRef]) -> PeriodRef | None:
+    """The one year in "16% higher than … in 2020": the base of the change, not its period."""
+    if len(years) != 1 or clue.time.year_ago:
+        return None
+    ref = years[0]
+    if ref.start < clue.mention.start:
+        return None
+    return ref if _THAN.search(clue.folded[clue.mention.start : ref.start]) else None
+
+
+def year_after(period: str) -> str | None:
+    m = re.fullmatch(r"(FY)?(\d{4})", period)
+    return f"{m.group(1) or ''}{int(m.group(2)) + 1}" if m else None
 
 
 _KIND_LABEL = {
@@ -183,6 +234,7 @@ def as_change(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]
 
 def readings(clue: Clue, topic: str) -> list[Reading]:
     """Every reading of ``clue`` under ``topic``."""
+    clue = replace(clue, topic=topic)
     builder = TOPICS.get(topic)
     if builder is None:
         raise Unresolved(TOPIC_REASONS.get(topic, f"no series in the warehouse counts {topic}."))
@@ -254,6 +306,14 @@ def rank_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Read
 
 def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     m = clue.mention
+    lexicon = load_lexicon()
+    if lexicon.find("precursor_words", clue.folded):
+        raise Unresolved("CBP's drug seizure files do not count precursor chemicals.")
+    if lexicon.find("other_agencies", clue.folded) and not CBP.search(clue.folded):
+        raise Unresolved(
+            "seizures by other agencies (DEA, Mexican authorities) are not in "
+            "CBP's files; CBP publishes its own seizures only."
+        )
     measures = ["seizure_events"] if m.unit == "events" else ["seized_lb"]
     if m.kind in ("change", "multiplier") and m.unit not in WEIGHT_UNITS:
         measures.append("seizure_events")
@@ -298,12 +358,15 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
         out = []
         year = period if period.isdigit() else None
         if year and (state is None or state.code == "US"):
-            out.append(
-                Reading(
-                    f"final count (NCHS), {cause}",
-                    Query("overdose_deaths_annual", year, where={"cause": (cause,)}),
+            for status in ("final", "provisional"):
+                out.append(
+                    Reading(
+                        f"{status} count (NCHS), {cause}",
+                        Query(
+                            "overdose_deaths_annual", year, where={"cause": (cause,)}, status=status
+                        ),
+                    )
                 )
-            )
             if fentanyl:
                 out.append(
                     Reading(
@@ -365,8 +428,13 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
             else "Personal Vehicles"
         )
     )
+    if load_lexicon().find("other_borders", clue.folded):
+        raise Unresolved("the crossings in the warehouse are those at U.S.–Mexico land ports only.")
     where: dict[str, tuple[str, ...]] = {"conveyance": (code,)}
-    port = clue.entity("port")
+    port, state = clue.entity("port"), clue.entity("us_state")
+    if state and state.code != "US" and (port is None or state.end > port.end):
+        where["us_state"] = (state.code,)
+        port = None
     if port:
         where["port"] = (port.code,)
     return lambda period: [Reading(f"BTS inbound {code}", Query("crossings", period, where=where))]

@@ -99,7 +99,10 @@ def _last_fy(m: re.Match[str], published: date) -> str:
 
 
 def _this_fy(m: re.Match[str], published: date) -> str:
-    return f"FY{fiscal_year_of(published)} YTD"
+    """Fiscal year to date as the article knew it: through the month before publication."""
+    last = add_months(published.replace(day=1), -1)
+    first = date(fiscal_year_of(last) - 1, 10, 1)
+    return f"{first:%Y-%m}..{last:%Y-%m}"
 
 
 def _last_year(m: re.Match[str], published: date) -> str:
@@ -110,6 +113,26 @@ def _this_year(m: re.Match[str], published: date) -> str:
     last = add_months(published.replace(day=1), -1)
     end = last if last.year == published.year else published
     return f"{published.year}-01..{end:%Y-%m}"
+
+
+_QUARTERS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "primer": 1,
+    "segundo": 2,
+    "tercer": 3,
+    "cuarto": 4,
+}
+
+
+def _quarter(m: re.Match[str], published: date) -> str:
+    try:
+        year = m.group(2)
+    except IndexError:  # "the third quarter": the year of publication
+        year = str(published.year)
+    return f"{year}Q{_QUARTERS[m.group(1)]}"
 
 
 def _month(m: re.Match[str], published: date) -> str:
@@ -161,16 +184,151 @@ PATTERNS = (
         _this_year,
         "calendar_ytd",
     ),
+    (
+        rf"\b(first|second|third|fourth) quarter(?: (?:of |of fiscal year )?{_Y})?"
+        rf"|\b(primer|segundo|tercer|cuarto) trimestre(?: (?:de |del )?(?:ano )?{_Y})?",
+        _quarter,
+        "quarter",
+    ),
     (rf"\b({_M})\.?\s+(?:de\s+|del\s+|of\s+)?{_Y}\b", _month, "month"),
     (rf"\b{_Y}\b", _calendar, "calendar_year"),
 )
+#: A date as "October 1, 2022" / "Oct. 2022" (English) or "1 de octubre de 2022" (Spanish),
+#: with named groups prefixed by the side of a range ("a" start, "b" end).
+_D = (
+    rf"(?P<{{0}}m>{_M})\.?\s+(?:(?P<{{0}}d>\d{{{{1,2}}}})(?:st|nd|rd|th)?,?\s+)?"
+    rf"(?:de\s+|del\s+)?(?P<{{0}}y>(?:19|20)\d\d)"
+)
+_D_ES = (
+    rf"(?:(?P<{{0}}d>\d{{{{1,2}}}}) de )?(?P<{{0}}m>{_M}) (?:de |del )?(?P<{{0}}y>(?:19|20)\d\d)"
+)
+
+
+def _ym(g: dict[str, str | None], side: str) -> date:
+    return date(int(g[f"{side}y"] or 0), MONTHS[g[f"{side}m"] or ""], 1)
+
+
+def _range(g: dict[str, str | None], published: date) -> str:
+    first, last = _ym(g, "a"), _ym(g, "b")
+    return f"{first:%Y-%m}..{last:%Y-%m}" if first <= last else ""
+
+
+def _months_of_year(g: dict[str, str | None], published: date) -> str:
+    year = int(g["y"] or published.year)
+    first, last = date(year, MONTHS[g["am"] or ""], 1), date(year, MONTHS[g["bm"] or ""], 1)
+    if first > last:
+        first = first.replace(year=year - 1)
+    if g["y"] is None and last > published:  # months not yet reported: the previous year's
+        first, last = first.replace(year=first.year - 1), last.replace(year=last.year - 1)
+    return f"{first:%Y-%m}..{last:%Y-%m}"
+
+
+def _to_date(g: dict[str, str | None], published: date) -> str:
+    """ "As of August 2023": the fiscal year to date through that month."""
+    last = _ym(g, "b")
+    return f"{date(fiscal_year_of(last) - 1, 10, 1):%Y-%m}..{last:%Y-%m}"
+
+
+def _first_months(g: dict[str, str | None], published: date) -> str:
+    year = int(g["y"] or 0)
+    year = year + 2000 if year < 100 else year
+    word = g["n"] or ""
+    n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
+    if not 1 <= n <= 12:
+        return ""
+    first = date(year - 1, 10, 1) if g["fiscal"] else date(year, 1, 1)
+    return f"{first:%Y-%m}..{add_months(first, n - 1):%Y-%m}"
+
+
+_NUMBER_WORDS = {
+    w: i
+    for i, ws in enumerate(
+        [
+            (),
+            ("one", "un", "uno"),
+            ("two", "dos"),
+            ("three", "tres"),
+            ("four", "cuatro"),
+            ("five", "cinco"),
+            ("six", "seis"),
+            ("seven", "siete"),
+            ("eight", "ocho"),
+            ("nine", "nueve"),
+            ("ten", "diez"),
+            ("eleven", "once"),
+        ]
+    )
+    for w in ws
+}
+
+#: Spans of time written as ranges; tried before single periods.
+RANGES = (
+    (
+        rf"(?:between|from)\s+{_D.format('a')},?\s+(?:and|through|to|until|thru)\s+{_D.format('b')}",
+        _range,
+        "range",
+    ),
+    (
+        rf"(?:entre(?: el)?|del?)\s+{_D_ES.format('a')},?\s+(?:y(?: el)?|al?|hasta(?: el)?)\s+"
+        rf"{_D_ES.format('b')}",
+        _range,
+        "range",
+    ),
+    (
+        rf"(?:from|between)\s+(?P<am>{_M})\.?\s+(?:to|through|and|until)\s+(?P<bm>{_M})\.?"
+        rf"(?:,?\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?",
+        _months_of_year,
+        "range",
+    ),
+    (
+        rf"(?:de|entre|durante)\s+(?P<am>{_M})\s+(?:a|y|al?)\s+(?P<bm>{_M})"
+        rf"(?:\s+(?:de|del)\s+(?P<y>(?:19|20)\d\d))?",
+        _months_of_year,
+        "range",
+    ),
+    (
+        rf"del?\s+(?:\d{{1,2}} de )?(?P<am>{_M})\s+(?:al?|hasta(?: el)?)\s+(?:\d{{1,2}} de )?"
+        rf"(?P<bm>{_M})\s+(?:de|del)\s+(?P<y>(?:19|20)\d\d)",
+        _months_of_year,
+        "range",
+    ),
+    (
+        rf"(?:as of|through|thru|hasta(?: el mes de)?|al cierre de)\s+{_D.format('b')}",
+        _to_date,
+        "fiscal_ytd",
+    ),
+    (
+        r"(?:first|primeros)\s+(?P<n>\d+|[a-z]+)\s+(?:months|meses)\s+(?:of|del?)\s+(?:the\s+)?"
+        r"(?P<fiscal>fiscal year|fy|ano fiscal|ejercicio fiscal)?\s*'?(?P<y>\d{4}|\d{2})\b",
+        _first_months,
+        "range",
+    ),
+)
+_RANGES_COMPILED = tuple((re.compile(p), build, kind) for p, build, kind in RANGES)
+
+
+def _read_ranges(folded: str, published: date, taken: list[tuple[int, int]]) -> list[PeriodRef]:
+    refs = []
+    for pattern, build, kind in _RANGES_COMPILED:
+        for m in pattern.finditer(folded):
+            g = {"y": None, "fiscal": None, **m.groupdict()}
+            try:
+                period = build(g, published)
+            except (KeyError, ValueError):
+                continue
+            if period and not any(m.start() < e and s < m.end() for s, e in taken):
+                taken.append(m.span())
+                refs.append(PeriodRef(m.start(), m.end(), period, kind))
+    return refs
+
+
 _COMPILED = tuple((re.compile(p), build, kind) for p, build, kind in PATTERNS)
 
 
 def read_time(folded: str, published: date) -> TimeFrame:
     """The periods, year-ago comparison and data-release date written in a folded sentence."""
     taken: list[tuple[int, int]] = []
-    refs: list[PeriodRef] = []
+    refs: list[PeriodRef] = _read_ranges(folded, published, taken)
     excluded = [m.span() for m in _YEAR_AGO.finditer(folded)]
     released = _RELEASED.search(folded)
     if released:
@@ -180,7 +338,7 @@ def read_time(folded: str, published: date) -> TimeFrame:
             if any(m.start() < e and s < m.end() for s, e in taken + excluded):
                 continue
             groups = [g for g in m.groups() if g]
-            if not groups and build in (_month, _twelve_month_ending, _fiscal, _calendar):
+            if not groups and build in (_month, _twelve_month_ending, _fiscal, _calendar, _quarter):
                 continue
             match = _Compact(m, groups)
             taken.append(m.span())
