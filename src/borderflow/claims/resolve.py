@@ -87,6 +87,13 @@ class Clue:
             self.memory.entities, dimension, 0
         )
 
+    def clause(self) -> str:
+        """The folded clause holding the claim: between the punctuation (or "while") around it."""
+        m = self.mention
+        head = re.split(r"[,;:]|\bwhile\b|\bwhereas\b|\bmientras\b", self.folded[: m.start])[-1]
+        tail = re.split(r"[,;:]|\bwhile\b|\bwhereas\b|\bmientras\b", self.folded[m.start :])[0]
+        return head + tail
+
     def _hedged(self, entity: Entity) -> bool:
         lexicon = load_lexicon()
         return bool(lexicon.find("hedges", self.folded[max(0, entity.start - 25) : entity.start]))
@@ -139,17 +146,35 @@ def value_periods(clue: Clue, *, fiscal_alternative: bool) -> list[tuple[str, st
         return [("the publication year", str(clue.published.year))]
     if ref is None:
         raise Unresolved("the sentence names no period, and none came before it.")
+    same = _same_months(clue, ref)
+    if same:
+        return [("the same months of that fiscal year", same)]
     out = [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period)]
     if fiscal_alternative and ref.kind == "calendar_year" and ref.period.isdigit():
         out.append(("fiscal year", f"FY{ref.period}"))
     return out
 
 
+def _same_months(clue: Clue, ref: PeriodRef) -> str | None:
+    """The months of the sentence's other range, in the fiscal year named ("compared to the
+    same period in FY2022")."""
+    if ref.kind != "fiscal_year" or not re.search(r"same period|mismo periodo", clue.folded):
+        return None
+    ranges = [
+        p for p in clue.time.periods if p.kind in ("range", "fiscal_ytd") and ".." in p.period
+    ]
+    if not ranges:
+        return None
+    first, last = (date.fromisoformat(f"{x}-01") for x in ranges[0].period.split(".."))
+    shift = 12 * (int(ref.period[2:]) - fiscal_year_of(last))
+    return f"{add_months(first, shift):%Y-%m}..{add_months(last, shift):%Y-%m}"
+
+
 def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
     """(label, period, base period or None for "a year earlier") candidates for a change."""
     t = clue.time
     years = [p for p in t.periods if p.kind in ("calendar_year", "fiscal_year")]
-    if len(years) >= 2 and not t.year_ago:
+    if len(years) >= 2 and not t.year_ago and not t.before:
         first, last = sorted((years[0], years[-1]), key=lambda p: p.period.removeprefix("FY"))
         return [(f"{last.period} against {first.period}", last.period, first.period)]
     base = _base_year(clue, years)
@@ -173,7 +198,8 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
                 None,
             ),
         ]
-    ref = clue.period()
+    m = clue.mention
+    ref = t.nearest(m.start, m.start + len(m.text), shift=False) or clue.memory.period
     if ref is not None:
         return [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period, None)]
     fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
@@ -428,7 +454,7 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
             else "Personal Vehicles"
         )
     )
-    if load_lexicon().find("other_borders", clue.folded):
+    if load_lexicon().find("other_borders", clue.clause()):
         raise Unresolved("the crossings in the warehouse are those at U.S.–Mexico land ports only.")
     where: dict[str, tuple[str, ...]] = {"conveyance": (code,)}
     port, state = clue.entity("port"), clue.entity("us_state")

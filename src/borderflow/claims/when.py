@@ -40,7 +40,9 @@ class TimeFrame:
     released: date | None  # "data released in December 2023"
     before: tuple[tuple[int, int], ...] = ()  # spans of "the year before", "un año antes"
 
-    def nearest(self, offset: int, end: int | None = None) -> PeriodRef | None:
+    def nearest(
+        self, offset: int, end: int | None = None, *, shift: bool = True
+    ) -> PeriodRef | None:
         """The period written closest to ``offset`` (ties go to the one after it).
 
         "14,700 pounds the year before" in a sentence about FY2023 reads as FY2022.
@@ -55,7 +57,7 @@ class TimeFrame:
             return gap, -span[0]
 
         best = min(self.periods, key=lambda p: distance((p.start, p.end)))
-        before = min(self.before, key=distance, default=None)
+        before = min(self.before, key=distance, default=None) if shift else None
         if before is not None and distance(before) < distance((best.start, best.end)):
             earlier = year_before(best.period)
             return PeriodRef(before[0], before[1], earlier, best.kind) if earlier else None
