@@ -292,7 +292,10 @@ def test_every_source_key_is_described_in_sources_md() -> None:
     used: set[str] = set()
     for table in DATA.glob("*.csv"):
         with table.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
+            reader = csv.DictReader(handle)
+            if "source_url" in (reader.fieldnames or []):
+                continue  # a table of cited facts: each row carries its own URL
+            for row in reader:
                 assert row["source"], f"{table.name}: {row['code']} cites no source"
                 used.update(row["source"].split(";"))
     assert used <= keys, used - keys

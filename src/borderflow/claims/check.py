@@ -133,6 +133,7 @@ class _Checker:
         self.lexicon = load_lexicon()
         self.mentions = MentionFinder(self.lexicon)
         self.memory = Memory()
+        self.facts = facts.FactMemory()
 
     def sentence(self, sentence: str) -> list[Claim]:
         folded = fold(sentence)
@@ -141,11 +142,10 @@ class _Checker:
         fentanyl = bool(self.lexicon.find("drug_fentanyl_deaths", folded)) or (
             not any(e.dimension == "drug" for e in entities) and self.memory.fentanyl
         )
-        out = [self._fact(sentence, f) for f in facts.check_agreements(sentence)]
         drugs = [e.code for e in entities if e.dimension == "drug"]
-        out += [
-            self._fact(sentence, f) for f in facts.check_precursors(sentence, self.lexicon, drugs)
-        ]
+        found = facts.check_agreements(sentence, self.published, self.facts)
+        found += facts.check_precursors(sentence, self.lexicon, drugs, self.published, self.facts)
+        out = [self._fact(sentence, f) for f in found]
         for mention in self.mentions.find(sentence):
             clue = Clue(mention, folded, entities, time, self.published, self.memory, fentanyl)
             out.append(self._numeric(sentence, clue))

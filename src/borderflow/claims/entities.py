@@ -20,6 +20,7 @@ DIMENSIONS = (
     "drug",
     "region",
     "component",
+    "land_filter",
     "area",
     "port",
     "us_state",

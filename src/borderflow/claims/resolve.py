@@ -344,7 +344,7 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     if m.kind in ("change", "multiplier") and m.unit not in WEIGHT_UNITS:
         measures.append("seizure_events")
     where: dict[str, tuple[str, ...]] = {}
-    for dimension in ("drug", "component"):
+    for dimension in ("drug", "component", "land_filter"):
         found = clue.entity(dimension)
         if found:
             where[dimension] = (found.code,)
@@ -370,7 +370,16 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
 
 
 def _area(clue: Clue) -> Entity | None:
+    """The CBP area named: one written with its kind ("Tucson Field Office", "El Paso Sector")
+    first, else a place name that names a single area."""
     near = [e for e in clue.entities if e.dimension == "area"]
+    explicit = [
+        e
+        for e in near
+        if re.search(r"field office|sector|oficina de campo", clue.folded[e.start : e.end + 1])
+    ]
+    if explicit:
+        return explicit[0]
     spans = {(e.start, e.end) for e in near}
     return near[0] if len(near) == 1 and len(spans) == 1 else None
 
@@ -428,6 +437,12 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
 
 
 def homicides(clue: Clue) -> Callable[[str], list[Reading]]:
+    if re.search(r"\binegi\b|culpos|death certificates|certificados de defuncion", clue.folded):
+        raise Unresolved(
+            "INEGI's death-certificate homicides (and negligent homicides) are not "
+            "in the warehouse; SESNSP victims of intentional homicide are another "
+            "record."
+        )
     state = clue.entity("mx_state")
     where: dict[str, tuple[str, ...]] = (
         {"mx_state": (state.code,)} if state and state.code != "00" else {}
