@@ -473,9 +473,11 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
         raise Unresolved("the crossings in the warehouse are those at U.S.–Mexico land ports only.")
     where: dict[str, tuple[str, ...]] = {"conveyance": (code,)}
     port, state = clue.entity("port"), clue.entity("us_state")
-    if state and state.code != "US" and (port is None or state.end > port.end):
-        where["us_state"] = (state.code,)
-        port = None
+    if state and state.code != "US":
+        start = clue.mention.start
+        if port is None or abs(state.start - start) < abs(port.start - start):
+            where["us_state"] = (state.code,)
+            port = None
     if port:
         where["port"] = (port.code,)
     return lambda period: [Reading(f"BTS inbound {code}", Query("crossings", period, where=where))]
