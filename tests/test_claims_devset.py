@@ -70,10 +70,10 @@ def test_shared_article_claims_are_labelled() -> None:
 
 
 def numbers(payload: Any) -> list[float]:
-    """Every ``value`` and ``pct_change`` of a query's JSON rows."""
+    """Every ``value``, ``pct_change``, ``rate`` and ``share`` of a query's JSON rows."""
     found = []
     for row in payload["rows"]:
-        for key in ("value", "pct_change"):
+        for key in ("value", "pct_change", "rate", "share"):
             if isinstance(row.get(key), (int, float)):
                 found.append(float(row[key]))
     return found
