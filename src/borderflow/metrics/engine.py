@@ -18,7 +18,7 @@ import ibis
 import pandas as pd
 
 from borderflow.metrics import derive
-from borderflow.metrics.compile import Selection, aggregate, current
+from borderflow.metrics.compile import FORECAST_STATUS, Selection, aggregate, current
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import Period, add_months, grain_label, months_between
 from borderflow.metrics.plan import Plan, plan_query
@@ -140,13 +140,24 @@ class Engine:
         On DuckDB the SQL Ibis compiles is kept per selection, so a question of the same shape
         is not compiled twice; other backends execute the expression directly.
         """
+        forecast = selection.status == FORECAST_STATUS
         if self.backend.name != "duckdb":
-            return self.backend.execute(aggregate(current(self.backend, as_of), selection))
+            table = self._forecasts() if forecast else current(self.backend, as_of)
+            return self.backend.execute(aggregate(table, selection))
         key = f"{selection!r}|{as_of}"
         if key not in self._compiled:
-            expr = aggregate(self._current(as_of), selection)
+            table = self._forecasts() if forecast else self._current(as_of)
+            expr = aggregate(table, selection)
             self._compiled[key] = str(ibis.to_sql(expr, dialect="duckdb"))
         return self.backend.con.execute(self._compiled[key]).df()
+
+    def _forecasts(self) -> Any:
+        """The newest stored forecasts, shaped like observations (``borderflow outlook``)."""
+        if "forecast_observations" not in self.backend.list_tables():
+            raise QueryError(
+                "this warehouse holds no forecasts: run `borderflow outlook` to make them."
+            )
+        return self.backend.table("forecast_observations")
 
     def _current(self, as_of: date | None) -> Any:
         key = str(as_of)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from borderflow.metrics.compile import Selection
+from borderflow.metrics.compile import FORECAST_STATUS, Selection
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import GRAINS, Period, add_months, months_between
 from borderflow.metrics.query import Query, QueryError
@@ -91,6 +91,8 @@ def _check_dimensions(m: Measure, query: Query) -> None:
 def _status(m: Measure, asked: str | None) -> str | None:
     if asked is None:
         return None if m.default_status == "any" else m.default_status
+    if asked == FORECAST_STATUS and m.temporal in ("flow", "rolling"):
+        return asked
     if asked not in m.statuses:
         raise QueryError(
             f"{m.name} has no {asked!r} values; its statuses are {', '.join(m.statuses)}. "
