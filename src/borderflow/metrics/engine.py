@@ -153,11 +153,12 @@ class Engine:
 
     def _forecasts(self) -> Any:
         """The newest stored forecasts, shaped like observations (``borderflow outlook``)."""
-        if "forecast_observations" not in self.backend.list_tables():
+        try:
+            return self.backend.table("forecast_observations")
+        except Exception as exc:  # a warehouse from before migration 005_forecasts
             raise QueryError(
                 "this warehouse holds no forecasts: run `borderflow outlook` to make them."
-            )
-        return self.backend.table("forecast_observations")
+            ) from exc
 
     def _current(self, as_of: date | None) -> Any:
         key = str(as_of)

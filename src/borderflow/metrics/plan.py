@@ -61,6 +61,8 @@ def plan_query(
         notes = (*notes, "Includes Air and Marine Operations (AMO) seizures, as asked.")
     for dim, value in m.fixed.items():
         filters.setdefault(dim, (value,))
+    if query.status == FORECAST_STATUS:
+        notes = (*notes, FORECAST_NOTE)
     selection = Selection(
         measure=m,
         sources=sources,
@@ -149,6 +151,11 @@ def _check_no_sum_over(m: Measure, query: Query, filters: dict[str, tuple[str, .
                 + f" Filter to one {dim} or break down by {dim}."
             )
 
+
+FORECAST_NOTE = (
+    "Forecast values: the mean forecast of the newest `borderflow outlook` run for each series, "
+    "not observations; its 80%/95% intervals are in `borderflow outlook --json`."
+)
 
 PeriodPlan = tuple[date, date, tuple[date, ...] | None, bool, str | None, tuple[str, ...]]
 
