@@ -18,7 +18,13 @@ import ibis
 import pandas as pd
 
 from borderflow.metrics import derive
-from borderflow.metrics.compile import FORECAST_STATUS, Selection, aggregate, current
+from borderflow.metrics.compile import (
+    FORECAST_STATUS,
+    Selection,
+    aggregate,
+    current,
+    forecast_dims_key,
+)
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import Period, add_months, grain_label, months_between
 from borderflow.metrics.plan import Plan, plan_query
@@ -215,6 +221,12 @@ class Selected:
 def _finish(plan: Plan, frame: pd.DataFrame) -> Selected:
     sel = plan.selection
     m = sel.measure
+    if frame.empty and sel.status == FORECAST_STATUS:
+        raise QueryError(
+            f"no stored forecast of {m.name} for {plan.period.label} broken down by "
+            f"{forecast_dims_key(sel) or 'nothing'}: run `borderflow outlook -m {m.name}`, and "
+            "ask for a breakdown it forecasts (`borderflow outlook --help`)."
+        )
     if frame.empty:
         raise QueryError(
             f"no {m.name} values match: {plan.period.label}"

@@ -67,7 +67,8 @@ GROUPS: tuple[SeriesGroup, ...] = (
     SeriesGroup("vsrr_state", "overdose_deaths_12m", ("us_state",), missing="gap",
                 season_length=1, description="VSRR synthetic-opioid deaths, 12 months ending, "
                 "by state (nowcast history)"),
-    SeriesGroup("vsrr_us", "overdose_deaths_12m", (), missing="gap", season_length=1,
+    SeriesGroup("vsrr_us", "overdose_deaths_12m", (), {"us_state": ("US",)}, missing="gap",
+                season_length=1,
                 description="VSRR synthetic-opioid deaths, 12 months ending, United States"),
     SeriesGroup("sesnsp_homicides_state", "homicide_victims", ("mx_state",),
                 description="SESNSP intentional-homicide victims by Mexican state"),

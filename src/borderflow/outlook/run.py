@@ -111,7 +111,13 @@ def _groups(
 ) -> tuple[SeriesGroup, ...]:
     groups = select_groups(tuple(measures) if measures else None)
     dims = set(where or {})
-    kept = tuple(g for g in groups if dims <= set(get_measure(g.measure).dimensions))
+    # A group that fixes a dimension itself (vsrr_us: us_state=US) is left out when the caller
+    # filters that dimension: the caller's members are forecast by the group that breaks it down.
+    kept = tuple(
+        g
+        for g in groups
+        if dims <= set(get_measure(g.measure).dimensions) and not dims & set(g.where)
+    )
     if not kept:
         raise OutlookError(
             f"no forecast series group has the dimension(s) {', '.join(sorted(dims))}; "
