@@ -114,9 +114,13 @@ def backtest_group(
     scales = _scales(sample, season_length, h + n_windows - 1)
     names = [*(b.name for b in BASELINES), *(c for c in candidates if c not in _baseline_names())]
     fallback = get_forecaster(FALLBACK).backtest(sample, h, season_length, n_windows)
+    fallback = fallback.sort_values(["unique_id", "cutoff", "ds"], ignore_index=True)
     for model in names:
         clock = time.perf_counter()
-        rows, failures = _backtest_one(model, sample, fallback, h, season_length, n_windows)
+        if model == FALLBACK:
+            rows, failures = clip_nonnegative(fallback.copy()), 0.0
+        else:
+            rows, failures = _backtest_one(model, sample, fallback, h, season_length, n_windows)
         result.rows[model] = rows
         seconds = round(time.perf_counter() - clock, 2)
         learn, held_out = split_origins(rows)
