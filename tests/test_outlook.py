@@ -28,6 +28,7 @@ from borderflow.outlook.forecast import forecast_group, judge_group
 from borderflow.outlook.groups import OutlookError, get_group
 from borderflow.outlook.models import LEVELS, REGISTRY, interval_columns
 from borderflow.outlook.nowcast import gap_to_final, nowcast_group
+from borderflow.outlook.reconcile import ols_reconcile
 from borderflow.outlook.scores import crps_from_quantiles, interval_score, mase_scale
 from borderflow.outlook.series import GroupData, load_group, to_panel
 from borderflow.warehouse.ingest import IngestReport
@@ -266,3 +267,17 @@ def test_cli_outlook_json_and_bad_input(stored: Path) -> None:
 def test_unknown_group_is_an_outlook_error() -> None:
     with pytest.raises(OutlookError, match="unknown series group"):
         get_group("nope")
+
+
+def test_ols_reconciliation_solved_by_hand() -> None:
+    def rows(ids: list[str], means: list[float]) -> pd.DataFrame:
+        out = pd.DataFrame({"unique_id": ids, "ds": pd.Timestamp("2026-01-01"), "mean": means})
+        for col in interval_columns():
+            out[col] = out["mean"] + (1.0 if col.startswith("hi") else -1.0)
+        return out
+
+    parents, children = rows(["p"], [10.0]), rows(["a", "b"], [3.0, 4.0])
+    new_p, new_c = ols_reconcile(parents, children, {"a": "p", "b": "p"}, ["ds"])
+    # gap e = 10 - 7 = 3 shared over k + 1 = 3 series: parts +1, total -1
+    assert list(new_c["mean"]) == [4.0, 5.0] and list(new_p["mean"]) == [9.0]
+    assert list(new_c["hi-80"]) == [5.0, 6.0] and list(new_p["lo-95"]) == [8.0]

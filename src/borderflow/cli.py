@@ -599,6 +599,9 @@ def outlook_command(
         typer.Option("--chart-dir", help="Write one Vega-Lite chart per series to DIR."),
     ] = None,
     png: Annotated[bool, typer.Option("--png", help="With --chart-dir, also render PNGs.")] = False,
+    export: Annotated[
+        Path | None, typer.Option(help="Also write the forecasts to FILE.csv or FILE.parquet.")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -610,7 +613,7 @@ def outlook_command(
     Example: `borderflow outlook -m seized_lb -w drug=Fentanyl --horizon 6`
     """
     from borderflow.outlook import run_outlook
-    from borderflow.outlook.report import outlook_table, write_charts
+    from borderflow.outlook.report import export_forecasts, outlook_table, write_charts
 
     path = resolve_db_path(db)
     bar = Progress(
@@ -632,6 +635,8 @@ def outlook_command(
             backtest=backtest,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    if export is not None:
+        err.print(f"wrote {export_forecasts(run, export)} forecast rows to {export}")
     if chart_dir is not None:
         written = write_charts(run, chart_dir, png=png)
         err.print(f"wrote {len(written)} chart files to {chart_dir}")

@@ -58,6 +58,8 @@ class GroupBacktest:
     seconds: float = 0.0
     rows: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     factors: dict[str, Factors] = field(default_factory=dict)
+    held_out: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    scales: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +114,7 @@ def backtest_group(
         result.seconds = time.perf_counter() - started
         return result
     scales = _scales(sample, season_length, h + n_windows - 1)
+    result.scales = scales
     names = [*(b.name for b in BASELINES), *(c for c in candidates if c not in _baseline_names())]
     fallback = get_forecaster(FALLBACK).backtest(sample, h, season_length, n_windows)
     fallback = fallback.sort_values(["unique_id", "cutoff", "ds"], ignore_index=True)
@@ -125,6 +128,7 @@ def backtest_group(
         seconds = round(time.perf_counter() - clock, 2)
         learn, held_out = split_origins(rows)
         calibrated = clip_nonnegative(apply_factors(held_out, width_factors(learn)))
+        result.held_out[model] = calibrated
         raw = summarise(score_rows(held_out, scales))
         scores = summarise(score_rows(calibrated, scales))
         result.factors[model] = width_factors(rows)

@@ -9,6 +9,7 @@ import pandas as pd
 from rich.table import Table
 
 from borderflow.outlook.charts import fan_chart, write_chart
+from borderflow.outlook.groups import OutlookError
 from borderflow.outlook.run import OutlookRun
 
 
@@ -47,6 +48,19 @@ def write_charts(run: OutlookRun, folder: Path, *, png: bool = False) -> list[Pa
         )
         written += write_chart(spec, folder / slug(str(sid)), png=png)
     return written
+
+
+def export_forecasts(run: OutlookRun, path: Path) -> int:
+    """Write the run's forecasts to a ``.csv`` or ``.parquet`` file; the number of rows."""
+    frame = run.forecasts.drop(columns=["dims_key"], errors="ignore")
+    frame = frame.dropna(axis=1, how="all")
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        raise OutlookError(f"--export writes .csv or .parquet files, not {path.name!r}.")
+    return len(frame)
 
 
 def slug(series_id: str) -> str:

@@ -21,7 +21,15 @@ from borderflow.outlook import nowcast
 from borderflow.outlook.backtest import GroupBacktest, backtest_group
 from borderflow.outlook.forecast import SeriesOutcome, forecast_group, judge_group, usable_history
 from borderflow.outlook.groups import OutlookError, SeriesGroup, select_groups
-from borderflow.outlook.series import GroupData, frame_group, load_group, to_panel, zero_share
+from borderflow.outlook.reconcile import evaluate, ols_reconcile
+from borderflow.outlook.series import (
+    GroupData,
+    frame_group,
+    load_group,
+    series_id,
+    to_panel,
+    zero_share,
+)
 from borderflow.outlook.store import save_run
 
 #: The model used for a group when no backtest is run.
@@ -90,12 +98,15 @@ def run_outlook(
     engine = Engine.open(db_path)
     try:
         work = _forecast_all(engine, groups, where, horizon, backtest, progress)
+        coherence = _reconcile(work)
         now = _nowcast_report(engine, groups, work)
     finally:
         engine.close()
     releases = _releases(work)
     run = OutlookRun(0, started, 0.0, params, releases, {}, [], now)
     _collect(run, work)
+    for name, report in coherence.items():
+        run.groups[name]["reconciliation"] = report
     run.seconds = time.perf_counter() - clock
     run.groups["_timing"] = {"seconds": round(run.seconds, 2)}
     run.run_id = save_run(
@@ -185,6 +196,57 @@ def candidates(group: SeriesGroup, panel: pd.DataFrame) -> list[str]:
     if 0 < panel["unique_id"].nunique() <= ARIMA_MAX_SERIES:
         names.append("auto_arima")
     return names
+
+
+def _reconcile(work: list[_GroupWork]) -> dict[str, dict[str, Any]]:
+    """OLS-reconcile each group with its parent group where the backtest says it helps."""
+    by_name = {w.data.group.name: w for w in work}
+    reports = {}
+    for child in work:
+        link = child.data.group.parent
+        if link is None or link[0] not in by_name:
+            continue
+        parent = by_name[link[0]]
+        parent_of = _parent_ids(child.data, parent.data, link[1])
+        report = _reconcile_report(parent, child, parent_of)
+        if report.get("applied"):
+            keys = ["ds"]
+            parent.rows, child.rows = ols_reconcile(parent.rows, child.rows, parent_of, keys)
+            _mark_reconciled(parent, child)
+        reports[child.data.group.name] = report
+    return reports
+
+
+def _parent_ids(child: GroupData, parent: GroupData, dim: str) -> dict[str, str]:
+    out = {}
+    for sid, dims in child.dims.items():
+        pid = series_id(child.group.measure, {k: v for k, v in dims.items() if k != dim})
+        if pid in parent.dims:
+            out[sid] = pid
+    return out
+
+
+def _reconcile_report(
+    parent: _GroupWork, child: _GroupWork, parent_of: dict[str, str]
+) -> dict[str, Any]:
+    pb, cb = parent.backtest, child.backtest
+    if not parent_of:
+        return {"applied": False, "reason": "the parts do not name their total's members"}
+    if pb is None or cb is None or pb.series < pb.eligible or cb.series < cb.eligible:
+        return {"applied": False, "reason": "not evaluated: backtest missing or on a sample"}
+    scales = pd.concat([pb.scales, cb.scales])
+    report = evaluate(pb.held_out[parent.model], cb.held_out[child.model], parent_of, scales)
+    report["applied"] = report["reconciled_crps"] < report["base_crps"]
+    return report
+
+
+def _mark_reconciled(*works: _GroupWork) -> None:
+    for w in works:
+        w.outcomes = [
+            SeriesOutcome(o.series_id, o.model, (o.reason + "; OLS-reconciled").lstrip("; "),
+                          o.months) if o.model else o
+            for o in w.outcomes
+        ]  # fmt: skip
 
 
 def _nowcast_report(engine: Engine, groups: Any, work: list[_GroupWork]) -> dict[str, Any]:
