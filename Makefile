@@ -19,6 +19,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/ingest.py --mirror $(MIRROR)
 	$(BIN)/python benchmarks/interdiction.py --mirror $(MIRROR)
+	$(BIN)/python benchmarks/outlook.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -749,6 +749,77 @@ def _print_interdiction(data: dict[str, Any]) -> None:
         out.print(f"Stored as run {data['run_id']}.", highlight=False)
 
 
+@app.command("outlook")
+@friendly_errors
+def outlook_command(
+    measure: Annotated[
+        list[str] | None,
+        typer.Option("--measure", "-m", help="Forecast only this measure. Repeatable."),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", "-w", help="DIMENSION=MEMBER[,MEMBER] (stored codes). Repeatable."),
+    ] = None,
+    horizon: Annotated[int, typer.Option(help="Months ahead to forecast (1-24).")] = 6,
+    backtest: Annotated[
+        bool,
+        typer.Option(
+            "--backtest/--no-backtest",
+            help="Backtest the candidate models (12 origins) and choose one per series group.",
+        ),
+    ] = True,
+    chart_dir: Annotated[
+        Path | None,
+        typer.Option("--chart-dir", help="Write one Vega-Lite chart per series to DIR."),
+    ] = None,
+    png: Annotated[bool, typer.Option("--png", help="With --chart-dir, also render PNGs.")] = False,
+    export: Annotated[
+        Path | None, typer.Option(help="Also write the forecasts to FILE.csv or FILE.parquet.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast every monthly series (seizures, overdose deaths, homicides, crossings) with
+    80%/95% intervals, nowcasting provisional VSRR months; store the run in the warehouse.
+
+    Stored forecasts answer `borderflow query MEASURE --status forecast`.
+
+    Example: `borderflow outlook -m seized_lb -w drug=Fentanyl --horizon 6`
+    """
+    from borderflow.outlook import run_outlook
+    from borderflow.outlook.report import export_forecasts, outlook_table, write_charts
+
+    path = resolve_db_path(db)
+    bar = Progress(
+        TextColumn("Forecasting series groups"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with bar:
+        task = bar.add_task("outlook", total=None)
+        run = run_outlook(
+            path,
+            measures=tuple(measure or ()) or None,
+            where=_parse_where(where or []),
+            horizon=horizon,
+            backtest=backtest,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if export is not None:
+        err.print(f"wrote {export_forecasts(run, export)} forecast rows to {export}")
+    if chart_dir is not None:
+        written = write_charts(run, chart_dir, png=png)
+        err.print(f"wrote {len(written)} chart files to {chart_dir}")
+    if as_json:
+        print_json(run.to_dict())
+    else:
+        out.print(outlook_table(run))
+
+
 def main() -> None:
     """Entry point of the ``borderflow`` console script."""
     app()

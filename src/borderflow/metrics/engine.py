@@ -18,7 +18,13 @@ import ibis
 import pandas as pd
 
 from borderflow.metrics import derive
-from borderflow.metrics.compile import Selection, aggregate, current
+from borderflow.metrics.compile import (
+    FORECAST_STATUS,
+    Selection,
+    aggregate,
+    current,
+    forecast_dims_key,
+)
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import Period, add_months, grain_label, months_between
 from borderflow.metrics.plan import Plan, plan_query
@@ -141,8 +147,10 @@ class Engine:
         replaced by stand-ins — so a question of the same shape is not compiled twice, whatever
         its period or as-of date; other backends execute the expression directly.
         """
+        forecast = selection.status == FORECAST_STATUS
         if self.backend.name != "duckdb":
-            return self.backend.execute(aggregate(current(self.backend, as_of), selection))
+            table = self._forecasts() if forecast else current(self.backend, as_of)
+            return self.backend.execute(aggregate(table, selection))
         template, sentinels = selection, _SENTINELS
         if selection.first == selection.last:
             sentinels = (_SENTINELS[0], _SENTINELS[0])
@@ -151,7 +159,8 @@ class Engine:
         as_of_sentinel = _AS_OF_SENTINEL if as_of is not None else None
         key = f"{template!r}|{as_of_sentinel}"
         if key not in self._compiled:
-            expr = aggregate(self._current(as_of_sentinel), template)
+            table = self._forecasts() if forecast else self._current(as_of_sentinel)
+            expr = aggregate(table, template)
             self._compiled[key] = str(ibis.to_sql(expr, dialect="duckdb"))
         sql = self._compiled[key]
         written = [(sentinels[0], selection.first), (sentinels[1], selection.last)]
@@ -160,6 +169,15 @@ class Engine:
         for sentinel, day in written:  # absent stand-ins are left alone
             sql = sql.replace(_date_sql(sentinel), _date_sql(day))
         return self.backend.con.execute(sql).df()
+
+    def _forecasts(self) -> Any:
+        """The newest stored forecasts, shaped like observations (``borderflow outlook``)."""
+        try:
+            return self.backend.table("forecast_observations")
+        except Exception as exc:  # a warehouse from before migration 005_forecasts
+            raise QueryError(
+                "this warehouse holds no forecasts: run `borderflow outlook` to make them."
+            ) from exc
 
     def _current(self, as_of: date | None) -> Any:
         key = str(as_of)
@@ -228,6 +246,12 @@ class Selected:
 def _finish(plan: Plan, frame: pd.DataFrame) -> Selected:
     sel = plan.selection
     m = sel.measure
+    if frame.empty and sel.status == FORECAST_STATUS:
+        raise QueryError(
+            f"no stored forecast of {m.name} for {plan.period.label} broken down by "
+            f"{forecast_dims_key(sel) or 'nothing'}: run `borderflow outlook -m {m.name}`, and "
+            "ask for a breakdown it forecasts (`borderflow outlook --help`)."
+        )
     if frame.empty:
         raise QueryError(
             f"no {m.name} values match: {plan.period.label}"

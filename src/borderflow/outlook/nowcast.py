@@ -1,0 +1,117 @@
+"""Nowcasting provisional VSRR counts, so a reporting lag is not read as a decline.
+
+The newest VSRR months are footnoted "Underreported due to incomplete data": deaths still pending
+investigation have not been coded yet. VSRR carries NCHS's own adjustment for this delay (the
+``predicted`` value, built from the share of records pending investigation and past completion).
+The nowcast of a 12-month-ending period is the predicted value, never below the reported count:
+
+    nowcast = max(reported, predicted)    (reported alone where predicted is withheld)
+
+Revision-based correction (how the same period's count grew from one release to the next) needs
+two VSRR releases; ``revisions`` measures it when the warehouse holds them and says so otherwise.
+Where NCHS final counts exist (calendar years, United States), ``gap_to_final`` reports how far
+reported, predicted and nowcast values for the 12 months ending December were from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from borderflow.metrics import Engine, Query, get_measure
+from borderflow.metrics.query import QueryError
+from borderflow.outlook.groups import SeriesGroup
+from borderflow.outlook.series import query_group
+
+MEASURE = "overdose_deaths_12m"
+FINAL_MEASURE = "overdose_deaths_annual"
+
+
+def nowcast_frame(reported: pd.DataFrame, predicted: pd.DataFrame, by: tuple[str, ...]) -> Any:
+    """Join reported and predicted rows on (month, members); add ``nowcast`` and ``adjustment``.
+
+    Returns the reported frame with columns ``reported``, ``predicted``, ``nowcast`` and
+    ``value`` (= nowcast), so it can stand in for the reported history.
+    """
+    keys = ["bucket", *by]
+    pred = predicted[[*keys, "value"]].rename(columns={"value": "predicted"})
+    rows = reported.merge(pred, on=keys, how="left").rename(columns={"value": "reported"})
+    rows["nowcast"] = rows[["reported", "predicted"]].max(axis=1)
+    rows["adjustment"] = rows["nowcast"] - rows["reported"]
+    rows["value"] = rows["nowcast"]
+    rows.attrs.update(reported.attrs)
+    return rows
+
+
+def nowcast_group(engine: Engine, group: SeriesGroup, where: Any = None) -> pd.DataFrame:
+    """The group's history with the newest months nowcast (see the module docstring)."""
+    reported = query_group(engine, group, where, status="reported")
+    predicted = query_group(engine, group, where, status="predicted")
+    rows = nowcast_frame(reported, predicted, group.by)
+    rows.attrs["releases"] = _merge_releases(reported, predicted)
+    return rows
+
+
+def _merge_releases(*frames: pd.DataFrame) -> list[dict[str, Any]]:
+    seen: dict[int, dict[str, Any]] = {}
+    for frame in frames:
+        for rel in frame.attrs.get("releases", []):
+            seen[int(rel["release_id"])] = rel
+    return [seen[k] for k in sorted(seen)]
+
+
+def gap_to_final(engine: Engine) -> list[dict[str, Any]]:
+    """VSRR (reported, predicted, nowcast) for the 12 months ending December vs NCHS final counts.
+
+    Both are United States synthetic-opioid (T40.4) deaths; VSRR counts by place of occurrence,
+    NCHS by residence, so a small gap remains even for complete years.
+    """
+    final = _final_counts(engine)
+    out = []
+    for year, count in sorted(final.items()):
+        try:
+            rep = engine.run(Query(MEASURE, f"12ME {year}-12", status="reported")).value
+            pred = engine.run(Query(MEASURE, f"12ME {year}-12", status="predicted")).value
+        except QueryError:
+            continue
+        now = max(rep, pred)
+        out.append(
+            {
+                "year": year,
+                "final": count,
+                "reported": rep,
+                "predicted": pred,
+                "nowcast": now,
+                "reported_gap_pct": 100 * (rep - count) / count,
+                "nowcast_gap_pct": 100 * (now - count) / count,
+            }
+        )
+    return out
+
+
+def _final_counts(engine: Engine) -> dict[int, float]:
+    m = get_measure(FINAL_MEASURE)
+    last = engine.last_month(m, None)
+    query = Query(
+        FINAL_MEASURE, f"2015..{last.year}", where={"cause": ("T40.4",)}, grain="calendar_year"
+    )
+    rows = engine.run(query).rows
+    return {int(b.year): float(v) for b, v in zip(rows["bucket"], rows["value"], strict=True)}
+
+
+def revisions(releases: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the warehouse can say about revisions between VSRR releases (``releases``: the
+    provenance of the VSRR history read)."""
+    vsrr = sorted({r["vintage"] for r in releases if r["source"] == "cdc_vsrr"})
+    if len(vsrr) < 2:
+        return {
+            "vsrr_releases": len(vsrr),
+            "note": "The warehouse holds one VSRR release, so revisions between releases cannot "
+            "be measured; the nowcast relies on NCHS's predicted values (its delay adjustment).",
+        }
+    return {
+        "vsrr_releases": len(vsrr),
+        "note": f"compare `borderflow query {MEASURE} --as-of {vsrr[-2]}` with the newest "
+        "release to see how the latest months were revised.",
+    }
