@@ -145,6 +145,13 @@ def _twelve_month_ending(m: re.Match[str], published: date) -> str:
     return f"12ME {m.group(2)}-{MONTHS[m.group(1)]:02d}"
 
 
+def _bare_month(m: re.Match[str], published: date) -> str:
+    """ "In October", with no year: the latest October before publication."""
+    number = MONTHS[m.group(1)]
+    year = published.year if number < published.month else published.year - 1
+    return f"{year}-{number:02d}"
+
+
 def _calendar(m: re.Match[str], published: date) -> str:
     return m.group(1)
 
@@ -194,6 +201,7 @@ PATTERNS = (
     ),
     (rf"\b({_M})\.?\s+(?:de\s+|del\s+|of\s+)?{_Y}\b", _month, "month"),
     (rf"\b{_Y}\b", _calendar, "calendar_year"),
+    (rf"\b(?:in|en|during|durante|for|para|de) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
 )
 #: A date as "October 1, 2022" / "Oct. 2022" (English) or "1 de octubre de 2022" (Spanish),
 #: with named groups prefixed by the side of a range ("a" start, "b" end).
@@ -340,7 +348,8 @@ def read_time(folded: str, published: date) -> TimeFrame:
             if any(m.start() < e and s < m.end() for s, e in taken + excluded):
                 continue
             groups = [g for g in m.groups() if g]
-            if not groups and build in (_month, _twelve_month_ending, _fiscal, _calendar, _quarter):
+            needs_group = (_month, _twelve_month_ending, _fiscal, _calendar, _quarter, _bare_month)
+            if not groups and build in needs_group:
                 continue
             match = _Compact(m, groups)
             taken.append(m.span())
