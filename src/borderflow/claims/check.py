@@ -23,7 +23,7 @@ from borderflow.claims.resolve import Clue, Memory, Reading, Unresolved, find_to
 from borderflow.claims.verify import accepted, claimed_value, supports
 from borderflow.claims.when import read_time
 from borderflow.errors import BorderflowError
-from borderflow.metrics import Engine
+from borderflow.metrics import Engine, get_measure
 from borderflow.metrics.units import convert
 
 VERDICTS = ("supported", "contradicted", "unverifiable")
@@ -239,6 +239,15 @@ class _Checker:
         return evidence
 
     def _as_published(self, reading: Reading, m: Mention, now: bool) -> str:
+        """How the claim fared against the record as it stood on the publication date."""
+        vintages = self.engine.vintages(get_measure(reading.query.measure).source)
+        if vintages and vintages[-1] <= self.published:
+            return ""  # nothing released since: the record then is the record now
+        if not vintages or vintages[0] > self.published:
+            return (
+                "no release in the warehouse predates publication; "
+                "checked against the record as revised."
+            )
         try:
             then, releases = official_value(
                 self.engine,

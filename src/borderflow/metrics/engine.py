@@ -205,12 +205,25 @@ class Engine:
             raise QueryError(f"no {measure.name} data in the warehouse; run `borderflow ingest`.")
         return pd.Timestamp(value).date()
 
-    def provenance(self, release_ids: set[int]) -> list[dict[str, Any]]:
+    def _release_table(self) -> dict[int, dict[str, Any]]:
         if self._releases is None:
             table = self.backend.table("releases")
             cols = ["release_id", "source", "file_name", "url", "sha256", "vintage", "retrieved_at"]
             frame = self.backend.execute(table.select(cols))
             self._releases = {int(r["release_id"]): r for r in frame.to_dict(orient="records")}
+        return self._releases
+
+    def vintages(self, source: str) -> list[date]:
+        """Vintages of the releases of ``source`` loaded in the warehouse, oldest first."""
+        return sorted(
+            pd.Timestamp(r["vintage"]).date()
+            for r in self._release_table().values()
+            if r["source"] == source
+        )
+
+    def provenance(self, release_ids: set[int]) -> list[dict[str, Any]]:
+        self._release_table()
+        assert self._releases is not None
         out = []
         for rid in sorted(release_ids):
             info = dict(self._releases[rid])
