@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from borderflow.cli import app
-from borderflow.interdiction import default_scenario_path, load_scenario, run_scenario
+from borderflow.interdiction import (
+    ScenarioError,
+    default_scenario_path,
+    load_scenario,
+    run_scenario,
+)
 from borderflow.interdiction.network import build_network, fetch_border_data, to_graphml
 from borderflow.interdiction.store import get_run, list_runs
 from borderflow.metrics import Engine
@@ -188,3 +194,25 @@ def test_cli_interdict_json_and_a_bad_scenario(db: Path, tmp_path: Path) -> None
     refused = runner.invoke(app, ["interdict", str(bad), "--db", str(db)])
     assert refused.exit_code == 2
     assert "bad.toml: budget.total must be a positive number, got -3" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'period = "FY2024"',
+            'period = "FY2035"',
+            "s.toml: data.period: no crossings values match: FY2035",
+        ),
+        (
+            'demand_period = "12ME 2024-09"',
+            'demand_period = "12ME 2035-09"',
+            "s.toml: data.demand_period: no overdose_deaths_12m values match",
+        ),
+    ],
+)
+def test_a_period_without_data_names_the_field(db: Path, tmp_path: Path, old, new, message) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(default_scenario_path().read_text(encoding="utf-8").replace(old, new, 1))
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        run_scenario(load_scenario(path), db, store=False)
