@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from borderflow.interdiction.adversary import greedy_against_quantal, quantal_response
+from borderflow.interdiction.adversary import quantal_response
 from borderflow.interdiction.calibrate import Calibrated
 from borderflow.interdiction.model import Allocation, Network, Resource, plan_cost
 from borderflow.interdiction.network import build_network, fetch_border_data, to_geojson
 from borderflow.interdiction.optimize import Response, Solution, best_response, solve_stackelberg
 from borderflow.interdiction.policies import POLICIES, policy_plan
+from borderflow.interdiction.quantal_plan import plan_against_quantal
 from borderflow.interdiction.resources import build_resources
 from borderflow.interdiction.scenario import Scenario
 from borderflow.interdiction.simulate import simulate
@@ -157,8 +158,8 @@ def compare_policies(
     for name, (description, _) in POLICIES.items():
         plans[name] = (description, policy_plan(name, network, resources, scenario.budget))
     plans["quantal_greedy"] = (
-        "greedy against a quantal-response trafficker (heuristic)",
-        greedy_against_quantal(network, resources, scenario.budget, scenario.rationality),
+        "against a quantal-response trafficker (greedy + swaps, heuristic)",
+        plan_against_quantal(network, resources, scenario.budget, scenario.rationality),
     )
     plans["none"] = ("no added resources (baseline detection only)", {})
     return {
