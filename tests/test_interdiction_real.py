@@ -80,6 +80,16 @@ def _vsrr_sep_2024(state: str) -> float:
         )
 
 
+def _vsrr_states_with_data_sep_2024() -> set[str]:
+    path = next((MIRROR / "cdc_vsrr").glob("*.csv"))
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            r["state"]
+            for r in csv.DictReader(handle)
+            if r["year"] == "2024" and r["month"] == "September" and r["data_value"]
+        }
+
+
 def test_network_inputs_match_the_source_files(db: Path) -> None:
     scenario = load_scenario(default_scenario_path())
     engine = Engine.open(db)
@@ -189,6 +199,10 @@ def test_cli_interdict_json_and_a_bad_scenario(db: Path, tmp_path: Path) -> None
     assert set(data) >= {"scenario", "allocation", "objective", "policies", "simulation", "run_id"}
     assert {"node", "name", "kind", "units"} <= set(data["allocation"][0])
     assert (tmp_path / "f.png").stat().st_size > 10_000
+    kinds = [f["properties"]["kind"] for f in data["geojson"]["features"]]
+    assert kinds.count("port") + kinds.count("sector") == 21
+    assert kinds.count("origin") == 32
+    assert kinds.count("destination") == len(_vsrr_states_with_data_sep_2024() - {"US", "YC"})
     bad = tmp_path / "bad.toml"
     bad.write_text("[budget]\ntotal = -3\n", encoding="utf-8")
     refused = runner.invoke(app, ["interdict", str(bad), "--db", str(db)])
@@ -204,6 +218,7 @@ def test_cli_interdict_json_and_a_bad_scenario(db: Path, tmp_path: Path) -> None
             'period = "FY2035"',
             "s.toml: data.period: no crossings values match: FY2035",
         ),
+        ('drug = "all"', 'drug = "Fentanil"', "s.toml: data.drug: "),
         (
             'demand_period = "12ME 2024-09"',
             'demand_period = "12ME 2035-09"',
