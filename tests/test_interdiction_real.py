@@ -231,3 +231,18 @@ def test_a_period_without_data_names_the_field(db: Path, tmp_path: Path, old, ne
     path.write_text(default_scenario_path().read_text(encoding="utf-8").replace(old, new, 1))
     with pytest.raises(ScenarioError, match=re.escape(message)):
         run_scenario(load_scenario(path), db, store=False)
+
+
+def test_calibration_noise_moves_the_objective_monotonically(result) -> None:
+    from borderflow.interdiction.sensitivity import calibration_sensitivity
+
+    s = calibration_sensitivity(
+        result.network, result.resources, 40.0, result.calibration, result.solution.plan
+    )
+    optimum = result.solution.objective
+    assert (
+        s["low"]["objective"] >= optimum >= s["high"]["objective"]
+    )  # less detection: more gets through
+    for end in ("low", "high"):
+        assert s[end]["optimal"]
+        assert s[end]["plan_value"] >= s[end]["objective"] - 1e-6  # re-optimising can only help
