@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from borderflow.cli import app
-from borderflow.interdiction import default_scenario_path, load_scenario, run_scenario
+from borderflow.interdiction import (
+    ScenarioError,
+    default_scenario_path,
+    load_scenario,
+    run_scenario,
+)
 from borderflow.interdiction.network import build_network, fetch_border_data, to_graphml
 from borderflow.interdiction.store import get_run, list_runs
 from borderflow.metrics import Engine
@@ -72,6 +78,16 @@ def _vsrr_sep_2024(state: str) -> float:
             and r["month"] == "September"
             and r["data_value"]
         )
+
+
+def _vsrr_states_with_data_sep_2024() -> set[str]:
+    path = next((MIRROR / "cdc_vsrr").glob("*.csv"))
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            r["state"]
+            for r in csv.DictReader(handle)
+            if r["year"] == "2024" and r["month"] == "September" and r["data_value"]
+        }
 
 
 def test_network_inputs_match_the_source_files(db: Path) -> None:
@@ -183,8 +199,50 @@ def test_cli_interdict_json_and_a_bad_scenario(db: Path, tmp_path: Path) -> None
     assert set(data) >= {"scenario", "allocation", "objective", "policies", "simulation", "run_id"}
     assert {"node", "name", "kind", "units"} <= set(data["allocation"][0])
     assert (tmp_path / "f.png").stat().st_size > 10_000
+    kinds = [f["properties"]["kind"] for f in data["geojson"]["features"]]
+    assert kinds.count("port") + kinds.count("sector") == 21
+    assert kinds.count("origin") == 32
+    assert kinds.count("destination") == len(_vsrr_states_with_data_sep_2024() - {"US", "YC"})
     bad = tmp_path / "bad.toml"
     bad.write_text("[budget]\ntotal = -3\n", encoding="utf-8")
     refused = runner.invoke(app, ["interdict", str(bad), "--db", str(db)])
     assert refused.exit_code == 2
     assert "bad.toml: budget.total must be a positive number, got -3" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'period = "FY2024"',
+            'period = "FY2035"',
+            "s.toml: data.period: no crossings values match: FY2035",
+        ),
+        ('drug = "all"', 'drug = "Fentanil"', "s.toml: data.drug: "),
+        (
+            'demand_period = "12ME 2024-09"',
+            'demand_period = "12ME 2035-09"',
+            "s.toml: data.demand_period: no overdose_deaths_12m values match",
+        ),
+    ],
+)
+def test_a_period_without_data_names_the_field(db: Path, tmp_path: Path, old, new, message) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(default_scenario_path().read_text(encoding="utf-8").replace(old, new, 1))
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        run_scenario(load_scenario(path), db, store=False)
+
+
+def test_calibration_noise_moves_the_objective_monotonically(result) -> None:
+    from borderflow.interdiction.sensitivity import calibration_sensitivity
+
+    s = calibration_sensitivity(
+        result.network, result.resources, 40.0, result.calibration, result.solution.plan
+    )
+    optimum = result.solution.objective
+    assert (
+        s["low"]["objective"] >= optimum >= s["high"]["objective"]
+    )  # less detection: more gets through
+    for end in ("low", "high"):
+        assert s[end]["optimal"]
+        assert s[end]["plan_value"] >= s[end]["objective"] - 1e-6  # re-optimising can only help

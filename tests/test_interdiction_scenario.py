@@ -47,6 +47,11 @@ def test_the_default_scenario_reads_as_documented() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
+        (
+            'period = "FY2024"',
+            'period = "FYxx"',
+            "s.toml: data.period: cannot read the period 'FYxx'",
+        ),
         ("total = 40.0", "total = -3", "s.toml: budget.total must be a positive number, got -3"),
         (
             "total = 40.0",

@@ -672,6 +672,10 @@ def interdict_command(
     store: Annotated[
         bool, typer.Option("--store/--no-store", help="Record the run in the warehouse.")
     ] = True,
+    sensitivity: Annotated[
+        bool,
+        typer.Option("--sensitivity", help="Also solve at both ends of the calibration interval."),
+    ] = False,
 ) -> None:
     """Plan inspection resources against a trafficker who re-routes, and simulate the response.
 
@@ -686,7 +690,9 @@ def interdict_command(
 
     loaded = load_scenario(resolve_scenario(scenario))
     with err.status(f"Solving scenario {loaded.name!r}…"):
-        result = run_scenario(loaded, resolve_db_path(db), seed=seed, store=store)
+        result = run_scenario(
+            loaded, resolve_db_path(db), seed=seed, store=store, sensitivity=sensitivity
+        )
     data = result.to_dict()
     if graphml:
         to_graphml(result.network, graphml)
@@ -745,6 +751,13 @@ def _print_interdiction(data: dict[str, Any]) -> None:
         f"{sim['delivered_after']:,.0f} per simulated month.",
         highlight=False,
     )
+    for end, s in (data["sensitivity"] or {}).items():
+        out.print(
+            f"Detection at the {end} end of its interval: objective {s['objective']:,.2f} "
+            f"re-optimised, {s['plan_value']:,.2f} with this plan"
+            f"{' (the same plan)' if s['same_plan'] else ''}.",
+            highlight=False,
+        )
     if data["run_id"] is not None:
         out.print(f"Stored as run {data['run_id']}.", highlight=False)
 

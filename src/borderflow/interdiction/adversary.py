@@ -10,9 +10,8 @@ hide there), ``λ`` the rationality (0: choice by capacity alone; ∞: only the 
 Capacities do not bind under quantal response; the expected delivered flow is
 ``total × Σ_c P(c) s_c``.
 
-The defender's plan against it is found greedily (one unit at a time, the largest fall in
-expected delivery per unit of cost) — a heuristic, not a proven optimum (PROTECT's PASAQ solves
-it by piecewise-linear MILP).
+The defender's plan against it is a heuristic (``quantal_plan.py``), not a proven optimum
+(PROTECT's PASAQ solves it by piecewise-linear MILP).
 """
 
 from __future__ import annotations
@@ -87,36 +86,3 @@ def quantal_response(
     shares = {c: w / total for c, w in weight.items()}
     delivered = total_supply(network) * sum(shares[c] * survival[c] for c in shares)
     return QuantalOutcome(delivered=delivered, shares=shares)
-
-
-def greedy_against_quantal(
-    network: Network, resources: list[Resource], budget: float, rationality: float
-) -> Allocation:
-    """A plan built one unit at a time against a quantal-response trafficker."""
-    costs = route_costs(network)
-    plan: Allocation = {}
-    spent = 0.0
-    current = quantal_response(network, resources, plan, rationality, costs).delivered
-    while True:
-        best: tuple[float, tuple[str, str], float] | None = None
-        for r in resources:
-            if spent + r.cost > budget + 1e-9 or _used(plan, r.name) >= r.available:
-                continue
-            for c in r.gains:
-                key = (r.name, c)
-                if plan.get(key, 0) >= r.max_per_node[c]:
-                    continue
-                trial = {**plan, key: plan.get(key, 0) + 1}
-                value = quantal_response(network, resources, trial, rationality, costs).delivered
-                score = (current - value) / r.cost
-                if score > 1e-12 and (best is None or score > best[0]):
-                    best = (score, key, value)
-        if best is None:
-            return plan
-        _, key, current = best
-        plan[key] = plan.get(key, 0) + 1
-        spent += {r.name: r.cost for r in resources}[key[0]]
-
-
-def _used(plan: Allocation, name: str) -> int:
-    return sum(v for (n, _), v in plan.items() if n == name)

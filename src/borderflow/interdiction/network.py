@@ -29,6 +29,7 @@ from typing import Any
 
 import networkx as nx
 
+from borderflow.errors import BorderflowError
 from borderflow.interdiction.calibrate import Calibrated, calibrate_ports, calibrate_sectors
 from borderflow.interdiction.model import SINK, SOURCE, Crossing, Network, add_crossing
 from borderflow.interdiction.scenario import BETWEEN_PORTS, Scenario, ScenarioError
@@ -61,42 +62,49 @@ class BorderData:
 
 
 def fetch_border_data(engine: Engine, scenario: Scenario) -> BorderData:
-    """Ask the metrics layer for everything the network needs."""
+    """Ask the metrics layer for everything the network needs.
+
+    Raises:
+        ScenarioError: a period cannot be read or the warehouse has no data for it (the
+            message names the scenario field and repeats the metrics layer's advice).
+    """
     releases: list[dict[str, Any]] = []
 
-    def run(query: Query) -> Any:
-        result = engine.run(query)
+    def run(query: Query, field_name: str) -> Any:
+        try:
+            result = engine.run(query)
+        except BorderflowError as exc:
+            raise ScenarioError(f"{scenario.path.name}: {field_name}: {exc}") from None
         releases.extend(r for r in result.releases if r not in releases)
         return result.rows
 
+    period, conveyances = scenario.period, scenario.conveyances
+    by_port = ("port", "conveyance")
     traffic = run(
-        Query(
-            "crossings",
-            scenario.period,
-            where={"conveyance": scenario.conveyances},
-            by=("port", "conveyance"),
-        )
+        Query("crossings", period, where={"conveyance": conveyances}, by=by_port), "data.period"
     )
     where: dict[str, tuple[str, ...]] = {"region": (REGION,)}
     if scenario.drug:
         where["drug"] = (scenario.drug,)
-    events = run(Query("seizure_events", scenario.period, where=where, by=("area",)))
+    events = run(Query("seizure_events", period, where=where, by=("area",)), "data.drug")
     monthly = run(
-        Query("seizure_events", scenario.period, where=where, by=("area",), grain="month")
+        Query("seizure_events", period, where=where, by=("area",), grain="month"), "data.period"
     )
-    deaths = run(Query("overdose_deaths_12m", scenario.demand_period, by=("us_state",)))
+    deaths = run(
+        Query("overdose_deaths_12m", scenario.demand_period, by=("us_state",)),
+        "data.demand_period",
+    )
     months = sorted(set(monthly["bucket"])) if len(monthly) else []
-    n_months = Query("seizure_events", scenario.period).parsed_period().months
     data = BorderData(
         port_traffic={(r.port, r.conveyance): float(r.value) for r in traffic.itertuples()},
         events={r.area: float(r.value) for r in events.itertuples()},
-        monthly_events=_monthly(monthly, months, n_months),
+        monthly_events=_monthly(monthly, months, Query("crossings", period).parsed_period().months),
         demand=_demand(deaths),
         origin_weight={},
         releases=releases,
     )
     if scenario.origin_weights == "homicide_victims":
-        victims = run(Query("homicide_victims", scenario.period, by=("mx_state",)))
+        victims = run(Query("homicide_victims", period, by=("mx_state",)), "data.period")
         data.origin_weight = {
             r.mx_state: float(r.value)
             for r in victims.itertuples()

@@ -149,6 +149,7 @@ def solve_stackelberg(
     *,
     time_limit: float | None = None,
     gap: float = 0.0,
+    sub_mip_heuristics: bool | None = None,
 ) -> Solution:
     """The plan minimising the trafficker's best-response value (the dualised MILP).
 
@@ -159,15 +160,21 @@ def solve_stackelberg(
         time_limit: stop after this many seconds, model building included, and report the
             gap (None: no limit).
         gap: relative MIP gap at which to stop (0: prove optimality).
+        sub_mip_heuristics: let HiGHS run its RINS/RENS sub-MIP heuristics. Default: only
+            under a time limit, where a good incumbent matters; when proving optimality on
+            the real network they cost more than they save (2.6 s → 0.8 s without them).
 
     Raises:
         InterdictionSolveError: no feasible plan was found.
     """
     started = time.perf_counter()
     m, keys = _dual_model(network, resources, budget)
-    if time_limit is not None:  # the limit covers model building too
-        time_limit = max(time_limit - (time.perf_counter() - started), 1.0)
-    status, bound = _solve(m, time_limit=time_limit, gap=gap)
+    if time_limit is not None:
+        # The limit covers building the model and handing it to HiGHS, which takes about as
+        # twice as long as building it; HiGHS gets what is left.
+        time_limit = max(time_limit - 3 * (time.perf_counter() - started), 1.0)
+    heuristics = time_limit is not None if sub_mip_heuristics is None else sub_mip_heuristics
+    status, bound = _solve(m, time_limit=time_limit, gap=gap, heuristics=heuristics)
     objective = float(pyo.value(m.obj))
     plan = {k: round(pyo.value(m.x[k])) for k in keys if round(pyo.value(m.x[k])) > 0}
     bound = objective if math.isnan(bound) else min(bound, objective)
@@ -228,10 +235,17 @@ def _dual_model(
     return m, keys
 
 
-def _solve(m: pyo.ConcreteModel, *, time_limit: float | None, gap: float) -> tuple[str, float]:
+def _solve(
+    m: pyo.ConcreteModel, *, time_limit: float | None, gap: float, heuristics: bool = True
+) -> tuple[str, float]:
     """Run HiGHS; return (status, best bound). Raises if no solution was found."""
     solver = SolverFactory("highs")
     options: dict = {"rel_gap": gap, "raise_exception_on_nonoptimal_result": False}
+    if not heuristics:
+        options["solver_options"] = {
+            "mip_heuristic_run_rins": False,
+            "mip_heuristic_run_rens": False,
+        }
     if time_limit is not None:
         options["time_limit"] = time_limit
     result = solver.solve(m, load_solutions=False, **options)

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from borderflow.interdiction.adversary import greedy_against_quantal, quantal_response
+from borderflow.interdiction.adversary import quantal_response
 from borderflow.interdiction.calibrate import Calibrated
 from borderflow.interdiction.model import Allocation, Network, Resource, plan_cost
 from borderflow.interdiction.network import build_network, fetch_border_data, to_geojson
 from borderflow.interdiction.optimize import Response, Solution, best_response, solve_stackelberg
 from borderflow.interdiction.policies import POLICIES, policy_plan
+from borderflow.interdiction.quantal_plan import plan_against_quantal
 from borderflow.interdiction.resources import build_resources
 from borderflow.interdiction.scenario import Scenario
+from borderflow.interdiction.sensitivity import calibration_sensitivity
 from borderflow.interdiction.simulate import simulate
 from borderflow.interdiction.store import store_run
 from borderflow.metrics import Engine
@@ -35,6 +37,7 @@ class InterdictionResult:
     policies: dict[str, dict[str, Any]]
     simulation: dict[str, Any]
     releases: list[dict[str, Any]] = field(default_factory=list)
+    sensitivity: dict[str, Any] | None = None
     run_id: int | None = None
 
     def allocation(self) -> list[dict[str, Any]]:
@@ -88,6 +91,7 @@ class InterdictionResult:
             "policies": self.policies,
             "simulation": self.simulation,
             "calibration": [c.to_dict() for c in self.calibration],
+            "sensitivity": self.sensitivity,
             "network": {
                 "nodes": self.network.graph.number_of_nodes(),
                 "arcs": self.network.graph.number_of_edges(),
@@ -101,9 +105,18 @@ class InterdictionResult:
 
 
 def run_scenario(
-    scenario: Scenario, db_path: Path, *, seed: int = 0, store: bool = True
+    scenario: Scenario,
+    db_path: Path,
+    *,
+    seed: int = 0,
+    store: bool = True,
+    sensitivity: bool = False,
 ) -> InterdictionResult:
-    """Run a scenario against the warehouse at ``db_path``; store it unless ``store=False``."""
+    """Run a scenario against the warehouse at ``db_path``; store it unless ``store=False``.
+
+    With ``sensitivity=True`` the MILP is also solved with detection at both ends of its
+    calibration interval (``sensitivity.py``; two more solves).
+    """
     engine = Engine.open(db_path)
     try:
         data = fetch_border_data(engine, scenario)
@@ -126,6 +139,10 @@ def run_scenario(
         simulation=_simulation(network, resources, scenario, solution.plan, seed),
         releases=data.releases,
     )
+    if sensitivity:
+        result.sensitivity = calibration_sensitivity(
+            network, resources, scenario.budget, calibration, solution.plan
+        )
     if store:
         result.run_id = store_run(db_path, result.to_dict(), seed=seed)
     return result
@@ -157,8 +174,8 @@ def compare_policies(
     for name, (description, _) in POLICIES.items():
         plans[name] = (description, policy_plan(name, network, resources, scenario.budget))
     plans["quantal_greedy"] = (
-        "greedy against a quantal-response trafficker (heuristic)",
-        greedy_against_quantal(network, resources, scenario.budget, scenario.rationality),
+        "against a quantal-response trafficker (greedy + swaps, heuristic)",
+        plan_against_quantal(network, resources, scenario.budget, scenario.rationality),
     )
     plans["none"] = ("no added resources (baseline detection only)", {})
     return {

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from borderflow.errors import BorderflowError
+from borderflow.metrics.periods import PeriodError, parse_period
 
 BETWEEN_PORTS = "Between ports"
 CONVEYANCES = ("Trucks", "Personal Vehicles", "Pedestrians", "Buses", "Trains")
@@ -259,10 +260,19 @@ def _read_meta(t: _Table, path: Path) -> dict[str, Any]:
 def _read_data(t: _Table) -> dict[str, Any]:
     drug = t.text("drug", "all")
     return {
-        "period": t.text("period", "FY2024"),
-        "demand_period": t.text("demand_period", "12ME 2024-09"),
+        "period": _period(t, "period", "FY2024"),
+        "demand_period": _period(t, "demand_period", "12ME 2024-09"),
         "drug": None if drug == "all" else drug,
     }
+
+
+def _period(t: _Table, key: str, default: str) -> str:
+    text = t.text(key, default) or default
+    try:
+        parse_period(text)
+    except PeriodError as exc:
+        raise ScenarioError(f"{t.file}: {t.prefix}.{key}: {exc}") from None
+    return text
 
 
 def _read_network(t: _Table) -> dict[str, Any]:

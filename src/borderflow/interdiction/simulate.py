@@ -129,12 +129,21 @@ def _agent_costs(network: Network, ids: list[str], homes: list[str]) -> np.ndarr
     )
 
 
-def _survival(network: Network, resources: list[Resource], plan: Allocation, ids: list[str]):
+def _survival(
+    network: Network, resources: list[Resource], plan: Allocation, ids: list[str]
+) -> np.ndarray:
     survival = survival_under(network, resources, plan)
     return np.array([survival[c] for c in ids])
 
 
-def _choose(rng, belief, cost, capacity, load, rationality) -> np.ndarray:
+def _choose(
+    rng: np.random.Generator,
+    belief: np.ndarray,
+    cost: np.ndarray,
+    capacity: np.ndarray,
+    load: float,
+    rationality: float,
+) -> np.ndarray:
     """Each agent, in random order, picks a crossing with room by a logit over its utility."""
     left = capacity.copy()
     choice = np.zeros(len(belief), dtype=int)
@@ -150,7 +159,14 @@ def _choose(rng, belief, cost, capacity, load, rationality) -> np.ndarray:
     return choice
 
 
-def _learn(belief, choice, caught, shipped, seized, rate) -> None:
+def _learn(
+    belief: np.ndarray,
+    choice: np.ndarray,
+    caught: np.ndarray,
+    shipped: np.ndarray,
+    seized: np.ndarray,
+    rate: float,
+) -> None:
     """Own outcome at the used crossing, then the public survival rate where loads went."""
     own = np.arange(len(belief))
     belief[own, choice] += rate * ((~caught).astype(float) - belief[own, choice])
