@@ -1,17 +1,31 @@
-# Two entry points: `make demo` (install, then load every dataset from the local mirror)
-# and `make test` (install test tools, then lint, type-check and run the tests).
+# Two entry points: `make demo` (install, load every dataset from the local mirror, write the
+# brief in English and Spanish into ./brief/) and `make test` (install test tools and the system
+# packages the browser and PDF tests need, then lint, type-check and run the tests).
 PYTHON ?= python3
 VENV ?= .venv
 MIRROR ?= $(or $(BORDERFLOW_MIRROR),../shared/data)
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench
+BRIEF ?= brief
+# Debian packages: Chromium for the browser tests (never `playwright install`), Pango and fonts
+# for WeasyPrint's PDF.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+.PHONY: demo test bench system-deps
 
 demo: $(VENV)/.installed
 	$(BIN)/borderflow ingest --mirror $(MIRROR)
-	$(BIN)/borderflow sources
+	$(BIN)/borderflow brief --lang en --lang es --out $(BRIEF)
+	@echo "Brief written to $(BRIEF)/: brief-en.html, brief-en.pdf, brief-es.html, brief-es.pdf"
 
-test: $(VENV)/.installed-test
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+test: system-deps $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -20,6 +34,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/ingest.py --mirror $(MIRROR)
 	$(BIN)/python benchmarks/interdiction.py --mirror $(MIRROR)
 	$(BIN)/python benchmarks/outlook.py
+	$(BIN)/python benchmarks/api.py --clients 50 --seconds 20
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,179 @@
+"""The JSON API: sources, releases, measures, metric queries (and, where the libraries are
+installed, forecasts, claim checks and interdiction scenarios). Read-only: nothing here writes to
+the warehouse, and every number is an answer of the metrics layer with its provenance.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import Query as Param
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from borderflow.errors import BorderflowError
+from borderflow.metrics import Query, all_measures, get_measure
+from borderflow.web.app import AppState, state_of
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Text = Annotated[str, Field(max_length=200)]
+
+
+class QueryIn(BaseModel):
+    """A metrics query (the JSON form of ``borderflow.metrics.Query``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: Text
+    period: Text
+    where: dict[Text, list[Text]] = Field(default_factory=dict)
+    by: list[Text] = Field(default_factory=list)
+    grain: Text | None = None
+    compare: Text | None = None
+    share_of: Text | None = None
+    rank: bool = False
+    rate: Text | None = None
+    rate_conveyance: Text = "Trucks"
+    status: Text | None = None
+    as_of: date | None = None
+    include_amo: bool = False
+    unit: Text | None = None
+
+
+@router.get("", summary="What the API offers")
+async def index() -> dict[str, Any]:
+    return {
+        "ok": True,
+        "endpoints": {
+            "/api/sources": "official datasets with coverage",
+            "/api/releases": "every file loaded, with sha256 and vintage",
+            "/api/releases/{release_id}": "one release",
+            "/api/measures": "what can be asked",
+            "/api/members/{measure}/{dimension}": "stored members of a dimension",
+            "/api/query": "GET with parameters, or POST a query as JSON",
+        },
+        "pages": "every dashboard page answers JSON at <path>.json",
+        "schema": "/openapi.json",
+    }
+
+
+@router.get("/sources", summary="Official datasets and their coverage")
+def sources(request: Request) -> list[dict[str, Any]]:
+    return state_of(request).sources
+
+
+@router.get("/releases", summary="Every release (file) recorded")
+def releases(request: Request, source: Text | None = None) -> list[dict[str, Any]]:
+    rows = state_of(request).releases.values()
+    return [r for r in rows if source is None or r["source"] == source]
+
+
+@router.get("/releases/{release_id}", summary="One release: file, sha256, vintage, address")
+def release(request: Request, release_id: int) -> dict[str, Any]:
+    found = state_of(request).releases.get(release_id)
+    if found is None:
+        raise HTTPException(404, f"no release {release_id}; see /api/releases.")
+    return found
+
+
+@router.get("/measures", summary="The measures that can be queried")
+def measures() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": m.name,
+            "description": m.description,
+            "unit": m.unit or "varies",
+            "period_type": m.period_type,
+            "source": m.source,
+            "dimensions": list(m.dimensions),
+            "statuses": list(m.statuses),
+        }
+        for m in all_measures()
+    ]
+
+
+@router.get("/members/{measure}/{dimension}", summary="Stored members of a dimension")
+def members(request: Request, measure: Text, dimension: Text) -> list[str]:
+    m = get_measure(measure)
+    if dimension not in m.dimensions:
+        raise BorderflowError(
+            f"{measure} has no dimension {dimension!r}; it has {', '.join(m.dimensions)}."
+        )
+    state = state_of(request)
+    with state.lock:
+        return list(state.engine.members(m, dimension))
+
+
+@router.get("/query", summary="Ask the metrics layer (parameters)")
+async def query_get(
+    request: Request,
+    measure: Text,
+    period: Text,
+    where: Annotated[list[Text] | None, Param(description="DIMENSION=MEMBER, repeatable")] = None,
+    by: Annotated[list[Text] | None, Param()] = None,
+    grain: Text | None = None,
+    compare: Text | None = None,
+    rate: Text | None = None,
+    rank: bool = False,
+    status: Text | None = None,
+    as_of: date | None = None,
+    unit: Text | None = None,
+) -> Response:
+    def body() -> QueryIn:
+        return QueryIn(
+            measure=measure,
+            period=period,
+            where=_where(where or []),
+            by=by or [],
+            grain=grain,
+            compare=compare,
+            rate=rate,
+            rank=rank,
+            status=status,
+            as_of=as_of,
+            unit=unit,
+        )
+
+    return await answer(request, "GET " + request.url.query, body)
+
+
+@router.post("/query", summary="Ask the metrics layer (a query as JSON)")
+async def query_post(request: Request, body: QueryIn) -> Response:
+    return await answer(request, "POST " + body.model_dump_json(), lambda: body)
+
+
+async def answer(request: Request, key: str, body: Callable[[], QueryIn]) -> Response:
+    """Answer a query; the JSON bytes are kept by request, so a repeated question costs a lookup.
+
+    The metrics engine runs in a worker thread (it blocks), behind the app's lock.
+    """
+    state = state_of(request)
+    found = state.answers.get(key)
+    if found is None:
+        query = Query.from_dict(body().model_dump())
+        found = await run_in_threadpool(_run, state, query)
+        if len(state.answers) > 4096:
+            state.answers.clear()
+        state.answers[key] = found
+    return Response(found, media_type="application/json")
+
+
+def _run(state: AppState, query: Query) -> bytes:
+    with state.lock:
+        data = {"ok": True, **state.engine.run(query).to_dict()}
+    return json.dumps(data, ensure_ascii=False, default=str).encode()
+
+
+def _where(items: list[str]) -> dict[str, list[str]]:
+    where: dict[str, list[str]] = {}
+    for item in items:
+        dim, sep, value = item.partition("=")
+        if not sep or not dim.strip() or not value.strip():
+            raise BorderflowError(f"where takes DIMENSION=MEMBER, not {item!r}.")
+        where.setdefault(dim.strip(), []).extend(v.strip() for v in value.split(","))
+    return where

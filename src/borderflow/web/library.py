@@ -1,0 +1,199 @@
+"""Endpoints and pages over the higher libraries: claim checks (``borderflow.claims``), forecasts
+(``borderflow.outlook``) and interdiction scenarios (``borderflow.interdiction``).
+
+Each group is added only when its library is installed in this build. All of them read: a claim
+check asks the shared read-only engine, forecasts are read from stored runs, and a scenario is
+run without storing it.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import Query as Param
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field
+
+from borderflow.report.extras import article_section, available, check_article
+from borderflow.report.model import Section
+from borderflow.web.app import state_of
+
+#: Longest article accepted (characters); the body limit bounds it in bytes as well.
+MAX_ARTICLE = 200_000
+
+_scenario_gate = threading.Semaphore(1)
+
+
+class CheckIn(BaseModel):
+    """An article to check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_ARTICLE)
+    published: date | None = None
+
+
+class ScenarioIn(BaseModel):
+    """An interdiction scenario to run (by name: ``default``, ``closed_port``, …)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str = Field(default="default", max_length=100)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+def add_library_routes(app: FastAPI) -> None:
+    """Add the routes of every installed library."""
+    if available("borderflow.claims"):
+        app.include_router(_claims_router())
+    if available("borderflow.outlook"):
+        app.include_router(_outlook_router())
+    if available("borderflow.interdiction"):
+        app.include_router(_interdiction_router())
+
+
+# -- claims ---------------------------------------------------------------------------------------
+
+
+def _claims_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/api/check", tags=["api"], summary="Check the claims of an article")
+    def api_check(request: Request, body: CheckIn) -> dict[str, Any]:
+        report = check_article(state_of(request).context(), body.text, body.published)
+        return {"ok": True, **report}
+
+    @router.get("/check.json", tags=["pages"], summary="The check page as JSON (empty form)")
+    def check_twin(request: Request, lang: Lang = "en") -> JSONResponse:
+        return JSONResponse(_empty(lang).to_dict())
+
+    @router.post("/check.json", tags=["pages"], summary="Check an article; the page as JSON")
+    def check_twin_post(request: Request, body: CheckIn, lang: Lang = "en") -> JSONResponse:
+        sec = article_section(state_of(request).context(lang), body.text, body.published)
+        return JSONResponse(sec.to_dict())
+
+    @router.get("/check", response_class=HTMLResponse, tags=["pages"], summary="Check page")
+    def check_page(request: Request, lang: Lang = "en") -> HTMLResponse:
+        return HTMLResponse(_render_check(request, lang, _empty(lang), ""))
+
+    @router.post(
+        "/check", response_class=HTMLResponse, tags=["pages"], summary="Check an article (form)"
+    )
+    async def check_form(request: Request, lang: Lang = "en") -> HTMLResponse:
+        form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+        text = (form.get("text") or [""])[0]
+        if not text.strip():
+            raise HTTPException(422, "paste the text of an article in the form.")
+        if len(text) > MAX_ARTICLE:
+            raise HTTPException(413, f"the article is over {MAX_ARTICLE:,} characters.")
+        context = state_of(request).context(lang)
+        sec = await run_in_threadpool(article_section, context, text)
+        return HTMLResponse(_render_check(request, lang, sec, text))
+
+    return router
+
+
+Lang = Annotated[str, Param(pattern="^(en|es)$", description="en or es")]
+
+
+def _empty(lang: str) -> Section:
+    from borderflow.report.i18n import load_catalog
+
+    c = load_catalog(lang)
+    return Section("check", c.t("web.check_title"), c.t("web.check_lead"))
+
+
+def _render_check(request: Request, lang: str, sec: Section, text: str) -> str:
+    from borderflow.web.pages import render
+
+    json_href = "/check.json" + (f"?lang={lang}" if lang != "en" else "")
+    return render(
+        "check.html.j2",
+        request,
+        lang,
+        section=sec,
+        text=text,
+        spec=None,
+        options={},
+        json_href=json_href,
+        release_link=_release_link,
+    )
+
+
+def _release_link(release_id: int) -> Markup:
+    return Markup('<a class="num" href="/releases/{0}">{0}</a>').format(int(release_id))
+
+
+# -- outlook --------------------------------------------------------------------------------------
+
+
+def _outlook_router() -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["api"])
+
+    @router.get("/forecasts", summary="The latest stored forecasts of a measure")
+    def forecasts(
+        request: Request,
+        measure: Annotated[str, Param(max_length=100)],
+        where: Annotated[list[str] | None, Param(description="DIMENSION=MEMBER")] = None,
+    ) -> dict[str, Any]:
+        from borderflow.metrics import get_measure
+        from borderflow.outlook import latest_forecasts
+
+        get_measure(measure)
+        filters = {k: tuple(v) for k, v in _where(where or []).items()}
+        rows = latest_forecasts(state_of(request).db_path, measure, filters or None)
+        frame = rows.astype(object)
+        records = frame.mask(frame.isna(), None).to_dict(orient="records")
+        return {"ok": True, "measure": measure, "rows": [_plain(r) for r in records]}
+
+    return router
+
+
+def _plain(record: dict[Any, Any]) -> dict[str, Any]:
+    return {str(k): (v.isoformat() if isinstance(v, date) else v) for k, v in record.items()}
+
+
+def _where(items: list[str]) -> dict[str, list[str]]:
+    from borderflow.web.api import _where as parse
+
+    return parse(items)
+
+
+# -- interdiction ---------------------------------------------------------------------------------
+
+
+def _interdiction_router() -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["api"])
+    answers: dict[tuple[str, int], dict[str, Any]] = {}
+
+    @router.get("/interdiction/scenarios", summary="The scenarios shipped with borderflow")
+    def scenarios() -> list[str]:
+        from borderflow.interdiction import scenario_paths
+
+        return sorted(p.stem for p in scenario_paths())
+
+    @router.post("/interdiction", summary="Run an interdiction scenario (not stored)")
+    def run(request: Request, body: ScenarioIn) -> dict[str, Any]:
+        from borderflow.interdiction import load_scenario, resolve_scenario, run_scenario
+
+        key = (body.scenario, body.seed)
+        if key not in answers:
+            path = resolve_scenario(body.scenario)
+            if not _scenario_gate.acquire(blocking=False):
+                raise HTTPException(429, "a scenario is already running; try again shortly.")
+            try:
+                result = run_scenario(
+                    load_scenario(path), state_of(request).db_path, seed=body.seed, store=False
+                )
+            finally:
+                _scenario_gate.release()
+            answers[key] = {"ok": True, **result.to_dict()}
+        return answers[key]
+
+    return router

@@ -1,0 +1,208 @@
+"""The web app: one error shape across every endpoint family, a .json twin for every page, numbers
+linked to their provenance, read-only, no CDN, real answers checked against the CSVs."""
+
+from __future__ import annotations
+
+import csv
+import re
+from typing import Any
+
+import duckdb
+import pytest
+from fastapi import FastAPI
+from typer.testing import CliRunner
+
+from borderflow.cli import app as cli
+from borderflow.web.app import create_app, request
+from conftest import MIRROR
+
+PAGES = [
+    "/",
+    "/seizures",
+    "/deaths",
+    "/crossings",
+    "/homicides",
+    "/trade",
+    "/releases",
+    "/releases/3",
+]
+
+
+@pytest.fixture(scope="module")
+def web(loaded) -> FastAPI:
+    db, _ = loaded
+    return create_app(db, max_body=10_000)
+
+
+def get(app: FastAPI, path: str, **kwargs: Any):
+    return request(app, "GET", path, **kwargs)
+
+
+def assert_error(response, status: int, words: str) -> None:
+    body = response.json()
+    assert response.status_code == status
+    assert body["ok"] is False and body["status"] == status
+    assert words in body["error"], body["error"]
+    assert set(body) == {"ok", "error", "status", "errors"}
+
+
+# One case per endpoint family: (method, path, kwargs, status, words in the message).
+ERRORS = [
+    ("GET", "/api/nothing", {}, 404, "no page or endpoint at /api/nothing"),
+    ("GET", "/api/releases/999999", {}, 404, "no release 999999"),
+    ("GET", "/api/releases/abc", {}, 422, "invalid path.release_id"),
+    ("GET", "/api/releases?source=" + "x" * 300, {}, 422, "invalid query.source"),
+    ("GET", "/api/query?period=FY2024", {}, 422, "invalid query.measure"),
+    ("GET", "/api/query?measure=seized_kg&period=FY2024", {}, 400, "seized_kg"),
+    ("GET", "/api/query?measure=seized_lb&period=FY1899", {}, 400, "no seized_lb values match"),
+    ("GET", "/api/query?measure=seized_lb&period=FY2024&where=drug", {}, 400, "DIMENSION=MEMBER"),
+    ("GET", "/api/members/seized_lb/planet", {}, 400, "no dimension 'planet'"),
+    ("POST", "/api/query", {"json": {"measure": "seized_lb"}}, 422, "invalid body.period"),
+    (
+        "POST",
+        "/api/query",
+        {"json": {"measure": "seized_lb", "period": "FY2024", "x": 1}},
+        422,
+        "body.x",
+    ),
+    (
+        "POST",
+        "/api/query",
+        {"content": b"{not json", "headers": {"content-type": "application/json"}},
+        422,
+        "JSON",
+    ),
+    (
+        "POST",
+        "/api/query",
+        {"content": b"{" + b" " * 20_000 + b"}", "headers": {"content-type": "application/json"}},
+        413,
+        "over the limit of 10,000 bytes",
+    ),
+    ("DELETE", "/api/releases/3", {}, 405, "Method Not Allowed"),
+    ("GET", "/seizures.json?period=someday", {}, 400, "cannot read the period 'someday'"),
+    ("GET", "/seizures.json?drug=unobtainium", {}, 400, "unobtainium"),
+    ("GET", "/deaths.json?lang=fr", {}, 422, "invalid query.lang"),
+    ("GET", "/releases/77.json", {}, 404, "no release 77"),
+    ("GET", "/releases.json?ids=1,x", {}, 422, "ids takes release numbers"),
+    ("POST", "/trade.json", {"json": {}}, 405, "Method Not Allowed"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status", "words"), ERRORS)
+def test_one_error_shape_for_every_endpoint_family(
+    web, method, path, kwargs, status, words
+) -> None:
+    assert_error(request(web, method, path, **kwargs), status, words)
+
+
+def test_pages_show_errors_as_html_with_the_same_status(web) -> None:
+    response = get(web, "/homicides?period=someday&lang=es")
+    assert response.status_code == 400
+    assert "text/html" in response.headers["content-type"]
+    assert "Algo salió mal (400)" in response.text
+    assert "cannot read the period &#39;someday&#39;" in response.text
+    assert get(web, "/no-such-page").status_code == 404
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_a_json_twin(web, path: str) -> None:
+    page = get(web, path)
+    assert page.status_code == 200, page.text[:300]
+    assert "text/html" in page.headers["content-type"]
+    twin_path = "/index.json" if path == "/" else path + ".json"
+    assert f'href="{twin_path}' in page.text
+    twin = get(web, twin_path)
+    assert twin.status_code == 200 and twin.headers["content-type"] == "application/json"
+    if path not in ("/releases", "/releases/3"):
+        assert twin.json()["key"] == (path.strip("/") or "headline")
+
+
+def test_every_number_links_to_its_release(web) -> None:
+    html = get(web, "/seizures?drug=Fentanyl").text
+    links = re.findall(
+        r'<a class="num" href="(/releases[^"]*)" title="([^"]*)">([\d,.]+)</a>', html
+    )
+    assert len(links) >= 12  # two headline values and one row per drug (value, change)
+    for href, title, _ in links:
+        assert "sha256" in title
+        assert get(web, href).status_code == 200
+    release = get(web, "/releases/3").text
+    assert "nationwide-drugs-fy23-fy26-dec.csv" in release
+    assert re.search(r"<code>[0-9a-f]{64}</code>", release)
+
+
+def test_no_asset_comes_from_a_cdn(web) -> None:
+    for path in PAGES:
+        html = get(web, path).text
+        sources = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(
+            r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html
+        )
+        assert sources and all(s.startswith("/static/") for s in sources), sources
+        for src in sources:
+            assert get(web, src).status_code == 200
+    assert "Interactive Data Lab" in get(web, "/static/LICENSE-vega.txt").text
+    assert get(web, "/docs").status_code == 404  # Swagger UI would load from a CDN
+    assert get(web, "/openapi.json").json()["info"]["title"] == "borderflow"
+
+
+def test_the_engine_is_read_only(web) -> None:
+    con = web.state.bf.engine.backend.con
+    with pytest.raises(duckdb.Error, match="read-only"):
+        con.execute("CREATE TABLE intruder (x INTEGER)")
+
+
+def fentanyl_fy2024_csv() -> float:
+    total = 0.0
+    for name in ("nationwide-drugs-fy20-fy23.csv", "nationwide-drugs-fy23-fy26-dec.csv"):
+        with open(MIRROR / "cbp_drug_seizures" / name) as f:
+            total += sum(
+                float(r["Sum Qty (lbs)"])
+                for r in csv.DictReader(f)
+                if r["Drug Type"] == "Fentanyl" and r["FY"].startswith("2024")
+            )
+    return total
+
+
+def test_query_get_and_post_answer_the_csv_sum(web) -> None:
+    # FY2024 appears in one file only (fy23-fy26); the older file stops at FY2023.
+    expected = fentanyl_fy2024_csv()
+    by_get = get(web, "/api/query?measure=seized_lb&period=FY2024&where=drug=fentanilo").json()
+    by_post = request(
+        web,
+        "POST",
+        "/api/query",
+        json={"measure": "seized_lb", "period": "FY2024", "where": {"drug": ["Fentanyl"]}},
+    ).json()
+    assert by_get["rows"][0]["value"] == pytest.approx(expected, rel=1e-9)
+    assert by_post["rows"][0]["value"] == pytest.approx(expected, rel=1e-9)
+    assert [r["file_name"] for r in by_post["releases"]] == ["nationwide-drugs-fy23-fy26-dec.csv"]
+
+
+def test_filters_change_the_page_numbers(web) -> None:
+    everything = get(web, "/seizures.json").json()
+    fentanyl = get(web, "/seizures.json?drug=Fentanyl&place=Southwest Border").json()
+    assert fentanyl["filters"] == {"drug": "Fentanyl", "place": "Southwest Border", "period": None}
+    assert fentanyl["values"][0]["value"] < everything["values"][0]["value"]
+    assert fentanyl["values"][0]["query"]["where"] == {
+        "drug": ["Fentanyl"],
+        "region": ["Southwest Border"],
+    }
+
+
+def test_spanish_pages(web) -> None:
+    html = get(web, "/seizures?lang=es").text
+    assert "Decomisos de drogas de la CBP" in html and "Fentanilo" in html
+    english = get(web, "/seizures?drug=Fentanyl").text
+    assert '<a href="/seizures?drug=Fentanyl&amp;lang=es" id="lang-es">' in english
+
+
+def test_serve_get_prints_a_page_without_a_server(loaded) -> None:
+    db, _ = loaded
+    ok = CliRunner().invoke(cli, ["serve", "--db", str(db), "--get", "/api/releases/3"])
+    assert ok.exit_code == 0 and '"file_name":"nationwide-drugs-fy23-fy26-dec.csv"' in ok.output
+    missing = CliRunner().invoke(cli, ["serve", "--db", str(db), "--get", "/api/releases/99"])
+    assert missing.exit_code == 1
+    assert missing.output.strip() == (
+        '{"ok":false,"error":"no release 99; see /api/releases.","status":404,"errors":[]}'
+    )
