@@ -194,3 +194,15 @@ def test_the_plan_against_quantal_response_is_near_the_exhaustive_best(seed: int
     greedy = plan_against_quantal(network, resources, budget, 20.0)
     found = quantal_response(network, resources, greedy, 20.0).delivered
     assert best <= found <= best * 1.02  # within 2% of the exhaustive optimum
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_milp_optimum_equals_exhaustive_search_over_plans(seed: int) -> None:
+    network, resources, _ = _random_instance(seed)
+    for r in resources:
+        r.max_per_node.update(dict.fromkeys(r.max_per_node, 1))
+    budget = 4.0
+    plans = _all_plans(resources, budget)
+    best = min(best_response(network, resources, plan).value for plan in plans)
+    solution = solve_stackelberg(network, resources, budget)
+    assert solution.objective == pytest.approx(best, abs=1e-6)
