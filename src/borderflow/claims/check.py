@@ -155,7 +155,7 @@ class _Checker:
     def _remember(self, folded: str, entities: list[Entity], period: Any, fentanyl: bool) -> None:
         topic = self.lexicon.first_key("topics", folded)
         if topic:
-            self.memory = Memory(topic, entities, period or self.memory.period, fentanyl)
+            self.memory = Memory(topic, entities, period or self.memory.period, fentanyl, folded)
         elif period:
             self.memory.period = period
 

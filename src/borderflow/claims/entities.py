@@ -7,12 +7,14 @@ one that matched is not counted again ("Southwest Border" is a region, not a com
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
 
-from borderflow.reference.gazetteer import Gazetteer, Member, load_gazetteer
+from borderflow.reference.gazetteer import Gazetteer, Member, fold_name, load_gazetteer
 
+_AREA_PHRASE = re.compile(r"\b([A-Z][\w]+(?: [A-Z][\w]+)?) ([Ff]ield [Oo]ffice|[Ss]ector)\b")
 _TOKEN = re.compile(r"[\w][\w.'’-]*")
 MAX_WORDS = 6
 #: Dimensions the claim checker reads from text.
@@ -65,7 +67,29 @@ class EntityFinder:
                 used.update(span)
                 start, end = tokens[i][0], tokens[i + size - 1][1]
                 found.extend(Entity(m.dimension, m.code, start, end, m.kind) for m in members)
+        found.extend(self._misspelt_areas(sentence, found))
         return sorted(found, key=lambda e: e.start)
+
+    def _misspelt_areas(self, sentence: str, found: list[Entity]) -> list[Entity]:
+        """Areas written with their kind but misspelt ("Tuscon field office"): the closest
+        name of that kind, if it is very close."""
+        out = []
+        for m in _AREA_PHRASE.finditer(sentence):
+            if any(e.start <= m.start(1) < e.end for e in found):
+                continue
+            kind = "sector" if m.group(2).lower() == "sector" else "field_office"
+            names = {
+                fold_name(a.name_en or a.code)
+                .removesuffix(" field office")
+                .removesuffix(" sector"): a
+                for a in self.gazetteer.members("area")
+                if a.kind == kind
+            }
+            close = difflib.get_close_matches(fold_name(m.group(1)), list(names), n=1, cutoff=0.8)
+            if close:
+                area = names[close[0]]
+                out.append(Entity("area", area.code, m.start(1), m.end(2), area.kind))
+        return out
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one finder per process
     def _lookup(self, text: str) -> tuple[Member, ...]:

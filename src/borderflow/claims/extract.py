@@ -216,6 +216,8 @@ class MentionFinder:
                 continue
             before = list(self.unit.finditer(folded[: m.start()]))
             unit = _lexicon_key("units", before[-1].group(0)) if before else None
+            if folded[max(0, m.start() - 2) : m.start()].strip().endswith(("$", "us$", "usd")):
+                unit = "usd"  # "$5.4 millones": money, whatever was counted before it
             taken.append(m.span())
             out.append(
                 Mention(

@@ -56,6 +56,7 @@ class Memory:
     entities: list[Entity] = field(default_factory=list)
     period: PeriodRef | None = None
     fentanyl: bool = False
+    folded: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ class Clue:
         found = [e for e in self.entities if e.dimension == dimension and not self._hedged(e)]
         if dimension in ("component", "region") and len({e.code for e in found}) > 1:
             return None
+        m = self.mention
+        if dimension == "drug":  # "12,397 libras de cocaína": the drug written right after
+            after = [e for e in found if 0 <= e.start - (m.start + len(m.text)) <= 25]
+            if after:
+                return after[0]
         if dimension in PLACE_DIMENSIONS:
             before = [e for e in found if e.end <= self.mention.start]
             if before:
@@ -369,19 +375,26 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     return make
 
 
+_AREA_KINDS = ((r"field office|oficina de campo", "field_office"), (r"\bsector\b", "sector"))
+
+
 def _area(clue: Clue) -> Entity | None:
-    """The CBP area named: one written with its kind ("Tucson Field Office", "El Paso Sector")
-    first, else a place name that names a single area."""
-    near = [e for e in clue.entities if e.dimension == "area"]
-    explicit = [
-        e
-        for e in near
-        if re.search(r"field office|sector|oficina de campo", clue.folded[e.start : e.end + 1])
-    ]
-    if explicit:
-        return explicit[0]
-    spans = {(e.start, e.end) for e in near}
-    return near[0] if len(near) == 1 and len(spans) == 1 else None
+    """The CBP area named, in this sentence or else the one before: a name written with its kind
+    ("Tucson Field Office", "Oficina de Campo de Laredo", "El Paso Sector") picks that kind; a
+    bare place name counts only if it names a single area."""
+    for entities, folded in (
+        (clue.entities, clue.folded),
+        (clue.memory.entities, clue.memory.folded),
+    ):
+        near = [e for e in entities if e.dimension == "area"]
+        for e in near:
+            around = folded[max(0, e.start - 20) : e.end + 16]
+            if any(re.search(words, around) and e.kind == kind for words, kind in _AREA_KINDS):
+                return e
+        if near:
+            spans = {(e.start, e.end) for e in near}
+            return near[0] if len(near) == 1 and len(spans) == 1 else None
+    return None
 
 
 def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
