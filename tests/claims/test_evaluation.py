@@ -11,7 +11,7 @@ from conftest import REPO
 
 #: Accuracy on the statements the data covers, as measured when this floor was last raised
 #: (see docs/claims.md); a change that lowers it fails here.
-FLOOR = 0.80
+FLOOR = 0.90
 
 
 def test_accuracy_on_the_development_set_stays_above_its_floor(
