@@ -173,3 +173,15 @@ def test_rankings_are_checked_against_the_ranked_breakdown(engine: Engine) -> No
     assert (first.verdict, first.official) == ("supported", 1)
     assert (second.verdict, second.official) == ("contradicted", 3)
     assert second.query_json["by"] == ["mx_state"] and second.query_json["rank"]
+
+
+def test_stdin_and_a_missing_file(loaded: tuple[Path, IngestReport]) -> None:
+    text = "Published March 1, 2024. CBP seized 27,023 pounds of fentanyl in FY2023."
+    result = runner.invoke(app, ["check", "-", "--json", "--db", str(loaded[0])], input=text)
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["published"] == "2024-03-01"
+    assert [c["verdict"] for c in report["claims"]] == ["supported"]
+    missing = runner.invoke(app, ["check", "no-such-article.txt", "--db", str(loaded[0])])
+    assert missing.exit_code == 2
+    assert "no-such-article.txt: no such file" in missing.stderr
