@@ -20,47 +20,13 @@ from borderflow.errors import BorderflowError
 #: Articles larger than this are refused: the checker is for articles, not corpora.
 MAX_BYTES = 5_000_000
 
+_EN_MONTHS = "january february march april may june july august september october november december"
+_ES_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+)
 MONTHS = {
-    **{
-        m: i
-        for i, m in enumerate(
-            [
-                "january",
-                "february",
-                "march",
-                "april",
-                "may",
-                "june",
-                "july",
-                "august",
-                "september",
-                "october",
-                "november",
-                "december",
-            ],
-            start=1,
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ],
-            start=1,
-        )
-    },
+    **{m: i for i, m in enumerate(_EN_MONTHS.split(), start=1)},
+    **{m: i for i, m in enumerate(_ES_MONTHS.split(), start=1)},
     "setiembre": 9,
     **{
         a: i

@@ -185,21 +185,22 @@ class MentionFinder:
         for m in self.quantity.finditer(folded):
             if _overlaps(m.span("num"), taken) or _is_year(m.group("num"), m.group("scale")):
                 continue
-            unit = _lexicon_key("units", m.group("unit")) or "unknown"
             taken.append(m.span())
-            out.append(
-                Mention(
-                    "quantity",
-                    sentence[m.start() : m.end()],
-                    m.start(),
-                    self._number(m),
-                    unit,
-                    self._qualifier(m),
-                    None,
-                    folded[m.end() : m.end() + 80],
-                )
-            )
+            unit = _lexicon_key("units", m.group("unit")) or "unknown"
+            out.append(self._quantity(sentence, folded, m, unit))
         return out
+
+    def _quantity(self, sentence: str, folded: str, m: re.Match[str], unit: str) -> Mention:
+        return Mention(
+            "quantity",
+            sentence[m.start() : m.end()],
+            m.start(),
+            self._number(m),
+            unit,
+            self._qualifier(m),
+            None,
+            folded[m.end() : m.end() + 80],
+        )
 
     def _bare_numbers(
         self, sentence: str, folded: str, taken: list[tuple[int, int]]
@@ -219,18 +220,7 @@ class MentionFinder:
             if folded[max(0, m.start() - 2) : m.start()].strip().endswith(("$", "us$", "usd")):
                 unit = "usd"  # "$5.4 millones": money, whatever was counted before it
             taken.append(m.span())
-            out.append(
-                Mention(
-                    "quantity",
-                    sentence[m.start() : m.end()],
-                    m.start(),
-                    self._number(m),
-                    unit or "unknown",
-                    self._qualifier(m),
-                    None,
-                    folded[m.end() : m.end() + 80],
-                )
-            )
+            out.append(self._quantity(sentence, folded, m, unit or "unknown"))
         return out
 
     def _ranks(self, sentence: str, folded: str) -> list[Mention]:
