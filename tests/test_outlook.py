@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from borderflow.cli import app
 from borderflow.metrics import Engine, Query, QueryError
-from borderflow.outlook import latest_forecasts, run_outlook
+from borderflow.outlook import fan_chart, latest_forecasts, run_outlook
 from borderflow.outlook.backtest import backtest_group
 from borderflow.outlook.forecast import forecast_group, judge_group
 from borderflow.outlook.groups import OutlookError, get_group
@@ -237,6 +237,16 @@ def test_run_is_stored_and_queryable_as_status_forecast(stored: Path) -> None:
     assert result.value == pytest.approx(float(fc.loc[1, "mean"]))
     assert result.releases[0]["source"] == "cdc_vsrr"
     assert any("Forecast values" in n for n in result.notes)
+    history = Engine.open(stored)
+    hist = history.run(Query("overdose_deaths_12m", "2024-01..2026-01", where={"us_state": ("AZ",)},
+                             grain="month")).rows  # fmt: skip
+    history.close()
+    spec = fan_chart(hist, fc, "Arizona")
+    layers = spec["layer"]
+    assert len(layers) == 4 and spec["title"] == "Arizona"
+    data = spec["datasets"]
+    assert sorted(len(v) for v in data.values()) == [3, 25]  # forecast months, history months
+    json.dumps(spec)
 
 
 def test_forecast_status_without_a_run_is_a_clear_error(engine: Engine) -> None:

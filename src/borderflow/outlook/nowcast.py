@@ -28,7 +28,9 @@ MEASURE = "overdose_deaths_12m"
 FINAL_MEASURE = "overdose_deaths_annual"
 
 
-def nowcast_frame(reported: pd.DataFrame, predicted: pd.DataFrame, by: tuple[str, ...]) -> Any:
+def nowcast_frame(
+    reported: pd.DataFrame, predicted: pd.DataFrame, by: tuple[str, ...]
+) -> pd.DataFrame:
     """Join reported and predicted rows on (month, members); add ``nowcast`` and ``adjustment``.
 
     Returns the reported frame with columns ``reported``, ``predicted``, ``nowcast`` and

@@ -99,7 +99,7 @@ def run_outlook(
     try:
         work = _forecast_all(engine, groups, where, horizon, backtest, progress)
         coherence = _reconcile(work)
-        now = _nowcast_report(engine, groups, work)
+        now = _nowcast_report(engine, work)
     finally:
         engine.close()
     releases = _releases(work)
@@ -108,7 +108,6 @@ def run_outlook(
     for name, report in coherence.items():
         run.groups[name]["reconciliation"] = report
     run.seconds = time.perf_counter() - clock
-    run.groups["_timing"] = {"seconds": round(run.seconds, 2)}
     run.run_id = save_run(
         db_path, started_at=started, horizon=horizon, params=params, releases=releases,
         summary=run.summary(), forecasts=run.forecasts, outcomes=_outcome_frame(run),
@@ -249,7 +248,7 @@ def _mark_reconciled(*works: _GroupWork) -> None:
         ]  # fmt: skip
 
 
-def _nowcast_report(engine: Engine, groups: Any, work: list[_GroupWork]) -> dict[str, Any]:
+def _nowcast_report(engine: Engine, work: list[_GroupWork]) -> dict[str, Any]:
     vsrr = [w for w in work if w.data.group.measure == nowcast.MEASURE]
     if not vsrr:
         return {}
