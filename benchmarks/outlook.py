@@ -57,6 +57,9 @@ def main() -> None:
           f"(backtest {sum(b.seconds for b in run.backtests.values()):.1f} s)")  # fmt: skip
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     headline(run, table, total)
+    for name, g in run.groups.items():
+        if "reconciliation" in g:
+            print(f"reconciliation {name}: {_fmt(g['reconciliation'])}")
     peer(run)
     if args.markdown is not None:
         args.markdown.write_text(markdown(run, table, total), encoding="utf-8")
@@ -81,6 +84,12 @@ def score_table(run: Any) -> pd.DataFrame:
                 "raw_cov80": s["raw_coverage80"],
             })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _fmt(report: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in report.items()
+    )
 
 
 def _main(name: str) -> bool:

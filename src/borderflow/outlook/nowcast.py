@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 
 from borderflow.metrics import Engine, Query, get_measure
-from borderflow.metrics.query import QueryError
 from borderflow.outlook.groups import SeriesGroup
 from borderflow.outlook.series import query_group
 
@@ -70,26 +69,35 @@ def gap_to_final(engine: Engine) -> list[dict[str, Any]]:
     NCHS by residence, so a small gap remains even for complete years.
     """
     final = _final_counts(engine)
+    if not final:
+        return []
+    span = f"{min(final)}..{max(final)}"
+    rep = _december_values(engine, span, "reported")
+    pred = _december_values(engine, span, "predicted")
     out = []
     for year, count in sorted(final.items()):
-        try:
-            rep = engine.run(Query(MEASURE, f"12ME {year}-12", status="reported")).value
-            pred = engine.run(Query(MEASURE, f"12ME {year}-12", status="predicted")).value
-        except QueryError:
+        if year not in rep or year not in pred:
             continue
-        now = max(rep, pred)
+        now = max(rep[year], pred[year])
         out.append(
             {
                 "year": year,
                 "final": count,
-                "reported": rep,
-                "predicted": pred,
+                "reported": rep[year],
+                "predicted": pred[year],
                 "nowcast": now,
-                "reported_gap_pct": 100 * (rep - count) / count,
+                "reported_gap_pct": 100 * (rep[year] - count) / count,
                 "nowcast_gap_pct": 100 * (now - count) / count,
             }
         )
     return out
+
+
+def _december_values(engine: Engine, span: str, status: str) -> dict[int, float]:
+    """VSRR United States values for the 12 months ending each December of ``span``."""
+    query = Query(MEASURE, span, grain="calendar_year", status=status)
+    rows = engine.run(query).rows
+    return {int(b.year): float(v) for b, v in zip(rows["bucket"], rows["value"], strict=True)}
 
 
 def _final_counts(engine: Engine) -> dict[int, float]:
