@@ -268,6 +268,16 @@ def test_cli_outlook_json_and_bad_input(stored: Path) -> None:
         data["series"][0]["series_id"]
         == "homicide_victims|crime_subtype=Homicidio doloso|mx_state=02"
     )
+    charts, export = stored.parent / "charts", stored.parent / "fc.csv"
+    args += ["--chart-dir", str(charts), "--export", str(export)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert [p.name for p in charts.iterdir()] == [
+        "homicide_victims_crime_subtype_Homicidio_doloso_mx_state_02.vl.json"
+    ]
+    with open(export, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 6 and {r["mx_state"] for r in rows} == {"02"}
+    assert all(float(r["lo95"]) <= float(r["mean"]) <= float(r["hi95"]) for r in rows)
     bad = runner.invoke(app, ["outlook", "-m", "seized_kg", "--db", str(stored)])
     assert bad.exit_code == 2 and "does not forecast seized_kg" in bad.output
     bad = runner.invoke(app, ["outlook", "--horizon", "0", "--db", str(stored)])
