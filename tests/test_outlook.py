@@ -301,3 +301,21 @@ def test_ols_reconciliation_solved_by_hand() -> None:
     # gap e = 10 - 7 = 3 shared over k + 1 = 3 series: parts +1, total -1
     assert list(new_c["mean"]) == [4.0, 5.0] and list(new_p["mean"]) == [9.0]
     assert list(new_c["hi-80"]) == [5.0, 6.0] and list(new_p["lo-95"]) == [8.0]
+
+
+def test_a_warehouse_with_one_source_forecasts_it_and_skips_the_rest(tmp_path: Path) -> None:
+    from borderflow.sources import get_sources
+    from borderflow.warehouse import Warehouse
+    from borderflow.warehouse.ingest import ingest
+
+    db = tmp_path / "w.duckdb"
+    with Warehouse(db) as wh:
+        ingest(wh, get_sources(["sesnsp_victims"]), MIRROR)
+    run = run_outlook(db, where={"mx_state": ("09",)}, backtest=False)
+    assert run.groups["sesnsp_homicides_state"]["series"] == 1
+    assert set(run.params["groups"]) == {"sesnsp_homicides_state"}  # only it has mx_state
+    run = run_outlook(db, measures=["homicide_victims", "seized_lb"], backtest=False, horizon=2)
+    assert "no seized_lb data in the warehouse" in run.groups["cbp_lb_region"]["skipped"]
+    assert run.groups["sesnsp_homicides_state"]["series"] == 32
+    with pytest.raises(OutlookError, match="nothing to forecast: no crossings data"):
+        run_outlook(db, measures=["crossings"], backtest=False)

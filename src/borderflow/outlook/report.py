@@ -19,7 +19,8 @@ def outlook_table(run: OutlookRun) -> Table:
     for name in ("group", "model", "series", "outcomes", "CRPS", "vs seasonal naive", "cov80"):
         table.add_column(name, justify="right" if name in ("series", "CRPS", "cov80") else "left")
     for name, g in run.groups.items():
-        if name.startswith("_"):
+        if g.get("skipped"):
+            table.add_row(name, "–", "0", f"skipped: {g['skipped']}", "–", "–", "–")
             continue
         bt = g.get("backtest") or {}
         scores = bt.get("scores") or {}

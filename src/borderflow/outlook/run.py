@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from borderflow.metrics import Engine, get_measure
+from borderflow.metrics import Engine, QueryError, get_measure
 from borderflow.metrics.periods import add_months
 from borderflow.outlook import nowcast
 from borderflow.outlook.backtest import GroupBacktest, backtest_group
@@ -97,7 +97,10 @@ def run_outlook(
     }
     engine = Engine.open(db_path)
     try:
-        work = _forecast_all(engine, groups, where, horizon, backtest, progress)
+        skipped: dict[str, str] = {}
+        work = _forecast_all(engine, groups, where, horizon, backtest, progress, skipped)
+        if not work:
+            raise OutlookError("nothing to forecast: " + "; ".join(skipped.values()))
         coherence = _reconcile(work)
         now = _nowcast_report(engine, work)
     finally:
@@ -107,6 +110,15 @@ def run_outlook(
     _collect(run, work)
     for name, report in coherence.items():
         run.groups[name]["reconciliation"] = report
+    measure_of = {g.name: g.measure for g in groups}
+    for name, reason in skipped.items():
+        run.groups[name] = {
+            "measure": measure_of[name],
+            "model": None,
+            "skipped": reason,
+            "series": 0,
+            "outcomes": {},
+        }
     run.seconds = time.perf_counter() - clock
     run.run_id = save_run(
         db_path, started_at=started, horizon=horizon, params=params, releases=releases,
@@ -152,10 +164,17 @@ def _forecast_all(
     horizon: int,
     backtest: bool,
     progress: Progress | None,
+    skipped: dict[str, str],
 ) -> list[_GroupWork]:
+    """Load, judge, backtest and forecast each group; groups that cannot be read go to
+    ``skipped`` with the reason."""
     work = []
     for i, group in enumerate(groups):
-        data = _load(engine, group, where)
+        try:
+            data = _load(engine, group, where)
+        except QueryError as exc:  # e.g. the source is not ingested: the other groups go on
+            skipped[group.name] = str(exc)
+            continue
         verdicts = judge_group(data)
         bt = _backtest(data, verdicts) if backtest else None
         model = bt.chosen if bt is not None and bt.scores else DEFAULT_MODEL
@@ -253,9 +272,13 @@ def _nowcast_report(engine: Engine, work: list[_GroupWork]) -> dict[str, Any]:
     if not vsrr:
         return {}
     frame = vsrr[0].data.frame
+    try:
+        gaps = nowcast.gap_to_final(engine)
+    except QueryError as exc:  # no NCHS final counts in this warehouse
+        gaps = [{"note": str(exc)}]
     return {
         "method": "max(reported, CDC predicted) for every 12-month-ending period",
-        "gap_to_final": nowcast.gap_to_final(engine),
+        "gap_to_final": gaps,
         "revisions": nowcast.revisions(vsrr[0].data.releases),
         "latest": str(max(frame["period"])),
     }
