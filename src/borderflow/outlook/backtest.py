@@ -71,7 +71,7 @@ class GroupBacktest:
             "horizon": self.horizon,
             "chosen": self.chosen,
             "seconds": round(self.seconds, 2),
-            "scores": self.scores,
+            "scores": {m: _finite(s) for m, s in self.scores.items()},
             "width_factors": self.factors.get(self.chosen, {}),
         }
 
@@ -140,9 +140,18 @@ def backtest_group(
             "failures": failures,
             "seconds": seconds,
         }
-    result.chosen = min(names, key=lambda m: result.scores[m]["crps"])
+    result.chosen = min(names, key=lambda m: _or_inf(result.scores[m]["crps"]))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _or_inf(value: float) -> float:
+    return value if np.isfinite(value) else float("inf")
+
+
+def _finite(scores: dict[str, float]) -> dict[str, float | None]:
+    """Scores for JSON: NaN (nothing could be scored) becomes None."""
+    return {k: (v if np.isfinite(v) else None) for k, v in scores.items()}
 
 
 def cross_calibrate(rows: pd.DataFrame) -> pd.DataFrame:
