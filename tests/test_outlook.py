@@ -319,3 +319,42 @@ def test_a_warehouse_with_one_source_forecasts_it_and_skips_the_rest(tmp_path: P
     assert run.groups["sesnsp_homicides_state"]["series"] == 32
     with pytest.raises(OutlookError, match="nothing to forecast: no crossings data"):
         run_outlook(db, measures=["crossings"], backtest=False)
+
+
+def test_nowcast_uses_revisions_between_two_vsrr_releases(tmp_path: Path) -> None:
+    """A later release that revised the newest 6 periods up by 3% (built from the real file):
+    the nowcast applies the measured growth by lag to the newest release."""
+    from borderflow.sources import get_sources
+    from borderflow.warehouse import Warehouse
+    from borderflow.warehouse.ingest import ingest
+
+    folder = tmp_path / "mirror" / "cdc_vsrr"
+    folder.mkdir(parents=True)
+    shutil.copy(VSRR, folder / VSRR.name)
+    newest = {("2025", m) for m in ("August", "September", "October", "November", "December")}
+    newest.add(("2026", "January"))
+    with open(VSRR, newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        fields = reader.fieldnames or []
+    for row in rows:
+        if (row["year"], row["month"]) in newest and row["data_value"]:
+            row["data_value"] = str(float(row["data_value"]) * 1.03)
+    with open(folder / "vsrr_later_release.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    db = tmp_path / "w.duckdb"
+    with Warehouse(db) as wh:
+        ingest(wh, get_sources(["cdc_vsrr"]), tmp_path / "mirror")
+    eng = Engine.open(db)
+    us = nowcast_group(eng, get_group("vsrr_us"))
+    eng.close()
+    factors = us.attrs["revision_factors"]
+    assert [round(factors[lag], 6) for lag in range(12)] == [1.03] * 6 + [1.0] * 6
+    latest = us.set_index("bucket").loc[date(2026, 1, 1)]
+    assert latest["reported"] == pytest.approx(36825 * 1.03)
+    assert latest["nowcast"] == pytest.approx(36825 * 1.03 * 1.03)  # above predicted 37,488
+    assert (
+        us.dropna(subset=["reported"])["nowcast"] >= us.dropna(subset=["reported"])["reported"]
+    ).all()

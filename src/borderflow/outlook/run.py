@@ -277,9 +277,9 @@ def _nowcast_report(engine: Engine, work: list[_GroupWork]) -> dict[str, Any]:
     except QueryError as exc:  # no NCHS final counts in this warehouse
         gaps = [{"note": str(exc)}]
     return {
-        "method": "max(reported, CDC predicted) for every 12-month-ending period",
+        "method": "max(reported, CDC predicted, reported × growth between releases by lag)",
         "gap_to_final": gaps,
-        "revisions": nowcast.revisions(vsrr[0].data.releases),
+        "revisions": nowcast.revisions(engine, vsrr[0].data.group),
         "latest": str(max(frame["period"])),
     }
 
