@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from borderflow.cli import app
 from borderflow.metrics import Engine, Query, QueryError
-from borderflow.outlook import latest_forecasts, run_outlook
+from borderflow.outlook import fan_chart, latest_forecasts, run_outlook
 from borderflow.outlook.backtest import backtest_group
 from borderflow.outlook.forecast import forecast_group, judge_group
 from borderflow.outlook.groups import OutlookError, get_group
@@ -136,7 +136,7 @@ def test_backtest_on_the_southwest_fentanyl_series(region_lb: GroupData) -> None
         assert rows["mean"].iloc[0] == pytest.approx(expected[pd.Timestamp(cutoff).date()])
     for model in ("naive", "seasonal_naive", "historic_average", "theta"):
         s = bt.scores[model]
-        assert s["rows"] == 36 and s["crps"] > 0 and 0 <= s["coverage80"] <= s["coverage95"] <= 1
+        assert s["rows"] == 72 and s["crps"] > 0 and 0 <= s["coverage80"] <= s["coverage95"] <= 1
     assert bt.scores["theta"]["failures"] == 0  # statsforecast's origins line up with ours
     assert bt.chosen == min(bt.scores, key=lambda m: bt.scores[m]["crps"])
 
@@ -237,6 +237,16 @@ def test_run_is_stored_and_queryable_as_status_forecast(stored: Path) -> None:
     assert result.value == pytest.approx(float(fc.loc[1, "mean"]))
     assert result.releases[0]["source"] == "cdc_vsrr"
     assert any("Forecast values" in n for n in result.notes)
+    history = Engine.open(stored)
+    hist = history.run(Query("overdose_deaths_12m", "2024-01..2026-01", where={"us_state": ("AZ",)},
+                             grain="month")).rows  # fmt: skip
+    history.close()
+    spec = fan_chart(hist, fc, "Arizona")
+    layers = spec["layer"]
+    assert len(layers) == 4 and spec["title"] == "Arizona"
+    data = spec["datasets"]
+    assert sorted(len(v) for v in data.values()) == [3, 25]  # forecast months, history months
+    json.dumps(spec)
 
 
 def test_forecast_status_without_a_run_is_a_clear_error(engine: Engine) -> None:
@@ -258,6 +268,16 @@ def test_cli_outlook_json_and_bad_input(stored: Path) -> None:
         data["series"][0]["series_id"]
         == "homicide_victims|crime_subtype=Homicidio doloso|mx_state=02"
     )
+    charts, export = stored.parent / "charts", stored.parent / "fc.csv"
+    args += ["--chart-dir", str(charts), "--export", str(export)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert [p.name for p in charts.iterdir()] == [
+        "homicide_victims_crime_subtype_Homicidio_doloso_mx_state_02.vl.json"
+    ]
+    with open(export, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 6 and {r["mx_state"] for r in rows} == {"02"}
+    assert all(float(r["lo95"]) <= float(r["mean"]) <= float(r["hi95"]) for r in rows)
     bad = runner.invoke(app, ["outlook", "-m", "seized_kg", "--db", str(stored)])
     assert bad.exit_code == 2 and "does not forecast seized_kg" in bad.output
     bad = runner.invoke(app, ["outlook", "--horizon", "0", "--db", str(stored)])
@@ -281,3 +301,60 @@ def test_ols_reconciliation_solved_by_hand() -> None:
     # gap e = 10 - 7 = 3 shared over k + 1 = 3 series: parts +1, total -1
     assert list(new_c["mean"]) == [4.0, 5.0] and list(new_p["mean"]) == [9.0]
     assert list(new_c["hi-80"]) == [5.0, 6.0] and list(new_p["lo-95"]) == [8.0]
+
+
+def test_a_warehouse_with_one_source_forecasts_it_and_skips_the_rest(tmp_path: Path) -> None:
+    from borderflow.sources import get_sources
+    from borderflow.warehouse import Warehouse
+    from borderflow.warehouse.ingest import ingest
+
+    db = tmp_path / "w.duckdb"
+    with Warehouse(db) as wh:
+        ingest(wh, get_sources(["sesnsp_victims"]), MIRROR)
+    run = run_outlook(db, where={"mx_state": ("09",)}, backtest=False)
+    assert run.groups["sesnsp_homicides_state"]["series"] == 1
+    assert set(run.params["groups"]) == {"sesnsp_homicides_state"}  # only it has mx_state
+    run = run_outlook(db, measures=["homicide_victims", "seized_lb"], backtest=False, horizon=2)
+    assert "no seized_lb data in the warehouse" in run.groups["cbp_lb_region"]["skipped"]
+    assert run.groups["sesnsp_homicides_state"]["series"] == 32
+    with pytest.raises(OutlookError, match="nothing to forecast: no crossings data"):
+        run_outlook(db, measures=["crossings"], backtest=False)
+
+
+def test_nowcast_uses_revisions_between_two_vsrr_releases(tmp_path: Path) -> None:
+    """A later release that revised the newest 6 periods up by 3% (built from the real file):
+    the nowcast applies the measured growth by lag to the newest release."""
+    from borderflow.sources import get_sources
+    from borderflow.warehouse import Warehouse
+    from borderflow.warehouse.ingest import ingest
+
+    folder = tmp_path / "mirror" / "cdc_vsrr"
+    folder.mkdir(parents=True)
+    shutil.copy(VSRR, folder / VSRR.name)
+    newest = {("2025", m) for m in ("August", "September", "October", "November", "December")}
+    newest.add(("2026", "January"))
+    with open(VSRR, newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        fields = reader.fieldnames or []
+    for row in rows:
+        if (row["year"], row["month"]) in newest and row["data_value"]:
+            row["data_value"] = str(float(row["data_value"]) * 1.03)
+    with open(folder / "vsrr_later_release.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    db = tmp_path / "w.duckdb"
+    with Warehouse(db) as wh:
+        ingest(wh, get_sources(["cdc_vsrr"]), tmp_path / "mirror")
+    eng = Engine.open(db)
+    us = nowcast_group(eng, get_group("vsrr_us"))
+    eng.close()
+    factors = us.attrs["revision_factors"]
+    assert [round(factors[lag], 6) for lag in range(12)] == [1.03] * 6 + [1.0] * 6
+    latest = us.set_index("bucket").loc[date(2026, 1, 1)]
+    assert latest["reported"] == pytest.approx(36825 * 1.03)
+    assert latest["nowcast"] == pytest.approx(36825 * 1.03 * 1.03)  # above predicted 37,488
+    assert (
+        us.dropna(subset=["reported"])["nowcast"] >= us.dropna(subset=["reported"])["reported"]
+    ).all()

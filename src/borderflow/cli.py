@@ -795,7 +795,10 @@ def outlook_command(
     """Forecast every monthly series (seizures, overdose deaths, homicides, crossings) with
     80%/95% intervals, nowcasting provisional VSRR months; store the run in the warehouse.
 
-    Stored forecasts answer `borderflow query MEASURE --status forecast`.
+    Stored forecasts answer `borderflow query MEASURE --status forecast` at the breakdowns
+    forecast: seized_lb by drug, drug × region, drug × area, drug × component; seizure_events
+    by drug × region, drug × area; overdose_deaths_12m by us_state (and the US total);
+    homicide_victims by mx_state; crossings by port × conveyance. See docs/outlook.md.
 
     Example: `borderflow outlook -m seized_lb -w drug=Fentanyl --horizon 6`
     """

@@ -154,7 +154,8 @@ def _check_no_sum_over(m: Measure, query: Query, filters: dict[str, tuple[str, .
 
 FORECAST_NOTE = (
     "Forecast values: the mean forecast of the newest `borderflow outlook` run for each series, "
-    "not observations; its 80%/95% intervals are in `borderflow outlook --json`."
+    "not observations; its 80%/95% intervals are stored with it "
+    "(`borderflow.outlook.latest_forecasts`, `borderflow outlook --export`)."
 )
 
 PeriodPlan = tuple[date, date, tuple[date, ...] | None, bool, str | None, tuple[str, ...]]

@@ -3,8 +3,9 @@
 For a group, the series long enough to backtest (``min_length`` + origins + horizon − 1 months)
 are forecast from ``n_windows`` consecutive origins, each ``h`` months ahead; every candidate is
 scored (``scores.py``) and the one with the lowest mean scaled CRPS is chosen for the group.
-Intervals are recalibrated (``calibrate.py``): widths learned on the first half of the origins,
-scores computed on the second half; the raw model-interval scores are kept alongside. A
+Intervals are recalibrated (``calibrate.py``) by 2-fold cross-conformal prediction: the rows of
+each half of the origins get widths learned on the other half, so all origins are scored and no
+row with widths learned from itself; the raw model-interval scores are kept alongside. A
 candidate that fails on a series (no forecast, NaN) is replaced there by the seasonal naive
 forecast — the same fallback the production run uses — and the failures are counted.
 
@@ -70,7 +71,7 @@ class GroupBacktest:
             "horizon": self.horizon,
             "chosen": self.chosen,
             "seconds": round(self.seconds, 2),
-            "scores": self.scores,
+            "scores": {m: _finite(s) for m, s in self.scores.items()},
             "width_factors": self.factors.get(self.chosen, {}),
         }
 
@@ -126,10 +127,9 @@ def backtest_group(
             rows, failures = _backtest_one(model, sample, fallback, h, season_length, n_windows)
         result.rows[model] = rows
         seconds = round(time.perf_counter() - clock, 2)
-        learn, held_out = split_origins(rows)
-        calibrated = clip_nonnegative(apply_factors(held_out, width_factors(learn)))
+        calibrated = cross_calibrate(rows)
         result.held_out[model] = calibrated
-        raw = summarise(score_rows(held_out, scales))
+        raw = summarise(score_rows(rows, scales))
         scores = summarise(score_rows(calibrated, scales))
         result.factors[model] = width_factors(rows)
         result.scores[model] = {
@@ -140,9 +140,29 @@ def backtest_group(
             "failures": failures,
             "seconds": seconds,
         }
-    result.chosen = min(names, key=lambda m: result.scores[m]["crps"])
+    result.chosen = min(names, key=lambda m: _or_inf(result.scores[m]["crps"]))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _or_inf(value: float) -> float:
+    return value if np.isfinite(value) else float("inf")
+
+
+def _finite(scores: dict[str, float]) -> dict[str, float | None]:
+    """Scores for JSON: NaN (nothing could be scored) becomes None."""
+    return {k: (v if np.isfinite(v) else None) for k, v in scores.items()}
+
+
+def cross_calibrate(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every backtest row with widths learned on the *other* half of the origins (2-fold cross-
+    conformal), so all origins are scored and none with widths learned from itself."""
+    first, second = split_origins(rows)
+    parts = [
+        apply_factors(second, width_factors(first)),
+        apply_factors(first, width_factors(second)),
+    ]
+    return clip_nonnegative(pd.concat(parts).sort_index())
 
 
 def _baseline_names() -> set[str]:

@@ -5,7 +5,7 @@ Model intervals assume the model is right; on spiky seizure counts they come out
 factor is the split-conformal quantile of the normalised error |y − mean| / half-width(L) over
 backtest rows: multiplying every half-width by it makes L% of past errors fall inside.
 
-The backtest learns the factors on its first origins and scores on the later ones (never on
+The backtest scores each half of its origins with factors learned on the other half (never on
 the rows it learned from); the production forecast uses factors learned on all origins.
 """
 

@@ -18,12 +18,15 @@ def fan_chart(history: pd.DataFrame, forecast: pd.DataFrame, title: str) -> dict
     """A Vega-Lite spec: history as a line, forecast mean as a dashed line over 80%/95% bands.
 
     Args:
-        history: ``period`` (date) and ``value``; the last ``HISTORY_MONTHS`` months are shown.
+        history: ``period`` (date) and ``value`` — or the rows of a metrics-layer ``Result``
+            (``bucket`` is then the month); the last ``HISTORY_MONTHS`` months are shown.
         forecast: ``period``, ``mean``, ``lo80``, ``hi80``, ``lo95``, ``hi95``.
         title: chart title.
     """
     import altair as alt
 
+    if "bucket" in history.columns:  # rows of a metrics-layer Result: bucket is the month
+        history = history.drop(columns=["period"]).rename(columns={"bucket": "period"})
     hist = history[["period", "value"]].dropna().tail(HISTORY_MONTHS).copy()
     hist["period"] = pd.to_datetime(hist["period"]).dt.strftime("%Y-%m-%d")
     fc = forecast[["period", "mean", "lo80", "hi80", "lo95", "hi95"]].copy()

@@ -13,6 +13,7 @@ TSB, ADIDA) have no model intervals, so theirs are conformal.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from borderflow.outlook.groups import OutlookError
 #: Interval levels forecast; each gives two quantiles of the grid CRPS is computed on.
 LEVELS: tuple[int, ...] = (20, 40, 60, 80, 90, 95)
 FREQ = "MS"
+#: Panels of at least this many series are fitted in two processes (ETS on 158 BTS series:
+#: 15.0 s in one, 9.8 s in two); smaller ones are not worth the start-up.
+PARALLEL_FROM = 30
 
 
 def interval_columns() -> list[str]:
@@ -165,10 +169,9 @@ class StatsForecastModel:
     forward: bool = True
     sparse: bool = False
     kind: str = "model"
-    n_jobs: int = 1
 
     def forecast(self, panel: pd.DataFrame, h: int, season_length: int) -> pd.DataFrame:
-        sf = self._sf(season_length)
+        sf = self._sf(season_length, panel)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = sf.forecast(h=h, df=panel, level=list(LEVELS), **self._conformal(h))
@@ -177,7 +180,7 @@ class StatsForecastModel:
     def backtest(
         self, panel: pd.DataFrame, h: int, season_length: int, n_windows: int
     ) -> pd.DataFrame:
-        sf = self._sf(season_length)
+        sf = self._sf(season_length, panel)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = sf.cross_validation(
@@ -191,11 +194,13 @@ class StatsForecastModel:
             )
         return self._rename(out)
 
-    def _sf(self, season_length: int) -> Any:
+    def _sf(self, season_length: int, panel: pd.DataFrame) -> Any:
         from statsforecast import StatsForecast
 
         model = self.build(season_length)
-        return StatsForecast(models=[model], freq=FREQ, n_jobs=self.n_jobs)
+        many = panel["unique_id"].nunique() >= PARALLEL_FROM
+        n_jobs = min(2, os.cpu_count() or 1) if many else 1
+        return StatsForecast(models=[model], freq=FREQ, n_jobs=n_jobs)
 
     def _conformal(self, h: int) -> dict[str, Any]:
         if not self.conformal:

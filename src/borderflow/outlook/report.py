@@ -19,7 +19,8 @@ def outlook_table(run: OutlookRun) -> Table:
     for name in ("group", "model", "series", "outcomes", "CRPS", "vs seasonal naive", "cov80"):
         table.add_column(name, justify="right" if name in ("series", "CRPS", "cov80") else "left")
     for name, g in run.groups.items():
-        if name.startswith("_"):
+        if g.get("skipped"):
+            table.add_row(name, "–", "0", f"skipped: {g['skipped']}", "–", "–", "–")
             continue
         bt = g.get("backtest") or {}
         scores = bt.get("scores") or {}
@@ -27,9 +28,10 @@ def outlook_table(run: OutlookRun) -> Table:
         crps = chosen.get("crps")
         ratio = f"{crps / snaive['crps'] - 1:+.0%}" if crps and snaive.get("crps") else "–"
         outcomes = ", ".join(f"{k} {v}" for k, v in g["outcomes"].items())
+        cov80 = chosen.get("coverage80")
         table.add_row(name, g["model"], str(g["series"]), outcomes,
                       f"{crps:.3f}" if crps else "–", ratio,
-                      f"{chosen['coverage80']:.0%}" if chosen else "–")  # fmt: skip
+                      f"{cov80:.0%}" if cov80 is not None else "–")  # fmt: skip
     return table
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from borderflow.metrics import Engine, get_measure
+from borderflow.metrics import Engine, QueryError, get_measure
 from borderflow.metrics.periods import add_months
 from borderflow.outlook import nowcast
 from borderflow.outlook.backtest import GroupBacktest, backtest_group
@@ -97,9 +97,12 @@ def run_outlook(
     }
     engine = Engine.open(db_path)
     try:
-        work = _forecast_all(engine, groups, where, horizon, backtest, progress)
+        skipped: dict[str, str] = {}
+        work = _forecast_all(engine, groups, where, horizon, backtest, progress, skipped)
+        if not work:
+            raise OutlookError("nothing to forecast: " + "; ".join(skipped.values()))
         coherence = _reconcile(work)
-        now = _nowcast_report(engine, groups, work)
+        now = _nowcast_report(engine, work)
     finally:
         engine.close()
     releases = _releases(work)
@@ -107,8 +110,16 @@ def run_outlook(
     _collect(run, work)
     for name, report in coherence.items():
         run.groups[name]["reconciliation"] = report
+    measure_of = {g.name: g.measure for g in groups}
+    for name, reason in skipped.items():
+        run.groups[name] = {
+            "measure": measure_of[name],
+            "model": None,
+            "skipped": reason,
+            "series": 0,
+            "outcomes": {},
+        }
     run.seconds = time.perf_counter() - clock
-    run.groups["_timing"] = {"seconds": round(run.seconds, 2)}
     run.run_id = save_run(
         db_path, started_at=started, horizon=horizon, params=params, releases=releases,
         summary=run.summary(), forecasts=run.forecasts, outcomes=_outcome_frame(run),
@@ -153,10 +164,17 @@ def _forecast_all(
     horizon: int,
     backtest: bool,
     progress: Progress | None,
+    skipped: dict[str, str],
 ) -> list[_GroupWork]:
+    """Load, judge, backtest and forecast each group; groups that cannot be read go to
+    ``skipped`` with the reason."""
     work = []
     for i, group in enumerate(groups):
-        data = _load(engine, group, where)
+        try:
+            data = _load(engine, group, where)
+        except QueryError as exc:  # e.g. the source is not ingested: the other groups go on
+            skipped[group.name] = str(exc)
+            continue
         verdicts = judge_group(data)
         bt = _backtest(data, verdicts) if backtest else None
         model = bt.chosen if bt is not None and bt.scores else DEFAULT_MODEL
@@ -249,15 +267,19 @@ def _mark_reconciled(*works: _GroupWork) -> None:
         ]  # fmt: skip
 
 
-def _nowcast_report(engine: Engine, groups: Any, work: list[_GroupWork]) -> dict[str, Any]:
+def _nowcast_report(engine: Engine, work: list[_GroupWork]) -> dict[str, Any]:
     vsrr = [w for w in work if w.data.group.measure == nowcast.MEASURE]
     if not vsrr:
         return {}
     frame = vsrr[0].data.frame
+    try:
+        gaps = nowcast.gap_to_final(engine)
+    except QueryError as exc:  # no NCHS final counts in this warehouse
+        gaps = [{"note": str(exc)}]
     return {
-        "method": "max(reported, CDC predicted) for every 12-month-ending period",
-        "gap_to_final": nowcast.gap_to_final(engine),
-        "revisions": nowcast.revisions(vsrr[0].data.releases),
+        "method": "max(reported, CDC predicted, reported × growth between releases by lag)",
+        "gap_to_final": gaps,
+        "revisions": nowcast.revisions(engine, vsrr[0].data.group),
         "latest": str(max(frame["period"])),
     }
 

@@ -53,10 +53,12 @@ def query_group(
     group: SeriesGroup,
     where: dict[str, tuple[str, ...]] | None = None,
     status: str | None = None,
+    as_of: date | None = None,
 ) -> pd.DataFrame:
-    """The group's monthly values as the metrics layer answers them (one row per month × member)."""
+    """The group's monthly values as the metrics layer answers them (one row per month × member),
+    as the record stood at ``as_of`` (None: the newest)."""
     m = get_measure(group.measure)
-    last = engine.last_month(m, None)
+    last = engine.last_month(m, as_of)
     if m.temporal == "rolling":  # the newest 12-month period ends 11 months after it starts
         last = add_months(last, 11)
     filters = {**group.where, **(where or {})}
@@ -68,6 +70,7 @@ def query_group(
         by=group.by,
         grain="month",
         status=status,
+        as_of=as_of,
     )
     result = engine.run(query)
     rows = result.rows.copy()
