@@ -126,21 +126,26 @@ def ingest_command(
         raise typer.Exit(1)
 
 
+def _progress_bar(text: str) -> Progress:
+    """A transient progress bar on stderr (off when stderr is not a terminal)."""
+    return Progress(
+        TextColumn(text),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
 def _progress(total: int, label: str) -> Any:
     """A progress bar on stderr; yields a callback to call after each item."""
     from contextlib import contextmanager
 
     @contextmanager
     def bar() -> Any:
-        progress = Progress(
-            TextColumn(f"{label} [bold]{{task.fields[item]}}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        )
+        progress = _progress_bar(f"{label} [bold]{{task.fields[item]}}")
         with progress:
             task = progress.add_task(label, total=total, item="")
             yield lambda item: progress.update(task, advance=1, item=item)
@@ -806,15 +811,7 @@ def outlook_command(
     from borderflow.outlook.report import export_forecasts, outlook_table, write_charts
 
     path = resolve_db_path(db)
-    bar = Progress(
-        TextColumn("Forecasting series groups"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
+    bar = _progress_bar("Forecasting series groups")
     with bar:
         task = bar.add_task("outlook", total=None)
         run = run_outlook(
