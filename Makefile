@@ -32,6 +32,8 @@ test: system-deps $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/ingest.py --mirror $(MIRROR)
+	$(BIN)/python benchmarks/interdiction.py --mirror $(MIRROR)
+	$(BIN)/python benchmarks/outlook.py
 	$(BIN)/python benchmarks/api.py --clients 50 --seconds 20
 
 $(VENV)/bin/python:

@@ -15,6 +15,10 @@ import ibis.expr.types as ir
 
 from borderflow.metrics.measures import Measure
 
+#: The status of values forecast by ``borderflow outlook``: read from ``forecast_observations``
+#: (the newest run's forecast of each series), never mixed with observed values.
+FORECAST_STATUS = "forecast"
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -105,6 +109,16 @@ def bucket(table: ir.Table, grain: str | None, by_end: bool, first: date) -> ir.
     return (shifted - ibis.interval(months=3)).cast("date")
 
 
+def forecast_dims_key(sel: Selection) -> str:
+    """The dimensions a forecast series must be broken down by to answer ``sel``.
+
+    Forecasts are stored per breakdown (drug × region, drug × area…); adding the forecasts of
+    two breakdowns would count twice, so a query reads the one breakdown it names.
+    """
+    dims = {d for d, _ in sel.filters} | {d for d, _ in sel.exclude} | set(sel.by)
+    return ",".join(sorted(dims))
+
+
 def aggregate(table: ir.Table, sel: Selection) -> ir.Table:
     """Filter ``table`` to the selection and sum values into (bucket, *by) groups."""
     m = sel.measure
@@ -113,6 +127,8 @@ def aggregate(table: ir.Table, sel: Selection) -> ir.Table:
         preds.append(table.series.isin(list(m.series)))
     if sel.status is not None:
         preds.append(table.status == sel.status)
+    if sel.status == FORECAST_STATUS:  # only the series forecast at exactly this breakdown
+        preds.append(table.dims_key == forecast_dims_key(sel))
     for dim, members in sel.filters:
         preds.append(table[dim].isin(list(members)))
     for dim, members in sel.exclude:

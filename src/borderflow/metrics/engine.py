@@ -9,7 +9,7 @@ files and checksums the values came from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,13 @@ import ibis
 import pandas as pd
 
 from borderflow.metrics import derive
-from borderflow.metrics.compile import Selection, aggregate, current
+from borderflow.metrics.compile import (
+    FORECAST_STATUS,
+    Selection,
+    aggregate,
+    current,
+    forecast_dims_key,
+)
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import Period, add_months, grain_label, months_between
 from borderflow.metrics.plan import Plan, plan_query
@@ -137,16 +143,41 @@ class Engine:
     def execute(self, selection: Selection, as_of: date | None) -> pd.DataFrame:
         """Run the compiled aggregation and return it as a frame.
 
-        On DuckDB the SQL Ibis compiles is kept per selection, so a question of the same shape
-        is not compiled twice; other backends execute the expression directly.
+        On DuckDB the SQL Ibis compiles is kept per query shape — the selection with its dates
+        replaced by stand-ins — so a question of the same shape is not compiled twice, whatever
+        its period or as-of date; other backends execute the expression directly.
         """
+        forecast = selection.status == FORECAST_STATUS
         if self.backend.name != "duckdb":
-            return self.backend.execute(aggregate(current(self.backend, as_of), selection))
-        key = f"{selection!r}|{as_of}"
+            table = self._forecasts() if forecast else current(self.backend, as_of)
+            return self.backend.execute(aggregate(table, selection))
+        template, sentinels = selection, _SENTINELS
+        if selection.first == selection.last:
+            sentinels = (_SENTINELS[0], _SENTINELS[0])
+        if selection.months is None:
+            template = replace(selection, first=sentinels[0], last=sentinels[1])
+        as_of_sentinel = _AS_OF_SENTINEL if as_of is not None else None
+        key = f"{template!r}|{as_of_sentinel}"
         if key not in self._compiled:
-            expr = aggregate(self._current(as_of), selection)
+            table = self._forecasts() if forecast else self._current(as_of_sentinel)
+            expr = aggregate(table, template)
             self._compiled[key] = str(ibis.to_sql(expr, dialect="duckdb"))
-        return self.backend.con.execute(self._compiled[key]).df()
+        sql = self._compiled[key]
+        written = [(sentinels[0], selection.first), (sentinels[1], selection.last)]
+        if as_of is not None:
+            written.append((_AS_OF_SENTINEL, as_of))
+        for sentinel, day in written:  # absent stand-ins are left alone
+            sql = sql.replace(_date_sql(sentinel), _date_sql(day))
+        return self.backend.con.execute(sql).df()
+
+    def _forecasts(self) -> Any:
+        """The newest stored forecasts, shaped like observations (``borderflow outlook``)."""
+        try:
+            return self.backend.table("forecast_observations")
+        except Exception as exc:  # a warehouse from before migration 005_forecasts
+            raise QueryError(
+                "this warehouse holds no forecasts: run `borderflow outlook` to make them."
+            ) from exc
 
     def _current(self, as_of: date | None) -> Any:
         key = str(as_of)
@@ -174,12 +205,25 @@ class Engine:
             raise QueryError(f"no {measure.name} data in the warehouse; run `borderflow ingest`.")
         return pd.Timestamp(value).date()
 
-    def provenance(self, release_ids: set[int]) -> list[dict[str, Any]]:
+    def _release_table(self) -> dict[int, dict[str, Any]]:
         if self._releases is None:
             table = self.backend.table("releases")
             cols = ["release_id", "source", "file_name", "url", "sha256", "vintage", "retrieved_at"]
             frame = self.backend.execute(table.select(cols))
             self._releases = {int(r["release_id"]): r for r in frame.to_dict(orient="records")}
+        return self._releases
+
+    def vintages(self, source: str) -> list[date]:
+        """Vintages of the releases of ``source`` loaded in the warehouse, oldest first."""
+        return sorted(
+            pd.Timestamp(r["vintage"]).date()
+            for r in self._release_table().values()
+            if r["source"] == source
+        )
+
+    def provenance(self, release_ids: set[int]) -> list[dict[str, Any]]:
+        self._release_table()
+        assert self._releases is not None
         out = []
         for rid in sorted(release_ids):
             info = dict(self._releases[rid])
@@ -187,6 +231,18 @@ class Engine:
             info["retrieved_at"] = str(info["retrieved_at"]) if info["retrieved_at"] else None
             out.append(info)
         return out
+
+
+#: Stand-ins for the first and last month of a range, and for an as-of date, while compiling:
+#: the SQL of one query shape is compiled once and the real dates written into it, so asking
+#: the same question of another period or vintage costs no compile. No series reaches back to
+#: them.
+_SENTINELS = (date(1901, 1, 1), date(1902, 2, 1))
+_AS_OF_SENTINEL = date(1903, 3, 3)
+
+
+def _date_sql(day: date) -> str:
+    return f"MAKE_DATE({day.year}, {day.month}, {day.day})"
 
 
 @dataclass
@@ -203,6 +259,12 @@ class Selected:
 def _finish(plan: Plan, frame: pd.DataFrame) -> Selected:
     sel = plan.selection
     m = sel.measure
+    if frame.empty and sel.status == FORECAST_STATUS:
+        raise QueryError(
+            f"no stored forecast of {m.name} for {plan.period.label} broken down by "
+            f"{forecast_dims_key(sel) or 'nothing'}: run `borderflow outlook -m {m.name}`, and "
+            "ask for a breakdown it forecasts (`borderflow outlook --help`)."
+        )
     if frame.empty:
         raise QueryError(
             f"no {m.name} values match: {plan.period.label}"

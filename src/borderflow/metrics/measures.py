@@ -122,13 +122,17 @@ MEASURES: tuple[Measure, ...] = (
         "overdose_deaths_annual", "drug overdose deaths, calendar year (NCHS)", "nchs_final",
         "overdose_deaths", "deaths", "calendar_year", "flow", ("cause", "us_state"),
         statuses=("final", "provisional"), default_status="final",
-        fixed={"us_state": "US"}, notes=("NCHS final counts are by state of residence.",),
+        fixed={"us_state": "US"}, no_sum_over=("cause",),
+        notes=(
+            "NCHS final counts are by state of residence.",
+            "Causes overlap (synthetic-opioid deaths are also drug overdose deaths).",
+        ),
     ),
     Measure(
         "overdose_death_rate", "age-adjusted drug overdose death rate per 100,000 (NCHS)",
         "nchs_final", "overdose_death_rate_age_adjusted",
         "per 100,000 standard population (age-adjusted)", "calendar_year", "rate", ("cause",),
-        statuses=("final",), default_status="final",
+        statuses=("final",), default_status="final", no_sum_over=("cause",),
     ),
     Measure(
         "crossings", "inbound crossings at U.S.–Mexico land ports (BTS)", "bts_crossings",

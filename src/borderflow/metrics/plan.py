@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from borderflow.metrics.compile import Selection
+from borderflow.metrics.compile import FORECAST_STATUS, Selection
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import GRAINS, Period, add_months, months_between
 from borderflow.metrics.query import Query, QueryError
@@ -61,6 +61,8 @@ def plan_query(
         notes = (*notes, "Includes Air and Marine Operations (AMO) seizures, as asked.")
     for dim, value in m.fixed.items():
         filters.setdefault(dim, (value,))
+    if query.status == FORECAST_STATUS:
+        notes = (*notes, FORECAST_NOTE)
     selection = Selection(
         measure=m,
         sources=sources,
@@ -91,6 +93,8 @@ def _check_dimensions(m: Measure, query: Query) -> None:
 def _status(m: Measure, asked: str | None) -> str | None:
     if asked is None:
         return None if m.default_status == "any" else m.default_status
+    if asked == FORECAST_STATUS and m.temporal in ("flow", "rolling"):
+        return asked
     if asked not in m.statuses:
         raise QueryError(
             f"{m.name} has no {asked!r} values; its statuses are {', '.join(m.statuses)}. "
@@ -147,6 +151,12 @@ def _check_no_sum_over(m: Measure, query: Query, filters: dict[str, tuple[str, .
                 + f" Filter to one {dim} or break down by {dim}."
             )
 
+
+FORECAST_NOTE = (
+    "Forecast values: the mean forecast of the newest `borderflow outlook` run for each series, "
+    "not observations; its 80%/95% intervals are stored with it "
+    "(`borderflow.outlook.latest_forecasts`, `borderflow outlook --export`)."
+)
 
 PeriodPlan = tuple[date, date, tuple[date, ...] | None, bool, str | None, tuple[str, ...]]
 

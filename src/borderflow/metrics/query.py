@@ -129,7 +129,7 @@ class Query:
         if self.by:
             parts.append(f"broken down by {', '.join(self.by)}")
         if self.status:
-            parts.append(f"({self.status} values)")
+            parts[-1] += f" ({self.status} values)"
         parts.extend(_extras(self))
         if self.as_of:
             parts.append(f"as of releases up to {self.as_of.isoformat()}")

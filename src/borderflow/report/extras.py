@@ -163,10 +163,10 @@ def _stored_interdiction(ctx: Context) -> dict[str, Any] | None:
         tables = {r["table_name"] for r in wh.rows("SELECT table_name FROM duckdb_tables()")}
         if "interdiction_runs" not in tables:
             return None
-        runs = wh.rows(sql.LIST_INTERDICTION_RUNS)  # type: ignore[attr-defined]
+        runs = wh.rows(sql.LIST_INTERDICTION_RUNS)
         if not runs:
             return None
-        row = wh.rows(sql.GET_INTERDICTION_RUN, [runs[-1]["run_id"]])[0]  # type: ignore[attr-defined]
+        row = wh.rows(sql.GET_INTERDICTION_RUN, [runs[-1]["run_id"]])[0]
     result: dict[str, Any] = json.loads(row["result"])
     result["run_id"] = row["run_id"]
     return result

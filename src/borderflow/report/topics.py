@@ -207,7 +207,14 @@ def deaths(ctx: Context) -> Section:
             rows,
         )
     )
-    annual = ctx.run(Query("overdose_deaths_annual", "2015..2024", grain="calendar_year"))
+    annual = ctx.run(
+        Query(
+            "overdose_deaths_annual",
+            "2015..2024",
+            where={"cause": ("all_drug_overdose",)},
+            grain="calendar_year",
+        )
+    )
     spec = charts.bars(
         chart_frame(ctx, annual), title=c.t("deaths.annual"), y_title=c.unit("deaths")
     )

@@ -114,11 +114,77 @@ def m004_current_periods(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.CURRENT_OBSERVATIONS_VIEW)
 
 
+def m005_forecasts(con: duckdb.DuckDBPyConnection) -> None:
+    """Forecast runs (borderflow.outlook): parameters, releases used, scores; their forecasts and
+    per-series outcomes; and ``forecast_observations``, the newest forecasts shaped like
+    observations so the metrics layer can read them as status ``forecast``."""
+    con.execute("CREATE SEQUENCE forecast_run_id_seq START 1")
+    con.execute(
+        """
+        CREATE TABLE forecast_runs (
+            run_id INTEGER PRIMARY KEY DEFAULT nextval('forecast_run_id_seq'),
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP NOT NULL,
+            horizon INTEGER NOT NULL,
+            params VARCHAR NOT NULL,
+            releases VARCHAR NOT NULL,
+            summary VARCHAR NOT NULL
+        )
+        """
+    )
+    dims = ",\n".join(f"{name} VARCHAR" for name in DIMENSIONS)
+    con.execute(
+        f"""
+        CREATE TABLE forecasts (
+            run_id INTEGER NOT NULL,
+            series_id VARCHAR NOT NULL,
+            group_name VARCHAR NOT NULL,
+            measure VARCHAR NOT NULL,
+            stored_measure VARCHAR NOT NULL,
+            unit VARCHAR NOT NULL,
+            model VARCHAR NOT NULL,
+            period_type VARCHAR NOT NULL,
+            period_start DATE NOT NULL,
+            period_end DATE NOT NULL,
+            mean DOUBLE NOT NULL,
+            lo80 DOUBLE NOT NULL,
+            hi80 DOUBLE NOT NULL,
+            lo95 DOUBLE NOT NULL,
+            hi95 DOUBLE NOT NULL,
+            release_id INTEGER NOT NULL,
+            dims_key VARCHAR NOT NULL,
+            {dims}
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE forecast_series (
+            run_id INTEGER NOT NULL,
+            series_id VARCHAR NOT NULL,
+            group_name VARCHAR NOT NULL,
+            model VARCHAR,
+            reason VARCHAR NOT NULL,
+            months INTEGER NOT NULL
+        )
+        """
+    )
+    con.execute(sql.forecast_observations_view(DIMENSIONS))
+
+
+def m006_interdiction_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Runs of the interdiction planner: scenario, parameters, seed and the full result."""
+    con.execute("CREATE SEQUENCE interdiction_run_id_seq START 1")
+    con.execute(sql.CREATE_INTERDICTION_RUNS)
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_releases", m001_releases),
     ("002_observations", m002_observations),
     ("003_current_view", m003_current_view),
     ("004_current_periods", m004_current_periods),
+    ("005_forecasts", m005_forecasts),
+    ("006_interdiction_runs", m006_interdiction_runs),
 )
 
 

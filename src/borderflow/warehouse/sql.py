@@ -144,3 +144,88 @@ SOURCE_COVERAGE = """
     LEFT JOIN cur ON cur.source = s.name
     ORDER BY s.name
 """
+
+# -- interdiction runs (migration 006) ----------------------------------------------------------
+
+CREATE_INTERDICTION_RUNS = """
+    CREATE TABLE interdiction_runs (
+        run_id INTEGER PRIMARY KEY DEFAULT nextval('interdiction_run_id_seq'),
+        created_at TIMESTAMP NOT NULL,
+        scenario VARCHAR NOT NULL,
+        scenario_path VARCHAR NOT NULL,
+        seed INTEGER NOT NULL,
+        parameters JSON NOT NULL,
+        objective DOUBLE,
+        optimal BOOLEAN,
+        result JSON NOT NULL
+    )
+"""
+
+INSERT_INTERDICTION_RUN = """
+    INSERT INTO interdiction_runs
+        (created_at, scenario, scenario_path, seed, parameters, objective, optimal, result)
+    VALUES (now(), ?, ?, ?, ?, ?, ?, ?)
+    RETURNING run_id
+"""
+
+LIST_INTERDICTION_RUNS = """
+    SELECT run_id, created_at, scenario, seed, objective, optimal
+    FROM interdiction_runs ORDER BY run_id
+"""
+
+GET_INTERDICTION_RUN = """
+    SELECT run_id, created_at, scenario, scenario_path, seed, parameters, objective, optimal,
+           result
+    FROM interdiction_runs WHERE run_id = ?
+"""
+
+
+# -- forecasts (borderflow.outlook; migration 005_forecasts) ------------------------------------
+
+INSERT_FORECAST_RUN = """
+    INSERT INTO forecast_runs (started_at, finished_at, horizon, params, releases, summary)
+    VALUES (?, now(), ?, ?, ?, ?)
+    RETURNING run_id
+"""
+
+
+def insert_forecasts(frame_name: str, columns: tuple[str, ...]) -> str:
+    """Copy a registered frame of forecast rows (``columns``) into ``forecasts``."""
+    names = ", ".join(columns)
+    return f"INSERT INTO forecasts ({names}) SELECT {names} FROM {frame_name}"
+
+
+def insert_forecast_series(frame_name: str) -> str:
+    """Copy a registered frame of per-series outcomes into ``forecast_series``."""
+    cols = "run_id, series_id, group_name, model, reason, months"
+    return f"INSERT INTO forecast_series ({cols}) SELECT {cols} FROM {frame_name}"
+
+
+def forecast_observations_view(dimensions: tuple[str, ...]) -> str:
+    """``forecast_observations``: the newest run's forecast of every series, shaped like
+    ``current_observations`` (status ``forecast``, value = the forecast mean)."""
+    dims = ", ".join(f"f.{d}" for d in dimensions)
+    return f"""
+    CREATE OR REPLACE VIEW forecast_observations AS
+    SELECT f.release_id, f.stored_measure AS measure, f.unit, 'forecast' AS status,
+           f.period_type, f.period_start, f.period_end, f.mean AS value, {dims},
+           'forecast run ' || f.run_id || ', model ' || f.model AS footnote, 0 AS source_row,
+           r.source, r.series, r.vintage, r.file_name, r.sha256, f.dims_key, f.run_id
+    FROM forecasts f
+    JOIN releases r ON r.release_id = f.release_id
+    WHERE f.run_id = (SELECT max(g.run_id) FROM forecasts g WHERE g.series_id = f.series_id)
+    """
+
+
+LATEST_FORECASTS = """
+    SELECT f.* FROM forecasts f
+    WHERE f.measure = ?
+      AND f.run_id = (SELECT max(g.run_id) FROM forecasts g WHERE g.series_id = f.series_id)
+    ORDER BY f.series_id, f.period_start
+"""
+
+GET_FORECAST_RUN = "SELECT * FROM forecast_runs WHERE run_id = ?"
+
+LIST_FORECAST_RUNS = """
+    SELECT run_id, started_at, finished_at, horizon, params FROM forecast_runs ORDER BY run_id DESC
+"""

@@ -148,7 +148,8 @@ def _outlook_router() -> APIRouter:
         get_measure(measure)
         filters = {k: tuple(v) for k, v in _where(where or []).items()}
         rows = latest_forecasts(state_of(request).db_path, measure, filters or None)
-        records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
+        frame = rows.astype(object)
+        records = frame.mask(frame.isna(), None).to_dict(orient="records")
         return {"ok": True, "measure": measure, "rows": [_plain(r) for r in records]}
 
     return router

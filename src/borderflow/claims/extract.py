@@ -1,0 +1,350 @@
+"""Finding checkable statements: sentences, and the numbers, changes and shares in them.
+
+A *mention* is one checkable thing a sentence says: a quantity with a unit ("27,023 pounds",
+"más de 75 mil muertes"), a percent change ("fell 52%"), a multiplier ("casi se duplicó"), or a
+share ("78% of", "more than half of"). Everything is matched on folded text with the
+vocabulary of ``data/lexicon.toml``; spans point into the original sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from borderflow.claims.lexicon import Lexicon, fold, load_lexicon, phrase_pattern
+
+_ABBREVIATIONS = re.compile(
+    r"\b(?:U\.S(?:\.A)?|U\.N|D\.C|Dr|Mr|Mrs|Ms|Sr|Sra|Jr|St|No|Nos|Gen|Gov|Sen|Rep|Inc|Corp|Co|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx|aprox|EE\.UU|e\.g|i\.e|etc)\.",
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
+_DOT = "\u2024"  # one-dot leader: stands in for abbreviation dots while splitting
+
+#: A number as written: grouped thousands ("27,023", "27.023") or plain digits, with decimals.
+NUMBER = r"(?<![\w.,])(?:\d{1,3}(?:[,.\u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?(?![\w])"
+_PERCENT = r"\s*(?:%|percent\b|per\s+cent\b|por\s+ciento\b|porciento\b)"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written and the rounding its writing implies."""
+
+    value: float
+    precision: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One checkable statement inside a sentence.
+
+    Attributes:
+        kind: ``quantity``, ``change`` (percent), ``multiplier`` or ``share``.
+        text: the words of the claim as written.
+        start: offset of the claim in its sentence.
+        number: the value as written (for a multiplier or share word, its ratio).
+        unit: canonical unit key from the lexicon (quantities), ``percent`` or ``ratio``.
+        qualifier: ``more_than``, ``at_least``, ``less_than``, ``about`` or None (exact).
+        direction: ``up`` or ``down`` for changes, when the sentence says.
+        object_text: the folded words right after the claim ("in fentanyl seizures").
+    """
+
+    kind: str
+    text: str
+    start: int
+    number: Number
+    unit: str
+    qualifier: str | None = None
+    direction: str | None = None
+    object_text: str = ""
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """Sentences of ``text`` with their offsets; abbreviations ("U.S.", "Dr.") do not split."""
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", _DOT), text)
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(protected):
+        _append(out, text, start, m.start())
+        start = m.end()
+    _append(out, text, start, len(text))
+    return out
+
+
+def _append(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    sentence = text[start:end].strip()
+    if sentence:
+        out.append((start + text[start:end].index(sentence[0]), sentence))
+
+
+def read_number(text: str, scale_word: str | None = None, extra: str | None = None) -> Number:
+    """The value of a written number: "27,023", "6.3", "2,5" (Spanish), "33 mil 241"."""
+    digits, decimals = _split_separators(text)
+    value = float(f"{digits}.{decimals}" if decimals else digits)
+    precision = 10.0 ** -len(decimals) if decimals else _place(digits)
+    scale = _scale(scale_word)
+    value, precision = value * scale, precision * scale
+    if extra is not None:
+        value += float(_split_separators(extra)[0])
+        precision = _place(_split_separators(extra)[0])
+    return Number(value, precision, text)
+
+
+def _split_separators(text: str) -> tuple[str, str]:
+    """(integer digits, decimal digits), reading "," and "." by position and group size."""
+    text = re.sub(r"[\u00a0\u202f]", ",", text)
+    seps = [c for c in text if c in ",."]
+    if not seps:
+        return text, ""
+    last = text.rfind(seps[-1])
+    tail = text[last + 1 :]
+    grouped = len(set(seps)) == 1 and (len(seps) > 1 or len(tail) == 3)
+    if grouped:
+        return re.sub(r"[,.]", "", text), ""
+    return re.sub(r"[,.]", "", text[:last]), tail
+
+
+def _place(digits: str) -> float:
+    """The place of the last non-zero digit: 27000 → 1000, 27023 → 1, 0 → 1."""
+    stripped = digits.rstrip("0")
+    return 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+
+
+def _scale(word: str | None) -> float:
+    if not word:
+        return 1.0
+    key = _lexicon_key("scales", word)
+    return {"thousand": 1e3, "million": 1e6, "billion": 1e9}.get(key or "", 1.0)
+
+
+def _lexicon_key(table: str, phrase: str) -> str | None:
+    folded = re.sub(r"\s+", " ", fold(phrase).strip())
+    for key, phrases in load_lexicon().table(table).items():
+        if folded in {fold(str(p)) for p in phrases}:
+            return key
+    return None
+
+
+class MentionFinder:
+    """Finds mentions in sentences with patterns built once from the lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        qual = phrase_pattern([p for ps in lexicon.table("qualifiers").values() for p in ps])
+        scale = phrase_pattern([p for ps in lexicon.table("scales").values() for p in ps])
+        unit = phrase_pattern([p for ps in lexicon.table("units").values() for p in ps])
+        words = [str(p) for ps in lexicon.table("number_words").values() for p in ps[1:]]
+        self.number_word = {
+            fold(str(w)): float(ps[0])
+            for ps in lexicon.table("number_words").values()
+            for w in ps[1:]
+        }
+        num = rf"(?P<num>{NUMBER}|{phrase_pattern(words)})"
+        extra = r"(?:\s+(?P<extra>\d{1,3})(?!\d))?"
+        head = rf"(?:(?P<qual>{qual})\s+)?{num}(?:\s*(?P<scale>{scale}))?{extra}"
+        filler = r"(?:\s+(?:de\s+|of\s+)?(?:[a-z\-]+\s+){0,3}?)"
+        self.quantity = re.compile(rf"{head}{filler}(?P<unit>{unit})")
+        self.percent = re.compile(rf"{head}{_PERCENT}")
+        self.bare = re.compile(head)
+        self.unit = re.compile(unit)
+        self.multiplier = re.compile(
+            rf"(?:(?P<qual>{qual})\s+)?(?P<mult>{_all_phrases(lexicon, 'multipliers')})"
+        )
+        self.share = re.compile(
+            rf"(?:(?P<qual>{qual})\s+)?(?P<share>{_all_phrases(lexicon, 'shares')})"
+        )
+
+    def find(self, sentence: str) -> list[Mention]:
+        """Every mention in ``sentence``, in order; a percent is a change or a share, not both."""
+        folded = fold(sentence)
+        taken: list[tuple[int, int]] = []
+        found = [
+            *self._percents(sentence, folded, taken),
+            *self._quantities(sentence, folded, taken),
+            *self._multipliers(sentence, folded),
+            *self._shares(sentence, folded, taken),
+        ]
+        found.extend(self._bare_numbers(sentence, folded, taken))
+        found.extend(self._ranks(sentence, folded))
+        return sorted(found, key=lambda m: m.start)
+
+    def _number(self, m: re.Match[str]) -> Number:
+        raw = m.group("num")
+        if fold(raw) in self.number_word:
+            return Number(self.number_word[fold(raw)], 1.0, raw)
+        extra = m.group("extra") if m.group("scale") and fold(m.group("scale")) == "mil" else None
+        return read_number(raw, m.group("scale"), extra)
+
+    def _qualifier(self, m: re.Match[str]) -> str | None:
+        return _lexicon_key("qualifiers", m.group("qual")) if m.group("qual") else None
+
+    def _quantities(
+        self, sentence: str, folded: str, taken: list[tuple[int, int]]
+    ) -> list[Mention]:
+        out = []
+        for m in self.quantity.finditer(folded):
+            if _overlaps(m.span("num"), taken) or _is_year(m.group("num"), m.group("scale")):
+                continue
+            taken.append(m.span())
+            unit = _lexicon_key("units", m.group("unit")) or "unknown"
+            out.append(self._quantity(sentence, folded, m, unit))
+        return out
+
+    def _quantity(self, sentence: str, folded: str, m: re.Match[str], unit: str) -> Mention:
+        return Mention(
+            "quantity",
+            sentence[m.start() : m.end()],
+            m.start(),
+            self._number(m),
+            unit,
+            self._qualifier(m),
+            None,
+            folded[m.end() : m.end() + 80],
+        )
+
+    def _bare_numbers(
+        self, sentence: str, folded: str, taken: list[tuple[int, int]]
+    ) -> list[Mention]:
+        """Large or qualified numbers with no unit after them ("exceeding 13 million"): the unit
+        is the last one the sentence named before the number."""
+        out = []
+        for m in self.bare.finditer(folded):
+            raw = m.group("num")
+            large = m.group("scale") or re.search(r"\d[,.]\d{3}", raw)
+            if _overlaps(m.span(), taken) or not (large or m.group("qual")) or not raw[0].isdigit():
+                continue
+            if _is_year(raw, m.group("scale")):
+                continue
+            before = list(self.unit.finditer(folded[: m.start()]))
+            unit = _lexicon_key("units", before[-1].group(0)) if before else None
+            if folded[max(0, m.start() - 2) : m.start()].strip().endswith(("$", "us$", "usd")):
+                unit = "usd"  # "$5.4 millones": money, whatever was counted before it
+            taken.append(m.span())
+            out.append(self._quantity(sentence, folded, m, unit or "unknown"))
+        return out
+
+    def _ranks(self, sentence: str, folded: str) -> list[Mention]:
+        """Rankings: "ranked second", "the third-highest", "the most", "primer lugar"."""
+        out = []
+        for pattern in _RANKS:
+            for m in pattern.finditer(folded):
+                word = next((g for g in m.groups() if g), "first")
+                place = _ORDINALS.get(word, int(word) if word.isdigit() else 1)
+                out.append(
+                    Mention(
+                        "rank",
+                        sentence[m.start() : m.end()],
+                        m.start(),
+                        Number(place, 0.0, word),
+                        "rank",
+                        None,
+                        None,
+                        folded[m.end() : m.end() + 80],
+                    )
+                )
+        return out[:1]
+
+    def _percents(self, sentence: str, folded: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        out = []
+        for m in self.percent.finditer(folded):
+            taken.append(m.span())
+            after = folded[m.end() : m.end() + 80]
+            kind = (
+                "share"
+                if re.match(r"\s*(?:of|de|del)\b", after)
+                and not self._direction(folded[max(0, m.start() - 40) : m.start()] + after[:25])
+                else "change"
+            )
+            window = folded[max(0, m.start() - 60) : m.end() + 40]
+            out.append(
+                Mention(
+                    kind,
+                    sentence[m.start() : m.end()],
+                    m.start(),
+                    self._number(m),
+                    "percent",
+                    self._qualifier(m),
+                    self._direction(window) if kind == "change" else None,
+                    after,
+                )
+            )
+        return out
+
+    def _multipliers(self, sentence: str, folded: str) -> list[Mention]:
+        out = []
+        for m in self.multiplier.finditer(folded):
+            ratio = float(_lexicon_key("multipliers", m.group("mult")) or 1)
+            out.append(
+                Mention(
+                    "multiplier",
+                    sentence[m.start() : m.end()],
+                    m.start(),
+                    Number(ratio, 0.0, m.group("mult")),
+                    "ratio",
+                    self._qualifier(m),
+                    "up" if ratio > 1 else "down",
+                    folded[m.end() : m.end() + 80],
+                )
+            )
+        return out
+
+    def _shares(self, sentence: str, folded: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        out = []
+        for m in self.share.finditer(folded):
+            if _overlaps(m.span(), taken):
+                continue
+            ratio = float(_lexicon_key("shares", m.group("share")) or 0)
+            out.append(
+                Mention(
+                    "share",
+                    sentence[m.start() : m.end()],
+                    m.start(),
+                    Number(ratio * 100, 1.0, m.group("share")),
+                    "percent",
+                    self._qualifier(m),
+                    None,
+                    folded[m.end() : m.end() + 80],
+                )
+            )
+        return out
+
+    def _direction(self, window: str) -> str | None:
+        found = self.lexicon.find("directions", window)
+        return found[0][0] if found else None
+
+
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "primer": 1,
+    "segundo": 2,
+    "tercer": 3,
+    "cuarto": 4,
+    "quinto": 5,
+}
+_RANKS = tuple(
+    re.compile(p)
+    for p in (
+        r"\branked (?:no\. ?)?(first|second|third|fourth|fifth|\d)(?:st|nd|rd|th)?\b",
+        r"\b(second|third|fourth|fifth)[- ](?:highest|largest|most|biggest|busiest)\b",
+        r"\bthe (?:highest|largest|biggest|busiest) (?:number|share|total|amount)\b",
+        r"\bthe most (?=[a-z]+ (?:of any|among|in the country|nationwide))",
+        r"\b(primer|segundo|tercer|cuarto|quinto) lugar\b",
+        r"\b(?:entidad|estado|puerto|sector) con (?:mas|mayor|el mayor)\b",
+    )
+)
+
+
+def _all_phrases(lexicon: Lexicon, table: str) -> str:
+    return phrase_pattern([str(p) for ps in lexicon.table(table).values() for p in ps])
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _is_year(raw: str, scale: str | None) -> bool:
+    return scale is None and bool(re.fullmatch(r"(?:19|20)\d\d", raw))

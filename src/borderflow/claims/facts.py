@@ -1,0 +1,411 @@
+"""Non-numeric facts: dates of U.S.–Mexico security agreements and what chemicals are (or are
+not) precursors of which drugs. Both are checked against cited reference tables in
+``borderflow/reference/data`` (``agreements.csv``, ``precursors.csv``; sources in ``SOURCES.md``
+there), never against code.
+
+Agreements: a date written beside an agreement's name ("the 2014 Merida Initiative", "signed in
+October 2021", "el 22 de octubre de ese año", "después de 13 años de la puesta en marcha") is
+compared, at the precision it is written with, with the table's events — those the sentence's
+verb names (announced, signed, met, funded, ended…), else the events that start it.
+
+Chemicals: a chemical named with a drug and a relation — precursor or production words, a
+metabolite or drug-test context, or a control ("List I", "Table I", a year) — is compared with
+its row: what it is a precursor of, its role, its controls.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib import resources
+
+from borderflow.claims.document import MONTHS
+from borderflow.claims.lexicon import Lexicon, fold, phrase_pattern
+
+#: Event-name prefixes that start an agreement; a bare date beside its name means one of these.
+ORIGIN_EVENTS = (
+    "announc",
+    "sign",
+    "launch",
+    "establish",
+    "creat",
+    "adopt",
+    "first",
+    "found",
+    "inaugurat",
+    "enter",
+    "agree",
+    "start",
+    "begin",
+    "began",
+    "initiat",
+    "conceiv",
+)
+#: Verb phrases (folded) → the event-name prefixes they refer to.
+EVENT_VERBS: dict[str, tuple[str, ...]] = {
+    r"announc|anunci|publicaron|joint statement|declaracion conjunta|unveil|presentaron": (
+        "announc",
+    ),
+    r"\bsign|firm[oa]|firmaron|agreed|acordaron|adopt": ("sign", "adopt", "agreed"),
+    r"launch|lanz|puesta en marcha|\bbegan\b|inici": ("launch", "first", "start", "announc"),
+    r"\bmet\b|meeting|convened|inaugural|reunion|reunieron|sesion": (
+        "first_meeting",
+        "meeting",
+        "second_meeting",
+    ),
+    r"\bfunded|funding|financ|appropriat": ("first_funded", "fund"),
+    r"\bended|replaced|superseded|\bfin de|termino|sustitu|reemplaz": ("replaced", "ended"),
+    r"establish|establecieron|\bcreat|creado|creo\b": (
+        "establish",
+        "creat",
+        "announc",
+        "launch",
+        "conceiv",
+    ),
+}
+PRECURSOR_ROLES = ("precursor", "pre-precursor", "immediate precursor", "immediate_precursor")
+PRODUCTION = re.compile(
+    r"manufactur|produc|synthesi|\bmake\b|\bmade\b|elabora|fabrica|sintetiz"
+    r"|precursor|used to make|usad[oa]s? para|empleado para"
+)
+METABOLITE = re.compile(r"metabolit|urine|orina|drug test|prueba de drogas|administered")
+CONTROL = re.compile(
+    r"\bcontrol|\blist i\b|\btable i\b|schedule ii|\bplaced\b|\blisted\b"
+    r"|fiscaliza|lista i|cuadro i"
+)
+
+_M = "|".join(sorted((m for m in MONTHS if len(m) > 3 and m != "may"), key=len, reverse=True))
+_WEEKDAYS = {
+    d: i
+    for i, ds in enumerate(
+        (
+            ("monday", "lunes"),
+            ("tuesday", "martes"),
+            ("wednesday", "miercoles"),
+            ("thursday", "jueves"),
+            ("friday", "viernes"),
+            ("saturday", "sabado"),
+            ("sunday", "domingo"),
+        )
+    )
+    for d in ds
+}
+
+
+@dataclass(frozen=True)
+class FactFinding:
+    """The verdict on one non-numeric fact."""
+
+    text: str
+    start: int
+    verdict: str
+    claimed: str
+    official: str
+    reason: str
+    sources: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A date as written, and how precisely (``day``, ``month`` or ``year``)."""
+
+    start: int
+    end: int
+    day: date
+    precision: str
+
+
+@dataclass
+class FactMemory:
+    """What earlier sentences named: an agreement, a year, a drug."""
+
+    agreement: str | None = None
+    year: int | None = None
+    drugs: list[str] = field(default_factory=list)
+
+
+@functools.cache
+def reference_rows(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of a reference table shipped with borderflow (``agreements``, ``precursors``)."""
+    data = resources.files("borderflow.reference").joinpath(f"data/{name}.csv")
+    if not data.is_file():
+        return ()
+    return tuple(csv.DictReader(io.StringIO(data.read_text("utf-8"))))
+
+
+def _names(row: dict[str, str], *columns: str) -> list[str]:
+    names = [row.get(c, "") for c in columns]
+    names += (row.get("aliases") or "").split(";")
+    return [n.strip() for n in names if n and len(n.strip()) > 2]
+
+
+def _loose(names: list[str]) -> str:
+    """A pattern of names where hyphens and spaces are optional ("4ANPP" names "4-ANPP")."""
+    return phrase_pattern(names).replace(r"\-", r"[-\s]?")
+
+
+# -- agreements ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _agreements() -> dict[str, tuple[re.Pattern[str], list[dict[str, str]]]]:
+    rows: dict[str, list[dict[str, str]]] = {}
+    for row in reference_rows("agreements"):
+        rows.setdefault(row["id"], []).append(row)
+    return {
+        key: (
+            re.compile(
+                _loose(sorted({n for r in events for n in _names(r, "name_en", "name_es")}))
+            ),
+            events,
+        )
+        for key, events in rows.items()
+    }
+
+
+def written_dates(folded: str, published: date, memory_year: int | None) -> list[Written]:
+    """Dates written in a folded sentence, most precise first where they overlap."""
+    out: list[Written] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], day: date | None, precision: str) -> None:
+        if day and not any(m.start() < e and s < m.end() for s, e in taken):
+            taken.append(m.span())
+            out.append(Written(m.start(), m.end(), day, precision))
+
+    that_year = r"(?:ese|aquel|este) ano|that year"
+    for m in re.finditer(rf"\b({_M})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d\d)\b", folded):
+        add(m, _date(m.group(3), m.group(1), m.group(2)), "day")
+    for m in re.finditer(
+        rf"\b(\d{{1,2}}) de ({_M}) (?:de |del )?((?:19|20)\d\d|{that_year})", folded
+    ):
+        year = m.group(3) if m.group(3)[0].isdigit() else str(memory_year or "")
+        add(m, _date(year, m.group(2), m.group(1)), "day")
+    for m in re.finditer(
+        rf"\b({_M})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}}) de ({_M})\b", folded
+    ):
+        month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        add(m, _near(published, MONTHS[month], int(day)), "day")
+    for m in re.finditer(rf"\b({_M}) (?:de |del |of )?((?:19|20)\d\d)\b", folded):
+        add(m, _date(m.group(2), m.group(1), "1"), "month")
+    for m in re.finditer(r"\b(?:este|esta|this|last|el pasado|the past) ([a-z]+)\b", folded):
+        if m.group(1) in _WEEKDAYS:
+            back = (published.weekday() - _WEEKDAYS[m.group(1)]) % 7
+            add(m, published - timedelta(days=back), "day")
+    for m in re.finditer(
+        r"\b(\d{1,2}) (?:anos|years) (?:de|después de|despues de|after|since)\b", folded
+    ):
+        add(m, date(published.year - int(m.group(1)), 1, 1), "year")
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", folded):
+        add(m, date(int(m.group(1)), 1, 1), "year")
+    for m in re.finditer(
+        rf"\b(?:upcoming|next|proxim[oa]) ({_M})\b|\b({_M}) (?:proximo|entrante)\b", folded
+    ):
+        add(m, _near(published, MONTHS[m.group(1) or m.group(2)], 1), "month")
+    return sorted(out, key=lambda w: w.start)
+
+
+def _date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), MONTHS[month], int(day))
+    except (ValueError, KeyError):
+        return None
+
+
+def _near(published: date, month: int, day: int) -> date | None:
+    """The date with this month and day closest to publication."""
+    options = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(options, key=lambda d: abs((d - published).days), default=None)
+
+
+def _same(claimed: Written, event: dict[str, str]) -> bool:
+    official = date.fromisoformat(event["date"])
+    precision = (
+        "year"
+        if "year" in (claimed.precision, event.get("date_precision"))
+        else ("month" if "month" in (claimed.precision, event.get("date_precision")) else "day")
+    )
+    width = {"year": 4, "month": 7, "day": 10}[precision]
+    return claimed.day.isoformat()[:width] == official.isoformat()[:width]
+
+
+def _events_for(folded: str, events: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The events the sentence's verb refers to, else those that start the agreement."""
+    for verbs, prefixes in EVENT_VERBS.items():
+        if re.search(verbs, folded):
+            named = [e for e in events if any(p in e["event"].lower() for p in prefixes)]
+            if named:
+                return named
+    return [e for e in events if e["event"].lower().startswith(ORIGIN_EVENTS)] or events
+
+
+def check_agreements(sentence: str, published: date, memory: FactMemory) -> list[FactFinding]:
+    """Dates written beside an agreement's name, against the agreements timeline."""
+    folded = fold(sentence)
+    dates = written_dates(folded, published, memory.year)
+    names: list[tuple[re.Match[str] | None, str]] = [
+        (m, key) for key, (pattern, _) in _agreements().items() for m in pattern.finditer(folded)
+    ]
+    if not names and memory.agreement and dates and any(re.search(v, folded) for v in EVENT_VERBS):
+        names = [(None, memory.agreement)]
+    out = []
+    for match, key in names:
+        if len(names) == 1 and len(dates) == 1:
+            written: Written | None = dates[0]
+        else:
+            written = _date_of(match, dates, [m for m, _ in names if m is not None])
+        if written is not None:
+            out.append(_agreement_finding(sentence, folded, match, key, written))
+    if names:
+        memory.agreement = names[-1][1]
+    years = [w.day.year for w in dates if w.precision != "year" or w.end - w.start == 4]
+    memory.year = years[-1] if years else memory.year
+    return out
+
+
+def _date_of(
+    match: re.Match[str] | None, dates: list[Written], others: list[re.Match[str]]
+) -> Written | None:
+    """The date written nearest the name, with no other agreement's name between them."""
+    if match is None:
+        return dates[0] if len(dates) == 1 else None
+
+    def gap(w: Written) -> int:
+        return max(w.start - match.end(), match.start() - w.end, 0)
+
+    def blocked(w: Written) -> bool:
+        lo, hi = sorted((w.start, match.start()))
+        return any(lo < o.start() < hi for o in others if o is not match)
+
+    near = [w for w in dates if gap(w) <= 120 and not blocked(w)]
+    return min(near, key=gap, default=None)
+
+
+def _agreement_finding(
+    sentence: str, folded: str, match: re.Match[str] | None, key: str, written: Written
+) -> FactFinding:
+    events = _events_for(folded, _agreements()[key][1])
+    verdict = "supported" if any(_same(written, e) for e in events) else "contradicted"
+    name = events[0].get("name_en") or key
+    timeline = "; ".join(f"{e['event'].replace('_', ' ')} {e['date']}" for e in events)
+    text = sentence[match.start() : match.end()] if match else sentence[written.start : written.end]
+    claimed = (
+        f"{name}: {written.day.isoformat()[: {'year': 4, 'month': 7}.get(written.precision, 10)]}"
+    )
+    return FactFinding(
+        text,
+        match.start() if match else written.start,
+        verdict,
+        claimed,
+        timeline,
+        f"{name} — {timeline} (reference table of agreements).",
+        tuple({"title": e.get("source_title", ""), "url": e.get("source_url", "")} for e in events),
+    )
+
+
+# -- precursors ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _chemicals() -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
+    return tuple(
+        (re.compile(_loose(_names(row, "name"))), row) for row in reference_rows("precursors")
+    )
+
+
+def check_precursors(
+    sentence: str, lexicon: Lexicon, drugs: list[str], published: date, memory: FactMemory
+) -> list[FactFinding]:
+    """Chemicals named with a drug and a relation, against the table of precursors."""
+    folded = fold(sentence)
+    named = [(m, row) for pattern, row in _chemicals() for m in pattern.finditer(folded)][:8]
+    drugs = drugs or memory.drugs
+    memory.drugs = drugs or memory.drugs
+    if not named:
+        return []
+    relation = _relation(folded, lexicon)
+    if relation == "control":
+        return [_control_finding(sentence, folded, m, row, published) for m, row in named[:1]]
+    if relation is None or not drugs:
+        return []
+    drug = fold(drugs[0])
+    wrong = [row for _, row in named if not _related(row, drug, relation)]
+    facts = "; ".join(_describe(row) for _, row in named)
+    first, last = min(m.start() for m, _ in named), max(m.end() for m, _ in named)
+    what = "metabolites" if relation == "metabolite" else "precursors"
+    return [
+        FactFinding(
+            sentence[first:last],
+            first,
+            "contradicted" if wrong else "supported",
+            f"{what} of {drugs[0].lower()}: "
+            + ", ".join(sentence[m.start() : m.end()] for m, _ in named),
+            facts,
+            (
+                f"not {what} of {drugs[0].lower()}: " + ", ".join(r["name"] for r in wrong) + ". "
+                if wrong
+                else ""
+            )
+            + facts
+            + " (reference table of precursors).",
+            tuple(
+                {"title": r.get("source_title", ""), "url": r.get("source_url", "")}
+                for _, r in named
+            ),
+        )
+    ]
+
+
+def _relation(folded: str, lexicon: Lexicon) -> str | None:
+    if METABOLITE.search(folded):
+        return "metabolite"
+    if lexicon.find("precursor_words", folded) or PRODUCTION.search(folded):
+        return "precursor"
+    if CONTROL.search(folded):
+        return "control"
+    return None
+
+
+def _related(row: dict[str, str], drug: str, relation: str) -> bool:
+    targets = {fold(t.strip()) for t in re.split(r"[;,]", row.get("precursor_of", ""))}
+    role = fold(row.get("role", ""))
+    if relation == "metabolite":
+        return drug in targets and role.startswith("metabolite")
+    return drug in targets and any(role.startswith(r) for r in PRECURSOR_ROLES)
+
+
+def _control_finding(
+    sentence: str, folded: str, match: re.Match[str], row: dict[str, str], published: date
+) -> FactFinding:
+    """A chemical said to be controlled (in a list, or in a year), against its controls."""
+    controls = fold(row.get("controls", "") + " " + row.get("control_date", ""))
+    years = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", folded)
+    lists = re.findall(r"list i\b|table i\b|schedule ii|lista i\b|cuadro i\b", folded)
+    equivalents = {"lista i": "list i", "cuadro i": "table i"}
+    wanted = [equivalents.get(x, x) for x in lists] + years
+    missing = [x for x in wanted if x not in controls]
+    verdict = "contradicted" if missing else "supported"
+    return FactFinding(
+        sentence[match.start() : match.end()],
+        match.start(),
+        verdict,
+        f"{row['name']}: controlled ({', '.join(wanted) or 'controlled'})",
+        row.get("controls", ""),
+        f"{row['name']} — {row.get('controls', '')} (reference table of precursors).",
+        ({"title": row.get("source_title", ""), "url": row.get("source_url", "")},),
+    )
+
+
+def _describe(row: dict[str, str]) -> str:
+    role = row.get("role", "").replace("_", " ")
+    controls = f", {row['controls']}" if row.get("controls") else ""
+    return f"{row['name']}: {role} of {row.get('precursor_of', '?')}{controls}"
