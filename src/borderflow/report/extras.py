@@ -25,7 +25,7 @@ from borderflow.report.sections import last_month, section
 OUTLOOK_SERIES: tuple[tuple[str, dict[str, tuple[str, ...]], str], ...] = (
     ("seized_lb", {"drug": ("Fentanyl",)}, "outlook.fentanyl"),
     ("seized_lb", {"drug": ("Methamphetamine",)}, "outlook.meth"),
-    ("overdose_deaths_12m", {}, "outlook.deaths"),
+    ("overdose_deaths_12m", {"us_state": ("US",), "cause": ("T40.4",)}, "outlook.deaths"),
 )
 HISTORY_START = "2019-01"
 
@@ -244,8 +244,8 @@ def _policy_table(ctx: Context, policies: dict[str, dict[str, Any]]) -> Table:
     ]
     columns = [
         c.t("interdiction.policy"),
-        c.t("interdiction.delivered"),
-        c.t("interdiction.interdicted"),
+        c.t("interdiction.col_delivered"),
+        c.t("interdiction.col_interdicted"),
     ]
     return Table(c.t("interdiction.policies"), columns, rows)
 
@@ -297,7 +297,7 @@ def _claim(ctx: Context, sec: Section, claim: dict[str, Any]) -> dict[str, Any]:
         "verdict_text": c.t(f"verdict.{claim['verdict']}"),
         "claimed": _number_text(ctx, claim.get("claimed")),
         "official": _number_text(ctx, official),
-        "unit": c.unit(claim["unit"]) if claim.get("unit") else "",
+        "unit": _unit_text(ctx, claim.get("unit")),
         "release": int(rid) if rid is not None else None,
         # The checker explains itself in English; the Spanish brief shows the verdict and the
         # evidence (figures and release) without the English sentence.
@@ -306,9 +306,20 @@ def _claim(ctx: Context, sec: Section, claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number_text(ctx: Context, value: Any) -> str:
+    """A claimed or official figure; the checker's descriptive (English) text only in English."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return ctx.catalog.number(float(value), 0 if float(value).is_integer() else 1)
-    return "" if value is None else str(value)
+    if value is None or ctx.catalog.lang != "en":
+        return ""
+    return str(value)
+
+
+def _unit_text(ctx: Context, unit: str | None) -> str:
+    """The unit in words, when the catalog knows it (else as given, in English only)."""
+    if not unit:
+        return ""
+    known = ctx.catalog.messages.get(f"units.{unit}")
+    return known or (unit if ctx.catalog.lang == "en" else "")
 
 
 def register() -> None:
