@@ -1,6 +1,7 @@
-# Two entry points: `make demo` (install, load every dataset from the local mirror, write the
-# brief in English and Spanish into ./brief/) and `make test` (install test tools and the system
-# packages the browser and PDF tests need, then lint, type-check and run the tests).
+# Two entry points: `make demo` (install, load every dataset from the local mirror, forecast the
+# brief's outlook series, write the brief in English and Spanish into ./brief/) and `make test`
+# (install test tools and the system packages the browser and PDF tests need, then lint,
+# type-check and run the tests).
 PYTHON ?= python3
 VENV ?= .venv
 MIRROR ?= $(or $(BORDERFLOW_MIRROR),../shared/data)
@@ -15,6 +16,8 @@ SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 demo: $(VENV)/.installed
 	$(BIN)/borderflow ingest --mirror $(MIRROR)
+	$(BIN)/borderflow outlook -m seized_lb -w drug=Fentanyl,Methamphetamine > /dev/null
+	$(BIN)/borderflow outlook -m overdose_deaths_12m > /dev/null
 	$(BIN)/borderflow brief --lang en --lang es --out $(BRIEF)
 	@echo "Brief written to $(BRIEF)/: brief-en.html, brief-en.pdf, brief-es.html, brief-es.pdf"
 

@@ -101,3 +101,15 @@ def test_a_number_leads_to_its_release(server: str, page: Page) -> None:
     assert "/releases/" in page.url
     assert page.locator("#releases code").first.inner_text().isalnum()
     shot(page, "release")
+
+
+def test_pasting_an_article_shows_verdicts(server: str, page: Page) -> None:
+    article = (REPO.parent / "shared" / "articles" / "borderline-crisis-2026-01-16.txt").read_text()
+    page.goto(f"{server}/check")
+    page.fill("#article", article)
+    with page.expect_navigation(timeout=60_000):
+        page.click("#check-button")
+    verdicts = page.locator("#claims td[class^='verdict-']").all_inner_texts()
+    assert "Contradicted" in verdicts and "Unverifiable" in verdicts
+    assert "73,838" in page.inner_text("#claims")
+    shot(page, "check-article")

@@ -77,7 +77,16 @@ def test_brief_writes_html_with_charts_and_a_pdf_in_under_a_minute(
     out = briefs[lang]
     html = out.html.read_text("utf-8")
     assert out.seconds < 60
-    assert out.sections == ["headline", "seizures", "deaths", "crossings", "homicides", "trade"]
+    assert out.sections == [
+        "headline",
+        "seizures",
+        "deaths",
+        "crossings",
+        "homicides",
+        "trade",
+        "outlook",
+        "interdiction",
+    ]
     assert html.count("<svg") == out.charts >= 12
     assert "<script" not in html and "http://" not in html.split("<body>")[0]  # self-contained
     pdf = out.pdf.read_bytes() if out.pdf else b""
@@ -157,6 +166,6 @@ def test_brief_command_prints_where_the_files_are(loaded, tmp_path: Path) -> Non
         app, ["brief", "--lang", "es", "--no-pdf", "--out", str(tmp_path), "--db", str(db)]
     )
     assert result.exit_code == 0, result.output
-    assert f"brief (es): {tmp_path / 'brief-es.html'} — 6 sections" in result.output
+    assert f"brief (es): {tmp_path / 'brief-es.html'} — 8 sections" in result.output
     assert not (tmp_path / "brief-es.pdf").exists()
     assert time.perf_counter() - started < 60

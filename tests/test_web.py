@@ -19,6 +19,9 @@ from test_report import english_fragments
 
 PAGES = [
     "/",
+    "/outlook",
+    "/interdiction",
+    "/check",
     "/seizures",
     "/deaths",
     "/crossings",

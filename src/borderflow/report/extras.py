@@ -215,8 +215,8 @@ def _allocation_table(ctx: Context, allocation: list[dict[str, Any]]) -> Table:
     for a in sorted(allocation, key=lambda a: -float(a["units"])):
         rows.append(
             [
-                str(a["name"]),
-                str(a["resource"]),
+                _crossing_name(ctx, a),
+                c.messages.get(f"interdiction.resource_{a['resource']}", str(a["resource"])),
                 c.number(float(a["units"])),
                 c.percent(100 * float(a["detection_before"]), signed=False),
                 c.percent(100 * float(a["detection_after"]), signed=False),
@@ -230,6 +230,18 @@ def _allocation_table(ctx: Context, allocation: list[dict[str, Any]]) -> Table:
         c.t("interdiction.detection_after"),
     ]
     return Table(c.t("interdiction.allocation"), columns, rows)
+
+
+def _crossing_name(ctx: Context, row: dict[str, Any]) -> str:
+    """ "Oficina de Campo de Laredo — Camiones": the area and conveyance in the reader's words."""
+    c = ctx.catalog
+    conveyance = str(row.get("conveyance") or "")
+    way = (
+        c.t("interdiction.between_ports")
+        if conveyance == "Between ports"
+        else c.member("conveyance", conveyance)
+    )
+    return f"{c.member('area', str(row['area']))} — {way}"
 
 
 def _policy_table(ctx: Context, policies: dict[str, dict[str, Any]]) -> Table:
