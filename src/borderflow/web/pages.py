@@ -46,6 +46,8 @@ def number_html(value: Value | str, state: AppState) -> Markup:
     """A number as a link to its provenance (file names and sha256 in the tooltip)."""
     if isinstance(value, str):
         return Markup.escape(value)
+    if not value.releases:  # a count of verdicts, a model figure: nothing to trace
+        return Markup.escape(value.text)
     files = "; ".join(
         f"{state.releases[r]['file_name']} sha256 {state.releases[r]['sha256'][:12]}…"
         for r in value.releases
