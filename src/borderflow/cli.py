@@ -24,7 +24,7 @@ from rich.table import Table
 from borderflow import __version__
 from borderflow.config import resolve_db_path, resolve_mirror
 from borderflow.errors import BorderflowError
-from borderflow.sources import all_sources, get_sources
+from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport, ingest, plan
 
@@ -253,26 +253,9 @@ def sources_command(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     Example: `borderflow sources --json`
     """
-    coverage = _coverage(resolve_db_path(db))
-    rows: list[dict[str, Any]] = []
-    for source in all_sources().values():
-        cov = coverage.get(source.name, {})
-        rows.append(
-            {
-                "name": source.name,
-                "title": source.title,
-                "publisher": source.publisher,
-                "homepage": source.homepage,
-                "licence": source.licence,
-                "cadence": source.cadence,
-                "releases": cov.get("releases") or 0,
-                "latest_file": cov.get("latest_file"),
-                "latest_vintage": cov.get("latest_vintage"),
-                "first_period": cov.get("first_period"),
-                "last_period": cov.get("last_period"),
-                "observations": cov.get("observations") or 0,
-            }
-        )
+    from borderflow.warehouse.catalog import source_summaries
+
+    rows = source_summaries(_coverage(resolve_db_path(db)))
     if as_json:
         print_json(rows)
         return

@@ -24,8 +24,8 @@ from borderflow import __version__
 from borderflow.metrics import Engine
 from borderflow.report.i18n import load_catalog
 from borderflow.report.model import Context, Filters
-from borderflow.sources import all_sources
 from borderflow.warehouse import Warehouse
+from borderflow.warehouse.catalog import source_summaries
 from borderflow.web.errors import BodyLimit, install_error_handlers
 
 #: Largest request body accepted (bytes): an article of text fits many times over.
@@ -65,25 +65,10 @@ def open_state(db_path: Path) -> AppState:
     with Warehouse(db_path, read_only=True) as warehouse:
         releases = {int(r["release_id"]): _jsonable(r) for r in warehouse.releases()}
         coverage = {row["name"]: row for row in warehouse.source_coverage()}
-    sources = []
-    for source in all_sources().values():
-        cov = coverage.get(source.name, {})
-        sources.append(
-            {
-                "name": source.name,
-                "title": source.title,
-                "publisher": source.publisher,
-                "homepage": source.homepage,
-                "licence": source.licence,
-                "cadence": source.cadence,
-                "releases": cov.get("releases") or 0,
-                "latest_file": cov.get("latest_file"),
-                "latest_vintage": _text(cov.get("latest_vintage")),
-                "first_period": _text(cov.get("first_period")),
-                "last_period": _text(cov.get("last_period")),
-                "observations": cov.get("observations") or 0,
-            }
-        )
+    dates = ("latest_vintage", "first_period", "last_period")
+    sources = [
+        {**row, **{k: _text(row[k]) for k in dates}} for row in source_summaries(coverage)
+    ]
     return AppState(db_path, Engine.open(db_path), releases=releases, sources=sources)
 
 
