@@ -19,7 +19,8 @@ from borderflow.claims.document import Document, detect_language, find_date
 from borderflow.claims.entities import Entity, entity_finder
 from borderflow.claims.extract import Mention, MentionFinder, split_sentences
 from borderflow.claims.lexicon import fold, load_lexicon
-from borderflow.claims.resolve import Clue, Memory, Reading, Unresolved, find_topic, readings
+from borderflow.claims.resolve import Clue, Memory, Reading, Unresolved, find_topic
+from borderflow.claims.topics import readings
 from borderflow.claims.verify import accepted, claimed_value, supports
 from borderflow.claims.when import read_time
 from borderflow.errors import BorderflowError
