@@ -1,0 +1,277 @@
+"""Commands that analyse the record: check an article's claims, plan interdiction, forecast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from borderflow.cli.common import (
+    DbOption,
+    JsonOption,
+    _parse_where,
+    _progress_bar,
+    app,
+    err,
+    friendly_errors,
+    out,
+    print_json,
+)
+from borderflow.config import resolve_db_path
+
+
+@app.command("check")
+@friendly_errors
+def check_command(
+    source: Annotated[
+        str, typer.Argument(help="Article: a text, Markdown or HTML file, a URL, or -.")
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date YYYY-MM-DD. Default: the date the article states."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="en, es or auto.")] = "auto",
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the report as HTML to this file.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the numbers and facts in an article against the official record.
+
+    Each claim gets a verdict (supported, contradicted, unverifiable with the reason), the
+    official figure, the question asked and the release used. Exit code 0 whatever the verdicts.
+
+    Example: `borderflow check article.txt --published 2026-01-16 --html report.html`
+    """
+    from datetime import date
+
+    from borderflow.claims import check_document, read_document
+    from borderflow.claims.html import render_html
+    from borderflow.metrics import Engine
+
+    if lang not in ("en", "es", "auto"):
+        raise typer.BadParameter(f"--lang must be en, es or auto, not {lang!r}.")
+    doc = read_document(source, stdin_text=sys.stdin.read() if source == "-" else None)
+    engine = Engine.open(resolve_db_path(db))
+    try:
+        report = check_document(
+            doc, engine, published=date.fromisoformat(published) if published else None, lang=lang
+        )
+    finally:
+        engine.close()
+    if html is not None:
+        html.write_text(render_html(report), encoding="utf-8")
+        err.print(f"wrote {html}")
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print_claims(report)
+
+
+_VERDICT_STYLE = {"supported": "green", "contradicted": "red", "unverifiable": "dim"}
+
+
+def _print_claims(report: Any) -> None:
+    from borderflow.claims.html import format_value
+
+    table = Table(title=f"Claims in {report.source} (published {report.published})")
+    for column in ("#", "verdict", "claim", "claimed", "official", "why"):
+        table.add_column(column, overflow="fold")
+    for i, claim in enumerate(report.claims, start=1):
+        style = _VERDICT_STYLE[claim.verdict]
+        table.add_row(
+            str(i),
+            f"[{style}]{claim.verdict}[/{style}]",
+            claim.text,
+            format_value(claim.claimed, claim.unit),
+            format_value(claim.official, claim.unit),
+            claim.query or claim.reason,
+        )
+    out.print(table)
+    counts = ", ".join(f"{n} {verdict}" for verdict, n in report.summary().items())
+    out.print(f"{len(report.claims)} claims: {counts}.", highlight=False)
+
+
+@app.command("interdict")
+@friendly_errors
+def interdict_command(
+    scenario: Annotated[
+        str,
+        typer.Argument(
+            help="Scenario TOML file, or a shipped scenario: default, closed_port, demand_shift."
+        ),
+    ] = "default",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation.")] = 0,
+    figure: Annotated[
+        Path | None, typer.Option("--figure", help="Write a PNG of the plan, policies, simulation.")
+    ] = None,
+    graphml: Annotated[
+        Path | None, typer.Option("--graphml", help="Write the network as GraphML.")
+    ] = None,
+    geojson: Annotated[
+        Path | None, typer.Option("--geojson", help="Write crossings and flows as GeoJSON.")
+    ] = None,
+    store: Annotated[
+        bool, typer.Option("--store/--no-store", help="Record the run in the warehouse.")
+    ] = True,
+    sensitivity: Annotated[
+        bool,
+        typer.Option("--sensitivity", help="Also solve at both ends of the calibration interval."),
+    ] = False,
+) -> None:
+    """Plan inspection resources against a trafficker who re-routes, and simulate the response.
+
+    Builds the Southwest Border network from the warehouse, calibrates detection, solves the
+    Stackelberg MILP (HiGHS), compares it with simple policies and a quantal-response adversary,
+    runs the agent-based simulation, and stores the run. See docs/interdiction.md.
+
+    Example: `borderflow interdict default --figure plan.png`
+    """
+    from borderflow.interdiction import load_scenario, resolve_scenario, run_scenario
+    from borderflow.interdiction.network import to_graphml
+
+    loaded = load_scenario(resolve_scenario(scenario))
+    with err.status(f"Solving scenario {loaded.name!r}…"):
+        result = run_scenario(
+            loaded, resolve_db_path(db), seed=seed, store=store, sensitivity=sensitivity
+        )
+    data = result.to_dict()
+    if graphml:
+        to_graphml(result.network, graphml)
+    if geojson:
+        geojson.write_text(json.dumps(data["geojson"], indent=1), encoding="utf-8")
+    if figure:
+        from borderflow.interdiction.figure import plot_run
+
+        plot_run(data, figure)
+    if as_json:
+        print_json(data)
+        return
+    _print_interdiction(data)
+    for label, path in (("figure", figure), ("GraphML", graphml), ("GeoJSON", geojson)):
+        if path:
+            err.print(f"{label}: {path}", highlight=False)
+
+
+def _print_interdiction(data: dict[str, Any]) -> None:
+    obj, sim = data["objective"], data["simulation"]
+    proof = "proven optimal" if obj["optimal"] else f"stopped at gap {obj['gap']:.2%}"
+    out.print(
+        f"[bold]{data['scenario']['name']}[/bold]: {data['scenario'].get('description', '')}\n"
+        f"Trafficker's best response: {obj['delivered']:,.1f} of {obj['shipped']:,.1f} delivered "
+        f"(no plan: {obj['baseline_delivered']:,.1f}); objective {obj['value']:,.2f}, "
+        f"{proof} in "
+        f"{obj['seconds']:.2f} s; spent {obj['spent']:g} of {obj['budget']:g}.",
+        highlight=False,
+    )
+    plan = Table("node", "resource", "units", "detection", "flow", title="Plan")
+    for row in data["allocation"]:
+        plan.add_row(
+            row["name"],
+            row["resource"],
+            str(row["units"]),
+            f"{row['detection_before']:.3f} → {row['detection_after']:.3f}",
+            f"{row['flow_before']:,.1f} → {row['flow_after']:,.1f}",
+        )
+    out.print(plan)
+    policies = Table("policy", "units", "delivered", "quantal", "description", title="Policies")
+    for name, p in data["policies"].items():
+        policies.add_row(
+            name,
+            str(p["units"]),
+            f"{p['delivered']:,.1f}",
+            f"{p['quantal_delivered']:,.1f}",
+            p["description"],
+        )
+    out.print(policies)
+    out.print(
+        f"Simulation (seed {sim['seed']}, {sim['agents']} organisations, plan from month "
+        f"{sim['deploy_month']}): displacement {sim['displacement']:.1%}; flow through "
+        f"reinforced crossings {sim['treated_share_before']:.1%} → "
+        f"{sim['treated_share_after']:.1%}; shipped {sim['shipped_before']:,.0f} → "
+        f"{sim['shipped_after']:,.0f}, delivered {sim['delivered_before']:,.0f} → "
+        f"{sim['delivered_after']:,.0f} per simulated month.",
+        highlight=False,
+    )
+    for end, s in (data["sensitivity"] or {}).items():
+        out.print(
+            f"Detection at the {end} end of its interval: objective {s['objective']:,.2f} "
+            f"re-optimised, {s['plan_value']:,.2f} with this plan"
+            f"{' (the same plan)' if s['same_plan'] else ''}.",
+            highlight=False,
+        )
+    if data["run_id"] is not None:
+        out.print(f"Stored as run {data['run_id']}.", highlight=False)
+
+
+@app.command("outlook")
+@friendly_errors
+def outlook_command(
+    measure: Annotated[
+        list[str] | None,
+        typer.Option("--measure", "-m", help="Forecast only this measure. Repeatable."),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", "-w", help="DIMENSION=MEMBER[,MEMBER] (stored codes). Repeatable."),
+    ] = None,
+    horizon: Annotated[int, typer.Option(help="Months ahead to forecast (1-24).")] = 6,
+    backtest: Annotated[
+        bool,
+        typer.Option(
+            "--backtest/--no-backtest",
+            help="Backtest the candidate models (12 origins) and choose one per series group.",
+        ),
+    ] = True,
+    chart_dir: Annotated[
+        Path | None,
+        typer.Option("--chart-dir", help="Write one Vega-Lite chart per series to DIR."),
+    ] = None,
+    png: Annotated[bool, typer.Option("--png", help="With --chart-dir, also render PNGs.")] = False,
+    export: Annotated[
+        Path | None, typer.Option(help="Also write the forecasts to FILE.csv or FILE.parquet.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast every monthly series (seizures, overdose deaths, homicides, crossings) with
+    80%/95% intervals, nowcasting provisional VSRR months; store the run in the warehouse.
+
+    Stored forecasts answer `borderflow query MEASURE --status forecast` at the breakdowns
+    forecast: seized_lb by drug, drug × region, drug × area, drug × component; seizure_events
+    by drug × region, drug × area; overdose_deaths_12m by us_state (and the US total);
+    homicide_victims by mx_state; crossings by port × conveyance. See docs/outlook.md.
+
+    Example: `borderflow outlook -m seized_lb -w drug=Fentanyl --horizon 6`
+    """
+    from borderflow.outlook import run_outlook
+    from borderflow.outlook.report import export_forecasts, outlook_table, write_charts
+
+    path = resolve_db_path(db)
+    bar = _progress_bar("Forecasting series groups")
+    with bar:
+        task = bar.add_task("outlook", total=None)
+        run = run_outlook(
+            path,
+            measures=tuple(measure or ()) or None,
+            where=_parse_where(where or []),
+            horizon=horizon,
+            backtest=backtest,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if export is not None:
+        err.print(f"wrote {export_forecasts(run, export)} forecast rows to {export}")
+    if chart_dir is not None:
+        written = write_charts(run, chart_dir, png=png)
+        err.print(f"wrote {len(written)} chart files to {chart_dir}")
+    if as_json:
+        print_json(run.to_dict())
+    else:
+        out.print(outlook_table(run))
