@@ -26,11 +26,10 @@ import networkx as nx
 from borderflow.config import resolve_mirror
 from borderflow.interdiction import default_scenario_path, load_scenario
 from borderflow.interdiction.model import SINK, SOURCE, Crossing, Network, Resource, add_crossing
-from borderflow.interdiction.network import build_network, fetch_border_data
+from borderflow.interdiction.network import network_from_warehouse
 from borderflow.interdiction.optimize import best_response, solve_stackelberg
 from borderflow.interdiction.policies import POLICIES, policy_plan
 from borderflow.interdiction.resources import build_resources
-from borderflow.metrics import Engine
 from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import ingest
@@ -38,12 +37,7 @@ from borderflow.warehouse.ingest import ingest
 
 def real_network(db: Path) -> tuple[Network, list[Resource], float]:
     scenario = load_scenario(default_scenario_path())
-    engine = Engine.open(db)
-    try:
-        data = fetch_border_data(engine, scenario)
-    finally:
-        engine.close()
-    network, _ = build_network(data, scenario)
+    _, network, _ = network_from_warehouse(db, scenario)
     return network, build_resources(scenario.resources, network), scenario.budget
 
 

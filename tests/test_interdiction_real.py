@@ -19,9 +19,8 @@ from borderflow.interdiction import (
     load_scenario,
     run_scenario,
 )
-from borderflow.interdiction.network import build_network, fetch_border_data, to_graphml
+from borderflow.interdiction.network import network_from_warehouse, to_graphml
 from borderflow.interdiction.store import get_run, list_runs
-from borderflow.metrics import Engine
 from conftest import MIRROR
 
 FY2024 = (datetime(2023, 10, 1), datetime(2024, 9, 1))
@@ -92,12 +91,7 @@ def _vsrr_states_with_data_sep_2024() -> set[str]:
 
 def test_network_inputs_match_the_source_files(db: Path) -> None:
     scenario = load_scenario(default_scenario_path())
-    engine = Engine.open(db)
-    try:
-        data = fetch_border_data(engine, scenario)
-    finally:
-        engine.close()
-    network, calibration = build_network(data, scenario)
+    data, network, calibration = network_from_warehouse(db, scenario)
     laredo_trucks = network.crossings["LAREDO FIELD OFFICE|Trucks"]
     assert laredo_trucks.traffic == pytest.approx(_bts_fy2024("23", "Trucks"))
     events = {c.area: c.events for c in calibration}
@@ -115,12 +109,7 @@ def test_network_inputs_match_the_source_files(db: Path) -> None:
 
 def test_calibration_keeps_the_assumed_mean_at_ports(db: Path) -> None:
     scenario = load_scenario(default_scenario_path())
-    engine = Engine.open(db)
-    try:
-        data = fetch_border_data(engine, scenario)
-    finally:
-        engine.close()
-    _, calibration = build_network(data, scenario)
+    _, _, calibration = network_from_warehouse(db, scenario)
     ports = [c for c in calibration if c.conveyance != "Between ports"]
     mean = sum(c.detection * c.traffic for c in ports) / sum(c.traffic for c in ports)
     assert mean == pytest.approx(scenario.port_detection)
@@ -160,12 +149,7 @@ def test_the_simulation_is_reproducible_from_its_seed(result, db: Path) -> None:
 
 def test_a_closed_port_moves_its_traffic_off_the_network(db: Path) -> None:
     scenario = load_scenario(default_scenario_path().with_name("closed_port.toml"))
-    engine = Engine.open(db)
-    try:
-        data = fetch_border_data(engine, scenario)
-    finally:
-        engine.close()
-    network, _ = build_network(data, scenario)
+    _, network, _ = network_from_warehouse(db, scenario)
     tucson = network.crossings["TUCSON FIELD OFFICE|Trucks"].traffic
     assert tucson == pytest.approx(_bts_fy2024("26", "Trucks") - _bts_fy2024("2604", "Trucks"))
 

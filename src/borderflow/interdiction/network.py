@@ -152,6 +152,19 @@ def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(h))
 
 
+def network_from_warehouse(
+    db_path: Path, scenario: Scenario
+) -> tuple[BorderData, Network, list[Calibrated]]:
+    """Read the scenario's data from the warehouse at ``db_path`` and build its network."""
+    engine = Engine.open(db_path)
+    try:
+        data = fetch_border_data(engine, scenario)
+    finally:
+        engine.close()
+    network, calibration = build_network(data, scenario)
+    return data, network, calibration
+
+
 def build_network(
     data: BorderData, scenario: Scenario, gazetteer: Gazetteer | None = None
 ) -> tuple[Network, list[Calibrated]]:

@@ -9,7 +9,7 @@ from typing import Any
 from borderflow.interdiction.adversary import quantal_response
 from borderflow.interdiction.calibrate import Calibrated
 from borderflow.interdiction.model import Allocation, Network, Resource, plan_cost
-from borderflow.interdiction.network import build_network, fetch_border_data, to_geojson
+from borderflow.interdiction.network import network_from_warehouse, to_geojson
 from borderflow.interdiction.optimize import Response, Solution, best_response, solve_stackelberg
 from borderflow.interdiction.policies import POLICIES, policy_plan
 from borderflow.interdiction.quantal_plan import plan_against_quantal
@@ -18,7 +18,6 @@ from borderflow.interdiction.scenario import Scenario
 from borderflow.interdiction.sensitivity import calibration_sensitivity
 from borderflow.interdiction.simulate import simulate
 from borderflow.interdiction.store import store_run
-from borderflow.metrics import Engine
 
 FLOW_UNIT = "flow units (the scenario's network.total_flow is what the trafficker ships)"
 
@@ -117,12 +116,7 @@ def run_scenario(
     With ``sensitivity=True`` the MILP is also solved with detection at both ends of its
     calibration interval (``sensitivity.py``; two more solves).
     """
-    engine = Engine.open(db_path)
-    try:
-        data = fetch_border_data(engine, scenario)
-    finally:
-        engine.close()
-    network, calibration = build_network(data, scenario)
+    data, network, calibration = network_from_warehouse(db_path, scenario)
     resources = build_resources(scenario.resources, network)
     solution = solve_stackelberg(network, resources, scenario.budget)
     response = best_response(network, resources, solution.plan)
