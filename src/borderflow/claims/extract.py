@@ -8,6 +8,7 @@ vocabulary of ``data/lexicon.toml``; spans point into the original sentence.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -118,11 +119,18 @@ def _scale(word: str | None) -> float:
 
 
 def _lexicon_key(table: str, phrase: str) -> str | None:
-    folded = re.sub(r"\s+", " ", fold(phrase).strip())
+    """The key of ``table`` whose phrase ``phrase`` is (spaces and accents aside)."""
+    return _phrase_keys(table).get(re.sub(r"\s+", " ", fold(phrase).strip()))
+
+
+@functools.cache
+def _phrase_keys(table: str) -> dict[str, str]:
+    """Folded phrase → key for one lexicon table, built once."""
+    keys: dict[str, str] = {}
     for key, phrases in load_lexicon().table(table).items():
-        if folded in {fold(str(p)) for p in phrases}:
-            return key
-    return None
+        for p in phrases:
+            keys.setdefault(fold(str(p)), key)
+    return keys
 
 
 class MentionFinder:
