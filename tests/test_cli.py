@@ -8,7 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from borderflow.cli import app
+from borderflow.sources import get_sources
 from borderflow.warehouse.ingest import IngestReport
+from conftest import MIRROR
+from reference import cbp_fentanyl_by_fy, cbp_months_of_fy, newest_cbp_file
 
 runner = CliRunner()
 
@@ -18,7 +21,7 @@ def test_sources_json_lists_every_source_with_coverage(loaded: tuple[Path, Inges
     result = runner.invoke(app, ["sources", "--json", "--db", str(db)])
     assert result.exit_code == 0
     rows = {r["name"]: r for r in json.loads(result.stdout)}
-    assert rows["cbp_nationwide"]["latest_file"] == "nationwide-drugs-fy23-fy26-dec.csv"
+    assert rows["cbp_nationwide"]["latest_file"] == newest_cbp_file().name
     assert rows["cbp_nationwide"]["first_period"] == "2018-10-01"
     assert rows["cdc_vsrr"]["last_period"] == "2026-01-31"
     assert all(r["releases"] >= 1 for r in rows.values())
@@ -47,13 +50,13 @@ def test_every_file_of_the_mirror_loads_and_a_second_run_loads_nothing(
     loaded: tuple[Path, IngestReport],
 ) -> None:
     db, report = loaded
-    assert report.count("refused") == 0 and report.count("loaded") == 22
-    from conftest import MIRROR
+    files = sum(len(source.files_in(MIRROR)) for source in get_sources())
+    assert report.count("refused") == 0 and report.count("loaded") == files
 
     again = runner.invoke(app, ["ingest", "--mirror", str(MIRROR), "--db", str(db), "--json"])
     assert again.exit_code == 0
     summary = json.loads(again.stdout)
-    assert (summary["loaded"], summary["unchanged"], summary["refused"]) == (0, 22, 0)
+    assert (summary["loaded"], summary["unchanged"], summary["refused"]) == (0, files, 0)
 
 
 def test_unknown_source_suggests_the_nearest_and_exits_2(tmp_path: Path) -> None:
@@ -85,7 +88,7 @@ def test_query_json_answer_with_provenance(loaded: tuple[Path, IngestReport]) ->
     answer = json.loads(result.stdout)
     (row,) = answer["rows"]
     assert round(row["value"], 2) == 21148.15 and round(row["previous"], 2) == 26717.83
-    assert answer["releases"][0]["file_name"] == "nationwide-drugs-fy23-fy26-dec.csv"
+    assert answer["releases"][0]["file_name"] == newest_cbp_file().name
     assert answer["sentence"].startswith("drugs seized by CBP (pounds), where drug is Fentanyl")
 
 
@@ -96,10 +99,12 @@ def test_query_table_csv_and_export(loaded: tuple[Path, IngestReport], tmp_path:
             "--grain", "fiscal_year", "--db", str(db), "--export", str(out)]  # fmt: skip
     table = runner.invoke(app, args)
     assert table.exit_code == 0
-    assert "27,022.85" in table.stdout and "FY2026: 3 of 12 months have data." in table.stdout
+    fy2026 = f"FY2026: {cbp_months_of_fy(2026)} of 12 months have data."
+    assert "27,022.85" in table.stdout and fy2026 in table.stdout
     import pandas as pd
 
-    assert round(pd.read_parquet(out)["value"].sum(), 2) == 97833.48
+    expected = sum(cbp_fentanyl_by_fy().values())  # 97,833.48 with the December release
+    assert round(pd.read_parquet(out)["value"].sum(), 2) == round(expected, 2)
     csv_out = runner.invoke(app, [*args[:-2], "--csv"])
     assert csv_out.stdout.splitlines()[0].startswith("period,first_month,last_month,months")
 

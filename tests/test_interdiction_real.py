@@ -22,6 +22,7 @@ from borderflow.interdiction import (
 from borderflow.interdiction.network import network_from_warehouse, to_graphml
 from borderflow.interdiction.store import get_run, list_runs
 from conftest import MIRROR
+from reference import cbp_current_rows, vsrr_api_file
 
 FY2024 = (datetime(2023, 10, 1), datetime(2024, 9, 1))
 
@@ -55,19 +56,17 @@ def _bts_fy2024(prefix: str, measure: str) -> float:
 
 
 def _cbp_events_fy2024(area: str) -> float:
-    path = MIRROR / "cbp_drug_seizures" / "nationwide-drugs-fy23-fy26-dec.csv"
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return sum(
-            float(r["Count of Event"])
-            for r in csv.DictReader(handle)
-            if r["FY"] == "2024"
-            and r["Area of Responsibility"] == area
-            and r["Region"] == "Southwest Border"
-        )
+    return sum(
+        float(r["Count of Event"])
+        for r in cbp_current_rows()
+        if r["FY"] == "2024"
+        and r["Area of Responsibility"] == area
+        and r["Region"] == "Southwest Border"
+    )
 
 
 def _vsrr_sep_2024(state: str) -> float:
-    path = next((MIRROR / "cdc_vsrr").glob("*.csv"))
+    path = vsrr_api_file()
     with path.open(encoding="utf-8", newline="") as handle:
         return sum(
             float(r["data_value"])
@@ -80,7 +79,7 @@ def _vsrr_sep_2024(state: str) -> float:
 
 
 def _vsrr_states_with_data_sep_2024() -> set[str]:
-    path = next((MIRROR / "cdc_vsrr").glob("*.csv"))
+    path = vsrr_api_file()
     with path.open(encoding="utf-8", newline="") as handle:
         return {
             r["state"]

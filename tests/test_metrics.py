@@ -23,6 +23,7 @@ from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport, ingest
 from conftest import MIRROR
+from reference import cbp_current_rows, cbp_fentanyl_by_fy, vsrr_api_file
 
 CBP = MIRROR / "cbp_drug_seizures"
 MONTH = {m: i for i, m in enumerate(
@@ -38,19 +39,9 @@ def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
 
 
 def csv_fentanyl(**match: str) -> dict[int, float]:
-    """Fentanyl pounds by fiscal year straight from the CSVs: FY2019–FY2022 from the fy19-fy22
-    window, FY2023 onward from fy23-fy26-dec (the windows agree where they overlap)."""
-    totals: dict[int, float] = defaultdict(float)
-    for name, years in (("nationwide-drugs-fy19-fy22.csv", range(2019, 2023)),
-                        ("nationwide-drugs-fy23-fy26-dec.csv", range(2023, 2027))):  # fmt: skip
-        with open(CBP / name, newline="") as f:
-            for row in csv.DictReader(f):
-                fy = int(row["FY"][:4])
-                if row["Drug Type"] != "Fentanyl" or fy not in years:
-                    continue
-                if all(row[k] == v for k, v in match.items()):
-                    totals[fy] += float(row["Sum Qty (lbs)"])
-    return dict(totals)
+    """Fentanyl pounds by fiscal year straight from the CSVs, each month from the newest window
+    covering it."""
+    return cbp_fentanyl_by_fy(**match)
 
 
 def fentanyl_by_fy(engine: Engine, **where: tuple[str, ...]) -> dict[int, float]:
@@ -92,8 +83,7 @@ def test_fentanyl_headline_figures(engine: Engine) -> None:
 
 
 def test_oct_dec_2023_against_oct_dec_2022(engine: Engine) -> None:
-    with open(CBP / "nationwide-drugs-fy23-fy26-dec.csv", newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["Drug Type"] == "Fentanyl"]
+    rows = [r for r in cbp_current_rows() if r["Drug Type"] == "Fentanyl"]
     by_quarter: dict[str, float] = defaultdict(float)
     for r in rows:
         if r["Month (abbv)"] in ("OCT", "NOV", "DEC"):
@@ -122,8 +112,7 @@ def test_vsrr_us_synthetic_opioids(engine: Engine, period: str, status: str, exp
 
 
 def test_vsrr_every_12_month_ending_period_matches_the_file(engine: Engine) -> None:
-    with open(MIRROR / "cdc_vsrr" / next(p.name for p in (MIRROR / "cdc_vsrr").glob("*.csv")),
-              newline="") as f:  # fmt: skip
+    with open(vsrr_api_file(), newline="") as f:
         us = [r for r in csv.DictReader(f) if r["state"] == "US"]
     q = Query("overdose_deaths_12m", "2015-01..2026-01", grain="month", status="predicted")
     rows = engine.run(q).rows

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from borderflow.cli import app
 from borderflow.metrics import Engine, Query, QueryError
+from borderflow.metrics.periods import add_months
 from borderflow.outlook import fan_chart, latest_forecasts, run_outlook
 from borderflow.outlook.backtest import backtest_group
 from borderflow.outlook.forecast import forecast_group, judge_group
@@ -33,11 +34,11 @@ from borderflow.outlook.scores import crps_from_quantiles, interval_score, mase_
 from borderflow.outlook.series import GroupData, load_group, to_panel
 from borderflow.warehouse.ingest import IngestReport
 from conftest import MIRROR
+from reference import cbp_current_rows, cbp_last_month, cbp_month_start
 
-CBP = MIRROR / "cbp_drug_seizures"
 VSRR = MIRROR / "cdc_vsrr" / "vsrr_t40_4_synthetic_opioids_state_12mo_ending_2015-01_to_2026-01.csv"
-MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 SW_FENTANYL = "seized_lb|drug=Fentanyl|region=Southwest Border"
+LAST = cbp_last_month()
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +54,12 @@ def region_lb(engine: Engine) -> GroupData:
 
 
 def csv_monthly(drug: str, region: str) -> dict[date, float]:
-    """Pounds by calendar month straight from the newest CBP file (FY2023 onward)."""
+    """Pounds by calendar month straight from the CBP files (each month from the newest window
+    covering it)."""
     totals: dict[date, float] = defaultdict(float)
-    with open(CBP / "nationwide-drugs-fy23-fy26-dec.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            if row["Drug Type"] == drug and row["Region"] == region:
-                fy, month = int(row["FY"][:4]), MONTHS.index(row["Month (abbv)"]) + 1
-                totals[date(fy - 1 if month >= 10 else fy, month, 1)] += float(row["Sum Qty (lbs)"])
+    for row in cbp_current_rows():
+        if row["Drug Type"] == drug and row["Region"] == region:
+            totals[cbp_month_start(row)] += float(row["Sum Qty (lbs)"])
     return dict(totals)
 
 
@@ -79,8 +79,8 @@ def test_every_forecaster_keeps_the_contract(name: str, region_lb: GroupData) ->
     again = forecaster.forecast(panel, 6, 12)
     assert len(first) == 6 * panel["unique_id"].nunique() == 24
     assert list(first.columns) == ["unique_id", "ds", "mean", *interval_columns()]
-    assert first["ds"].min() == pd.Timestamp("2026-01-01")
-    assert first["ds"].max() == pd.Timestamp("2026-06-01")
+    assert first["ds"].min() == pd.Timestamp(add_months(LAST, 1))  # 2026-01 with the Dec release
+    assert first["ds"].max() == pd.Timestamp(add_months(LAST, 6))
     values = first[["mean", *interval_columns()]].to_numpy(dtype=float)
     assert np.isfinite(values).all()
     ordered = [f"lo-{lv}" for lv in reversed(LEVELS)] + ["mean"] + [f"hi-{lv}" for lv in LEVELS]
@@ -96,7 +96,7 @@ def test_series_values_equal_the_csv_sums(region_lb: GroupData) -> None:
     series = region_lb.frame[region_lb.frame["series_id"] == SW_FENTANYL].set_index("period")
     for month, pounds in expected.items():
         assert series.loc[month, "value"] == pytest.approx(pounds)
-    assert region_lb.last == date(2025, 12, 1)
+    assert region_lb.last == LAST
 
 
 # -- scores, solved by hand ------------------------------------------------------------------
@@ -128,8 +128,9 @@ def test_backtest_on_the_southwest_fentanyl_series(region_lb: GroupData) -> None
     naive = bt.rows["naive"]
     assert len(naive) == 12 * 6
     cutoffs = sorted(naive["cutoff"].unique())
-    assert pd.Timestamp(cutoffs[0]) == pd.Timestamp("2024-07-01")
-    assert pd.Timestamp(cutoffs[-1]) == pd.Timestamp("2025-06-01")
+    # 2024-07 … 2025-06 with the December release: 12 origins, the last 6 months before LAST
+    assert pd.Timestamp(cutoffs[0]) == pd.Timestamp(add_months(LAST, -17))
+    assert pd.Timestamp(cutoffs[-1]) == pd.Timestamp(add_months(LAST, -6))
     # the naive forecast from each origin is that month's CSV value
     expected = csv_monthly("Fentanyl", "Southwest Border")
     for cutoff, rows in naive.groupby("cutoff"):

@@ -3,7 +3,6 @@ for the language, real figures checked against the CSVs, HTML with charts and a 
 
 from __future__ import annotations
 
-import csv
 import re
 import time
 import tomllib
@@ -14,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from borderflow.errors import BorderflowError
-from borderflow.metrics.periods import parse_period
+from borderflow.metrics.periods import add_months, parse_period
 from borderflow.report.brief import BriefOutput, build_brief
 from borderflow.report.i18n import flatten, load_catalog
-from conftest import MIRROR
+from reference import cbp_current_rows, cbp_last_month, cbp_month_start
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -95,27 +94,22 @@ def test_brief_writes_html_with_charts_and_a_pdf_in_under_a_minute(
 
 
 def fentanyl_csv(first: date, last: date) -> float:
-    """Pounds of fentanyl seized (OFO + USBP) in a month range, summed from the CBP CSV."""
-    names = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-    months = {m: i for i, m in enumerate(names)}
-    total = 0.0
-    with open(MIRROR / "cbp_drug_seizures" / "nationwide-drugs-fy23-fy26-dec.csv") as f:
-        for row in csv.DictReader(f):
-            fy = int(row["FY"][:4])
-            month = months[row["Month (abbv)"]] + 1
-            year = fy - 1 if month >= 10 else fy
-            if row["Drug Type"] == "Fentanyl" and first <= date(year, month, 1) <= last:
-                total += float(row["Sum Qty (lbs)"])
-    return total
+    """Pounds of fentanyl seized (OFO + USBP) in a month range, summed from the CBP CSVs (each
+    month from the newest window covering it)."""
+    return sum(
+        float(row["Sum Qty (lbs)"])
+        for row in cbp_current_rows()
+        if row["Drug Type"] == "Fentanyl" and first <= cbp_month_start(row) <= last
+    )
 
 
 def test_headline_fentanyl_number_is_the_csv_sum_in_both_languages(
     briefs: dict[str, BriefOutput],
 ) -> None:
-    ytd = fentanyl_csv(date(2025, 10, 1), date(2025, 12, 1))
-    year_ago = fentanyl_csv(date(2024, 10, 1), date(2024, 12, 1))
-    assert round(ytd) == 3398
-    change = f"{(ytd / year_ago - 1) * 100:.1f}%"  # -24.7%
+    last = cbp_last_month()  # FY2026 to date: 3,398 lb through December, -24.7% on FY2025
+    ytd = fentanyl_csv(date(2025, 10, 1), last)
+    year_ago = fentanyl_csv(date(2024, 10, 1), add_months(last, -12))
+    change = f"{(ytd / year_ago - 1) * 100:.1f}%"
     for lang, words in (("en", "compared with FY2025 to date"), ("es", "respecto de AF2025")):
         html = briefs[lang].html.read_text("utf-8")
         assert f"{ytd:,.0f}" in html

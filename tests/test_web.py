@@ -3,7 +3,6 @@ linked to their provenance, read-only, no CDN, real answers checked against the 
 
 from __future__ import annotations
 
-import csv
 import re
 from typing import Any
 
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 
 from borderflow.cli import app as cli
 from borderflow.web.app import create_app, request
-from conftest import MIRROR
+from reference import cbp_fentanyl_by_fy, newest_cbp_file
 from test_report import english_fragments
 
 PAGES = [
@@ -122,7 +121,12 @@ def test_every_page_has_a_json_twin(web, path: str) -> None:
         assert twin.json()["key"] == (path.strip("/") or "headline")
 
 
-def test_every_number_links_to_its_release(web) -> None:
+def file_of_release(loaded, release_id: int) -> str:
+    _, report = loaded
+    return next(o.file for o in report.outcomes if o.release_id == release_id)
+
+
+def test_every_number_links_to_its_release(web, loaded) -> None:
     html = get(web, "/seizures?drug=Fentanyl").text
     links = re.findall(
         r'<a class="num" href="(/releases[^"]*)" title="([^"]*)">([\d,.]+)</a>', html
@@ -132,7 +136,7 @@ def test_every_number_links_to_its_release(web) -> None:
         assert "sha256" in title
         assert get(web, href).status_code == 200
     release = get(web, "/releases/3").text
-    assert "nationwide-drugs-fy23-fy26-dec.csv" in release
+    assert file_of_release(loaded, 3) in release
     assert re.search(r"<code>[0-9a-f]{64}</code>", release)
 
 
@@ -156,21 +160,8 @@ def test_the_engine_is_read_only(web) -> None:
         con.execute("CREATE TABLE intruder (x INTEGER)")
 
 
-def fentanyl_fy2024_csv() -> float:
-    total = 0.0
-    for name in ("nationwide-drugs-fy20-fy23.csv", "nationwide-drugs-fy23-fy26-dec.csv"):
-        with open(MIRROR / "cbp_drug_seizures" / name) as f:
-            total += sum(
-                float(r["Sum Qty (lbs)"])
-                for r in csv.DictReader(f)
-                if r["Drug Type"] == "Fentanyl" and r["FY"].startswith("2024")
-            )
-    return total
-
-
 def test_query_get_and_post_answer_the_csv_sum(web) -> None:
-    # FY2024 appears in one file only (fy23-fy26); the older file stops at FY2023.
-    expected = fentanyl_fy2024_csv()
+    expected = cbp_fentanyl_by_fy()[2024]
     by_get = get(web, "/api/query?measure=seized_lb&period=FY2024&where=drug=fentanilo").json()
     by_post = request(
         web,
@@ -180,7 +171,7 @@ def test_query_get_and_post_answer_the_csv_sum(web) -> None:
     ).json()
     assert by_get["rows"][0]["value"] == pytest.approx(expected, rel=1e-9)
     assert by_post["rows"][0]["value"] == pytest.approx(expected, rel=1e-9)
-    assert [r["file_name"] for r in by_post["releases"]] == ["nationwide-drugs-fy23-fy26-dec.csv"]
+    assert [r["file_name"] for r in by_post["releases"]] == [newest_cbp_file().name]
 
 
 def test_filters_change_the_page_numbers(web) -> None:
@@ -216,7 +207,7 @@ def test_spanish_pages_have_no_english_catalog_string(web, path: str) -> None:
 def test_serve_get_prints_a_page_without_a_server(loaded) -> None:
     db, _ = loaded
     ok = CliRunner().invoke(cli, ["serve", "--db", str(db), "--get", "/api/releases/3"])
-    assert ok.exit_code == 0 and '"file_name":"nationwide-drugs-fy23-fy26-dec.csv"' in ok.output
+    assert ok.exit_code == 0 and f'"file_name":"{file_of_release(loaded, 3)}"' in ok.output
     missing = CliRunner().invoke(cli, ["serve", "--db", str(db), "--get", "/api/releases/99"])
     assert missing.exit_code == 1
     assert missing.output.strip() == (
