@@ -24,12 +24,12 @@ from pathlib import Path
 import networkx as nx
 
 from borderflow.config import resolve_mirror
-from borderflow.interdiction import default_scenario_path, load_scenario
+from borderflow.interdiction import default_scenario_path, load_scenario, network_from_warehouse
 from borderflow.interdiction.model import SINK, SOURCE, Crossing, Network, Resource, add_crossing
-from borderflow.interdiction.network import network_from_warehouse
 from borderflow.interdiction.optimize import best_response, solve_stackelberg
 from borderflow.interdiction.policies import POLICIES, policy_plan
 from borderflow.interdiction.resources import build_resources
+from borderflow.metrics import Engine
 from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import ingest
@@ -37,7 +37,8 @@ from borderflow.warehouse.ingest import ingest
 
 def real_network(db: Path) -> tuple[Network, list[Resource], float]:
     scenario = load_scenario(default_scenario_path())
-    _, network, _ = network_from_warehouse(db, scenario)
+    with Engine.open(db) as engine:
+        _, network, _ = network_from_warehouse(engine, scenario)
     return network, build_resources(scenario.resources, network), scenario.budget
 
 

@@ -1,10 +1,11 @@
 """The six-month outlook over every series, backtest included, against baselines and statsmodels.
 
-Runs ``run_outlook`` on a copy of a loaded warehouse (every series group, 12-origin backtests,
-horizons 1–6), then prints per series group the backtest MASE, CRPS, 80%/95% coverage and mean
-80% interval score of the chosen model and of each baseline (naive, seasonal naive, historic
-average), the CRPS change against seasonal naive averaged over the main groups, and the total
-time. Scores are on the held-out half of the origins (interval widths learned on the first half).
+Runs ``run_outlook`` on a copy of a loaded warehouse and stores the run (every series group,
+12-origin backtests, horizons 1–6), then prints per series group the backtest MASE, CRPS,
+80%/95% coverage and mean 80% interval score of the chosen model and of each baseline (naive,
+seasonal naive, historic average), the CRPS change against seasonal naive averaged over the
+main groups, and the total time. Scores are on the held-out half of the origins (interval widths
+learned on the first half).
 
 Peer: a plain loop of statsmodels ETS fit series by series over the same six forms AutoETS
 ("ZZA") searches (additive or multiplicative error × no, additive or damped trend, additive
@@ -33,9 +34,11 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from borderflow.config import resolve_db_path
-from borderflow.outlook import run_outlook
+from borderflow.metrics import Engine
+from borderflow.outlook import run_outlook, store_outlook_run
 from borderflow.outlook.groups import GROUPS
 from borderflow.outlook.models import get_forecaster
+from borderflow.warehouse import Warehouse
 
 BASELINES = ("naive", "seasonal_naive", "historic_average")
 PEER_SAMPLE = 40
@@ -50,7 +53,9 @@ def main() -> None:
         db = Path(tmp) / "outlook.duckdb"
         shutil.copy(resolve_db_path(args.db), db)
         start = time.perf_counter()
-        run = run_outlook(db, horizon=6, backtest=True)
+        with Warehouse(db) as wh, Engine.over(wh) as engine:
+            run = run_outlook(engine, horizon=6, backtest=True)
+            store_outlook_run(wh, run)
         total = time.perf_counter() - start
     table = score_table(run)
     print(f"outlook: {len(run.outcomes)} series in {len(table.group.unique())} groups, "

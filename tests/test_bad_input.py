@@ -7,7 +7,6 @@ that the warehouse still holds exactly what it held before.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from typer.testing import CliRunner
 
 from borderflow.cli import app
 from borderflow.warehouse import Warehouse
-from borderflow.warehouse.store import FAILPOINT_ENV
 from conftest import MIRROR
 
 CBP = "cbp_drug_seizures"
@@ -71,7 +69,7 @@ def refused(setup: Callable[[bytes], tuple[Path, Path]], damaged: bytes) -> str:
     assert result.exit_code == 1, result.output
     assert snapshot(db) == before
     with Warehouse(db, read_only=True) as wh:
-        states = [r["state"] for r in wh.releases() if r["file_name"] == NAME]
+        states = [r["state"] for r in wh.read.releases() if r["file_name"] == NAME]
     assert states == ["refused"]
     return result.stderr
 
@@ -136,8 +134,8 @@ def test_non_numeric_quantity_rejects_only_that_row(setup) -> None:
     result = ingest(db, mirror, "--json")
     assert result.exit_code == 0
     with Warehouse(db, read_only=True) as wh:
-        release = next(r for r in wh.releases() if r["file_name"] == NAME)
-        issues = wh.issues(release["release_id"])
+        release = next(r for r in wh.read.releases() if r["file_name"] == NAME)
+        issues = wh.read.issues(release["release_id"])
     assert release["rows_rejected"] == 1 and release["rows_loaded"] == 7894
     assert [(i["kind"], i["row"], i["column"], i["value"]) for i in issues if i["row"]] == [
         ("unparseable_number", 5, "Sum Qty (lbs)", "12 lbs")
@@ -153,20 +151,18 @@ def test_duplicated_rows_are_reported_and_not_double_counted(setup) -> None:
     assert ingest(db, mirror).exit_code == 0
     assert loaded_fentanyl(db) == 27022.85
     with Warehouse(db, read_only=True) as wh:
-        release = next(r for r in wh.releases() if r["file_name"] == NAME)
-        kinds = {i["kind"] for i in wh.issues(release["release_id"])}
+        release = next(r for r in wh.read.releases() if r["file_name"] == NAME)
+        kinds = {i["kind"] for i in wh.read.issues(release["release_id"])}
     assert kinds == {"duplicate_key", "hash_mismatch", "row_count_mismatch"}
 
 
 def test_ingest_killed_mid_load_leaves_the_previous_state(setup) -> None:
     db, mirror = setup(REAL.read_bytes())
     before = snapshot(db)
-    env = {**os.environ, FAILPOINT_ENV: "after-observations"}
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "borderflow",
+            str(Path(__file__).with_name("stall_ingest.py")),
             "ingest",
             "cbp_nationwide",
             "--mirror",
@@ -174,7 +170,6 @@ def test_ingest_killed_mid_load_leaves_the_previous_state(setup) -> None:
             "--db",
             str(db),
         ],
-        env=env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
     )

@@ -304,7 +304,7 @@ def test_ingest_takes_url_and_retrieval_time_from_the_manifest(
     manifest = read_manifest(tmp_path / "mirror" / CBP)
     with Warehouse(tmp_path / "w.duckdb") as wh:
         report = ingest(wh, amo, tmp_path / "mirror")
-        releases = {r["file_name"]: r for r in wh.releases()}
+        releases = {r["file_name"]: r for r in wh.read.releases()}
     assert report.count("loaded") == 3
     for name in AMO_SHA256:
         assert releases[name]["url"] == f"{server.base_url}/{CBP}/{name}"

@@ -50,7 +50,7 @@ COVERED = (
 
 
 def stored_values(warehouse: Warehouse, dimension: str) -> set[str]:
-    frame = warehouse.query(
+    frame = warehouse.read.query(
         f"SELECT DISTINCT {dimension} AS v FROM observations WHERE {dimension} IS NOT NULL"
     )
     return set(frame["v"])
@@ -69,7 +69,7 @@ def test_every_stored_value_resolves_to_itself(warehouse: Warehouse, dimension: 
 def test_areas_carry_the_component_and_regions_they_are_stored_under(
     warehouse: Warehouse,
 ) -> None:
-    stored = warehouse.query(
+    stored = warehouse.read.query(
         "SELECT DISTINCT area, component, region FROM observations WHERE area IS NOT NULL"
     )
     kinds = {"Office of Field Operations": "field_office", "U.S. Border Patrol": "sector"}

@@ -16,11 +16,15 @@ from borderflow.cli import app
 from borderflow.interdiction import (
     ScenarioError,
     default_scenario_path,
+    latest_result,
     load_scenario,
+    network_from_warehouse,
     run_scenario,
+    store_run,
 )
-from borderflow.interdiction.network import network_from_warehouse, to_graphml
-from borderflow.interdiction.store import get_run, list_runs
+from borderflow.interdiction.network import to_graphml
+from borderflow.metrics import Engine
+from borderflow.warehouse import Warehouse
 from conftest import MIRROR
 from reference import cbp_current_rows, vsrr_api_file
 
@@ -37,7 +41,16 @@ def db(loaded, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def result(db: Path):
-    return run_scenario(load_scenario(default_scenario_path()), db, seed=7)
+    with Engine.open(db) as engine:
+        computed = run_scenario(load_scenario(default_scenario_path()), engine, seed=7)
+    with Warehouse(db) as warehouse:
+        computed.run_id = store_run(warehouse, computed.to_dict(), seed=7)
+    return computed
+
+
+def _network(db: Path, scenario):
+    with Engine.open(db) as engine:
+        return network_from_warehouse(engine, scenario)
 
 
 def _bts_fy2024(prefix: str, measure: str) -> float:
@@ -90,7 +103,7 @@ def _vsrr_states_with_data_sep_2024() -> set[str]:
 
 def test_network_inputs_match_the_source_files(db: Path) -> None:
     scenario = load_scenario(default_scenario_path())
-    data, network, calibration = network_from_warehouse(db, scenario)
+    data, network, calibration = _network(db, scenario)
     laredo_trucks = network.crossings["LAREDO FIELD OFFICE|Trucks"]
     assert laredo_trucks.traffic == pytest.approx(_bts_fy2024("23", "Trucks"))
     events = {c.area: c.events for c in calibration}
@@ -108,7 +121,7 @@ def test_network_inputs_match_the_source_files(db: Path) -> None:
 
 def test_calibration_keeps_the_assumed_mean_at_ports(db: Path) -> None:
     scenario = load_scenario(default_scenario_path())
-    _, _, calibration = network_from_warehouse(db, scenario)
+    _, _, calibration = _network(db, scenario)
     ports = [c for c in calibration if c.conveyance != "Between ports"]
     mean = sum(c.detection * c.traffic for c in ports) / sum(c.traffic for c in ports)
     assert mean == pytest.approx(scenario.port_detection)
@@ -129,16 +142,28 @@ def test_the_default_scenario_is_solved_to_proven_optimality(result) -> None:
 
 
 def test_the_run_is_stored_with_its_parameters(result, db: Path) -> None:
-    stored = get_run(db, result.run_id)
+    with Engine.open(db) as engine:
+        stored = engine.store.interdiction_run(result.run_id)
+        runs = engine.store.interdiction_runs()
     assert stored is not None
     assert stored["seed"] == 7
     assert stored["parameters"]["budget"]["total"] == 40.0
     assert stored["result"]["objective"]["value"] == pytest.approx(result.solution.objective)
-    assert result.run_id in [r["run_id"] for r in list_runs(db)]
+    assert result.run_id in [r["run_id"] for r in runs]
+
+
+def test_latest_result_is_the_newest_stored_run_once_per_engine(result, db: Path) -> None:
+    with Engine.open(db) as engine:
+        latest = latest_result(engine)
+        assert latest_result(engine) is latest  # memoised per engine
+        newest = engine.store.interdiction_runs()[-1]["run_id"]
+    assert latest["run_id"] == newest >= result.run_id
+    assert latest["objective"]["value"] == pytest.approx(result.solution.objective)
 
 
 def test_the_simulation_is_reproducible_from_its_seed(result, db: Path) -> None:
-    again = run_scenario(load_scenario(default_scenario_path()), db, seed=7, store=False)
+    with Engine.open(db) as engine:
+        again = run_scenario(load_scenario(default_scenario_path()), engine, seed=7)
     assert again.simulation == result.simulation
     assert again.run_id is None
     sim = result.simulation
@@ -148,7 +173,7 @@ def test_the_simulation_is_reproducible_from_its_seed(result, db: Path) -> None:
 
 def test_a_closed_port_moves_its_traffic_off_the_network(db: Path) -> None:
     scenario = load_scenario(default_scenario_path().with_name("closed_port.toml"))
-    _, network, _ = network_from_warehouse(db, scenario)
+    _, network, _ = _network(db, scenario)
     tucson = network.crossings["TUCSON FIELD OFFICE|Trucks"].traffic
     assert tucson == pytest.approx(_bts_fy2024("26", "Trucks") - _bts_fy2024("2604", "Trucks"))
 
@@ -212,8 +237,8 @@ def test_cli_interdict_json_and_a_bad_scenario(db: Path, tmp_path: Path) -> None
 def test_a_period_without_data_names_the_field(db: Path, tmp_path: Path, old, new, message) -> None:
     path = tmp_path / "s.toml"
     path.write_text(default_scenario_path().read_text(encoding="utf-8").replace(old, new, 1))
-    with pytest.raises(ScenarioError, match=re.escape(message)):
-        run_scenario(load_scenario(path), db, store=False)
+    with pytest.raises(ScenarioError, match=re.escape(message)), Engine.open(db) as engine:
+        run_scenario(load_scenario(path), engine)
 
 
 def test_calibration_noise_moves_the_objective_monotonically(result) -> None:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,13 @@ from typer.testing import CliRunner
 from borderflow.cli import app
 from borderflow.metrics import Engine, Query, QueryError
 from borderflow.metrics.periods import add_months
-from borderflow.outlook import fan_chart, latest_forecasts, run_outlook
+from borderflow.outlook import (
+    OutlookRun,
+    fan_chart,
+    latest_forecasts,
+    run_outlook,
+    store_outlook_run,
+)
 from borderflow.outlook.backtest import backtest_group
 from borderflow.outlook.forecast import forecast_group, judge_group
 from borderflow.outlook.groups import OutlookError, get_group
@@ -32,6 +39,7 @@ from borderflow.outlook.nowcast import gap_to_final, nowcast_group
 from borderflow.outlook.reconcile import ols_reconcile
 from borderflow.outlook.scores import crps_from_quantiles, interval_score, mase_scale
 from borderflow.outlook.series import GroupData, load_group, to_panel
+from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport
 from conftest import MIRROR
 from reference import cbp_current_rows, cbp_last_month, cbp_month_start
@@ -220,12 +228,21 @@ def stored(loaded: tuple[Path, IngestReport], tmp_path_factory: pytest.TempPathF
     return db
 
 
+def _outlook(db: Path, **kwargs: Any) -> OutlookRun:
+    """Compute an outlook run through an engine over ``db`` and store it there."""
+    with Warehouse(db) as wh, Engine.over(wh) as engine:
+        run = run_outlook(engine, **kwargs)
+        store_outlook_run(wh, run)
+    return run
+
+
 def test_run_is_stored_and_queryable_as_status_forecast(stored: Path) -> None:
     where = {"us_state": ("AZ", "NM", "TX")}
-    run = run_outlook(stored, measures=["overdose_deaths_12m"], where=where, horizon=3)
+    run = _outlook(stored, measures=["overdose_deaths_12m"], where=where, horizon=3)
     assert run.run_id == 1 and run.params["groups"] == ["vsrr_state"]
     assert json.loads(json.dumps(run.to_dict()))["groups"]["vsrr_state"]["series"] == 3
-    fc = latest_forecasts(stored, "overdose_deaths_12m", {"us_state": ("AZ",)})
+    with Engine.open(stored) as reader:
+        fc = latest_forecasts(reader, "overdose_deaths_12m", {"us_state": ("AZ",)})
     assert list(fc.columns) == ["series_id", "measure", "us_state", "cause", "period", "model",
                                 "mean", "lo80", "hi80", "lo95", "hi95", "unit", "run_id"]  # fmt: skip
     assert [str(p) for p in fc["period"]] == ["2026-02-28", "2026-03-31", "2026-04-30"]
@@ -312,14 +329,14 @@ def test_a_warehouse_with_one_source_forecasts_it_and_skips_the_rest(tmp_path: P
     db = tmp_path / "w.duckdb"
     with Warehouse(db) as wh:
         ingest(wh, get_sources(["sesnsp_victims"]), MIRROR)
-    run = run_outlook(db, where={"mx_state": ("09",)}, backtest=False)
+    run = _outlook(db, where={"mx_state": ("09",)}, backtest=False)
     assert run.groups["sesnsp_homicides_state"]["series"] == 1
     assert set(run.params["groups"]) == {"sesnsp_homicides_state"}  # only it has mx_state
-    run = run_outlook(db, measures=["homicide_victims", "seized_lb"], backtest=False, horizon=2)
+    run = _outlook(db, measures=["homicide_victims", "seized_lb"], backtest=False, horizon=2)
     assert "no seized_lb data in the warehouse" in run.groups["cbp_lb_region"]["skipped"]
     assert run.groups["sesnsp_homicides_state"]["series"] == 32
     with pytest.raises(OutlookError, match="nothing to forecast: no crossings data"):
-        run_outlook(db, measures=["crossings"], backtest=False)
+        _outlook(db, measures=["crossings"], backtest=False)
 
 
 def test_nowcast_uses_revisions_between_two_vsrr_releases(tmp_path: Path) -> None:

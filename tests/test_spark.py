@@ -23,6 +23,7 @@ import pytest
 
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Engine, Query, QueryError, Result
+from borderflow.metrics.reads import IbisReads
 from borderflow.metrics.spark import copy_table, local_session, spark_engine, spark_schema
 from borderflow.warehouse.ingest import IngestReport
 
@@ -81,6 +82,24 @@ def assert_same_answer(expected: Result, actual: Result) -> None:
 def test_spark_answers_like_duckdb(name: str, duck: Engine, spark: Engine) -> None:
     query = QUERIES[name]
     assert_same_answer(duck.run(query), spark.run(query))
+
+
+@pytest.fixture(scope="module")
+def duck_through_ibis(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
+    """The DuckDB warehouse read through Ibis-compiled expressions (the portable path)."""
+    db, _ = loaded
+    backend = ibis.duckdb.connect(str(db), read_only=True)
+    engine = Engine(backend, reads=IbisReads(backend))
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_duckdb_sql_with_bound_parameters_answers_like_ibis(
+    name: str, duck: Engine, duck_through_ibis: Engine
+) -> None:
+    query = QUERIES[name]
+    assert_same_answer(duck_through_ibis.run(query), duck.run(query))
 
 
 def test_as_of_reads_the_window_published_then(duck: Engine, spark: Engine) -> None:

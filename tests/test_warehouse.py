@@ -51,7 +51,7 @@ def test_fentanyl_southwest_border_fy2024(warehouse: Warehouse) -> None:
 
 
 def test_overlapping_windows_agree_and_are_counted_once(warehouse: Warehouse) -> None:
-    releases = {r["file_name"]: r["release_id"] for r in warehouse.releases()}
+    releases = {r["file_name"]: r["release_id"] for r in warehouse.read.releases()}
     older = fentanyl_by_fy(
         warehouse,
         relation=f"SELECT *, 'cbp_nationwide' AS source FROM observations "

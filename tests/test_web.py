@@ -4,6 +4,7 @@ linked to their provenance, read-only, no CDN, real answers checked against the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -32,9 +33,11 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def web(loaded) -> FastAPI:
+def web(loaded) -> Iterator[FastAPI]:
     db, _ = loaded
-    return create_app(db, max_body=10_000)
+    app = create_app(db, max_body=10_000)
+    yield app
+    app.state.bf.engine.close()  # a later ingest may open the file for writing
 
 
 def get(app: FastAPI, path: str, **kwargs: Any):

@@ -5,6 +5,7 @@ nothing written to the warehouse."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ ARTICLE = REPO.parent / "shared" / "articles" / "borderline-crisis-2026-01-16.tx
 
 
 @pytest.fixture(scope="module")
-def web(loaded) -> FastAPI:
+def web(loaded) -> Iterator[FastAPI]:
     db, _ = loaded
-    return create_app(db)
+    app = create_app(db)
+    yield app
+    app.state.bf.engine.close()  # a later ingest may open the file for writing
 
 
 def test_check_api_gives_verdicts_with_evidence(web) -> None:
@@ -76,20 +79,26 @@ def test_interdiction_scenario_runs_without_writing(web, loaded) -> None:
 @pytest.fixture(scope="module")
 def forecast_db(loaded, tmp_path_factory) -> Path:
     """A copy of the warehouse with a small stored outlook run (U.S. deaths, no backtest)."""
-    from borderflow.outlook import run_outlook
+    from borderflow.metrics import Engine
+    from borderflow.outlook import run_outlook, store_outlook_run
+    from borderflow.warehouse import Warehouse
 
     db, _ = loaded
     copy = tmp_path_factory.mktemp("outlook") / "borderflow.duckdb"
     shutil.copy(db, copy)
-    run_outlook(copy, measures=["overdose_deaths_12m"], horizon=6, backtest=False)
+    with Warehouse(copy) as wh, Engine.over(wh) as engine:
+        run = run_outlook(engine, measures=["overdose_deaths_12m"], horizon=6, backtest=False)
+        store_outlook_run(wh, run)
     return copy
 
 
 def test_forecasts_endpoint_and_outlook_page(forecast_db: Path) -> None:
+    from borderflow.metrics import Engine
     from borderflow.outlook import latest_forecasts
 
     app = create_app(forecast_db)
-    stored = latest_forecasts(forecast_db, "overdose_deaths_12m")
+    with Engine.open(forecast_db) as engine:
+        stored = latest_forecasts(engine, "overdose_deaths_12m")
     answer = request(app, "GET", "/api/forecasts?measure=overdose_deaths_12m").json()
     assert len(answer["rows"]) == len(stored) > 0
     page = request(app, "GET", "/outlook.json").json()

@@ -12,13 +12,14 @@ import functools
 import re
 from dataclasses import dataclass
 
-from borderflow.reference.gazetteer import Gazetteer, Member, fold_name, load_gazetteer
+from borderflow.reference.gazetteer import Gazetteer, Member, load_gazetteer
+from borderflow.vocabulary import fold_name
 
 _AREA_PHRASE = re.compile(r"\b([A-Z][\w]+(?: [A-Z][\w]+)?) ([Ff]ield [Oo]ffice|[Ss]ector)\b")
 _TOKEN = re.compile(r"[\w][\w.'’-]*")
 MAX_WORDS = 6
 #: Dimensions the claim checker reads from text.
-DIMENSIONS = (
+TEXT_DIMENSIONS = (
     "drug",
     "region",
     "component",
@@ -61,7 +62,7 @@ class EntityFinder:
                 if used.intersection(span):
                     continue
                 text = " ".join(t[2] for t in tokens[i : i + size])
-                members = [m for m in self._lookup(text) if m.dimension in DIMENSIONS]
+                members = [m for m in self._lookup(text) if m.dimension in TEXT_DIMENSIONS]
                 if not members:
                     continue
                 used.update(span)

@@ -9,21 +9,11 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one character ("Mérida" → "merida")."""
-    return "".join(_fold_char(c) for c in text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    return base if len(base) == 1 else char
+from borderflow.vocabulary import fold
 
 
 def phrase_pattern(phrases: list[str]) -> str:

@@ -13,7 +13,6 @@ from rich.table import Table
 from borderflow.cli.common import (
     DbOption,
     JsonOption,
-    _parse_where,
     _progress_bar,
     app,
     err,
@@ -22,6 +21,7 @@ from borderflow.cli.common import (
     print_json,
 )
 from borderflow.config import resolve_db_path
+from borderflow.vocabulary import parse_where
 
 
 @app.command("check")
@@ -134,14 +134,19 @@ def interdict_command(
 
     Example: `borderflow interdict default --figure plan.png`
     """
-    from borderflow.interdiction import load_scenario, resolve_scenario, run_scenario
+    from borderflow.interdiction import load_scenario, resolve_scenario, run_scenario, store_run
     from borderflow.interdiction.network import to_graphml
+    from borderflow.metrics import Engine
+    from borderflow.warehouse import Warehouse
 
     loaded = load_scenario(resolve_scenario(scenario))
+    db_path = resolve_db_path(db)
     with err.status(f"Solving scenario {loaded.name!r}…"):
-        result = run_scenario(
-            loaded, resolve_db_path(db), seed=seed, store=store, sensitivity=sensitivity
-        )
+        with Engine.open(db_path) as engine:
+            result = run_scenario(loaded, engine, seed=seed, sensitivity=sensitivity)
+        if store:
+            with Warehouse(db_path) as warehouse:
+                result.run_id = store_run(warehouse, result.to_dict(), seed=seed)
     data = result.to_dict()
     if graphml:
         to_graphml(result.network, graphml)
@@ -251,21 +256,27 @@ def outlook_command(
 
     Example: `borderflow outlook -m seized_lb -w drug=Fentanyl --horizon 6`
     """
-    from borderflow.outlook import run_outlook
+    from borderflow.metrics import Engine
+    from borderflow.outlook import run_outlook, store_outlook_run
     from borderflow.outlook.report import export_forecasts, outlook_table, write_charts
+    from borderflow.warehouse import Warehouse
 
     path = resolve_db_path(db)
+    filters = parse_where(where or [], "--where")
     bar = _progress_bar("Forecasting series groups")
     with bar:
         task = bar.add_task("outlook", total=None)
-        run = run_outlook(
-            path,
-            measures=tuple(measure or ()) or None,
-            where=_parse_where(where or []),
-            horizon=horizon,
-            backtest=backtest,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+        with Engine.open(path) as engine:  # read-only while forecasting: readers are not blocked
+            run = run_outlook(
+                engine,
+                measures=tuple(measure or ()) or None,
+                where=filters,
+                horizon=horizon,
+                backtest=backtest,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        with Warehouse(path) as warehouse:
+            store_outlook_run(warehouse, run)
     if export is not None:
         err.print(f"wrote {export_forecasts(run, export)} forecast rows to {export}")
     if chart_dir is not None:

@@ -115,16 +115,6 @@ def _progress(total: int, label: str) -> Any:
     return bar()
 
 
-def _parse_where(items: list[str]) -> dict[str, tuple[str, ...]]:
-    where: dict[str, list[str]] = {}
-    for item in items:
-        dim, sep, value = item.partition("=")
-        if not sep or not dim.strip() or not value.strip():
-            raise BorderflowError(f"--where takes DIMENSION=MEMBER, not {item!r}.")
-        where.setdefault(dim.strip(), []).extend(v.strip() for v in value.split(","))
-    return {k: tuple(v) for k, v in where.items()}
-
-
 def main() -> None:
     """Entry point of the ``borderflow`` console script."""
     app()

@@ -43,7 +43,7 @@ def brief_command(
     Example: `borderflow brief --lang en --lang es --out brief/`
     """
     from borderflow.report.brief import build_brief
-    from borderflow.report.sections import all_sections
+    from borderflow.report.registry import all_sections
 
     outputs = []
     path = resolve_db_path(db)

@@ -15,7 +15,6 @@ from borderflow.cli.common import (
     JsonOption,
     MirrorOption,
     SourcesArg,
-    _parse_where,
     _progress,
     app,
     err,
@@ -26,6 +25,7 @@ from borderflow.cli.common import (
 from borderflow.config import resolve_db_path, resolve_mirror
 from borderflow.errors import BorderflowError
 from borderflow.sources import get_sources
+from borderflow.vocabulary import parse_where
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport, ingest, plan
 
@@ -186,7 +186,7 @@ def _coverage(path: Path) -> dict[str, dict[str, Any]]:
     if not path.exists():
         return {}
     with Warehouse(path, read_only=True) as warehouse:
-        return {row["name"]: row for row in warehouse.source_coverage()}
+        return {row["name"]: row for row in warehouse.read.source_coverage()}
 
 
 @app.command("releases")
@@ -201,7 +201,7 @@ def releases_command(
     Example: `borderflow releases --source cbp_nationwide`
     """
     with Warehouse(resolve_db_path(db), read_only=True) as warehouse:
-        rows = [r for r in warehouse.releases() if source is None or r["source"] == source]
+        rows = [r for r in warehouse.read.releases() if source is None or r["source"] == source]
     if as_json:
         print_json(rows)
         return
@@ -237,7 +237,7 @@ def issues_command(
     Example: `borderflow issues 3`
     """
     with Warehouse(resolve_db_path(db), read_only=True) as warehouse:
-        rows = warehouse.issues(release_id)
+        rows = warehouse.read.issues(release_id)
     if as_json:
         print_json(rows)
         return
@@ -313,7 +313,7 @@ def query_command(
     query = Query(
         measure,
         period,
-        where=_parse_where(where or []),
+        where=parse_where(where or [], "--where"),
         by=tuple(by or ()),
         grain=grain,
         compare=compare,

@@ -153,14 +153,17 @@ def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def network_from_warehouse(
-    db_path: Path, scenario: Scenario
+    engine: Engine, scenario: Scenario
 ) -> tuple[BorderData, Network, list[Calibrated]]:
-    """Read the scenario's data from the warehouse at ``db_path`` and build its network."""
-    engine = Engine.open(db_path)
-    try:
-        data = fetch_border_data(engine, scenario)
-    finally:
-        engine.close()
+    """Read the scenario's data through ``engine`` and build its network.
+
+    Returns:
+        The data read, the calibrated network, and the calibration of every crossing.
+
+    Raises:
+        ScenarioError: the warehouse cannot answer one of the scenario's data fields.
+    """
+    data = fetch_border_data(engine, scenario)
     network, calibration = build_network(data, scenario)
     return data, network, calibration
 

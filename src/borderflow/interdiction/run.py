@@ -1,9 +1,12 @@
-"""One scenario, end to end: build, calibrate, optimise, compare, simulate, store."""
+"""One scenario, end to end: build, calibrate, optimise, compare, simulate.
+
+``run_scenario`` computes only; ``store.store_run`` records a result, and ``latest_result`` is
+the newest stored result (else the default scenario's) once per engine.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from borderflow.interdiction.adversary import quantal_response
@@ -14,10 +17,10 @@ from borderflow.interdiction.optimize import Response, Solution, best_response, 
 from borderflow.interdiction.policies import POLICIES, policy_plan
 from borderflow.interdiction.quantal_plan import plan_against_quantal
 from borderflow.interdiction.resources import build_resources
-from borderflow.interdiction.scenario import Scenario
+from borderflow.interdiction.scenario import Scenario, default_scenario_path, load_scenario
 from borderflow.interdiction.sensitivity import calibration_sensitivity
 from borderflow.interdiction.simulate import simulate
-from borderflow.interdiction.store import store_run
+from borderflow.metrics import Engine
 
 FLOW_UNIT = "flow units (the scenario's network.total_flow is what the trafficker ships)"
 
@@ -105,18 +108,27 @@ class InterdictionResult:
 
 def run_scenario(
     scenario: Scenario,
-    db_path: Path,
+    engine: Engine,
     *,
     seed: int = 0,
-    store: bool = True,
     sensitivity: bool = False,
 ) -> InterdictionResult:
-    """Run a scenario against the warehouse at ``db_path``; store it unless ``store=False``.
+    """Run a scenario against the warehouse ``engine`` reads; nothing is stored.
 
-    With ``sensitivity=True`` the MILP is also solved with detection at both ends of its
-    calibration interval (``sensitivity.py``; two more solves).
+    Args:
+        scenario: the loaded scenario.
+        engine: the metrics engine the network's data are read through.
+        seed: seed of the simulation.
+        sensitivity: also solve the MILP with detection at both ends of its calibration
+            interval (``sensitivity.py``; two more solves).
+
+    Returns:
+        The result, with ``run_id`` None (``store_run`` records it).
+
+    Raises:
+        ScenarioError: the warehouse cannot answer one of the scenario's data fields.
     """
-    data, network, calibration = network_from_warehouse(db_path, scenario)
+    data, network, calibration = network_from_warehouse(engine, scenario)
     resources = build_resources(scenario.resources, network)
     solution = solve_stackelberg(network, resources, scenario.budget)
     response = best_response(network, resources, solution.plan)
@@ -137,8 +149,31 @@ def run_scenario(
         result.sensitivity = calibration_sensitivity(
             network, resources, scenario.budget, calibration, solution.plan
         )
-    if store:
-        result.run_id = store_run(db_path, result.to_dict(), seed=seed)
+    return result
+
+
+def latest_result(engine: Engine) -> dict[str, Any]:
+    """The newest stored run's result (``run_id`` set), else the default scenario run with seed
+    0 and not stored (``run_id`` None); computed once per engine and newest stored run.
+
+    Args:
+        engine: an engine over the warehouse (DuckDB: stored runs are read from it).
+
+    Returns:
+        ``InterdictionResult.to_dict()`` of that run.
+    """
+    runs = engine.store.interdiction_runs()
+    newest = int(runs[-1]["run_id"]) if runs else None
+    return engine.memo(("interdiction.latest", newest), lambda: _latest(engine, newest))
+
+
+def _latest(engine: Engine, run_id: int | None) -> dict[str, Any]:
+    stored = engine.store.interdiction_run(run_id) if run_id is not None else None
+    if stored is None:
+        scenario = load_scenario(default_scenario_path())
+        return run_scenario(scenario, engine, seed=0).to_dict()
+    result: dict[str, Any] = stored["result"]
+    result["run_id"] = stored["run_id"]
     return result
 
 

@@ -1,19 +1,31 @@
-"""Interdiction runs kept in the warehouse (table ``interdiction_runs``, migration 006)."""
+"""Interdiction runs kept in the warehouse (table ``interdiction_runs``, migration 006).
+
+This module only writes; stored runs are read back through ``engine.store``
+(``interdiction_runs()``, ``interdiction_run(run_id)``).
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from borderflow.warehouse import Warehouse, sql
 
 
-def store_run(db_path: Path, result: dict[str, Any], *, seed: int) -> int:
-    """Record a run (its scenario parameters and full JSON result); return its id."""
+def store_run(warehouse: Warehouse, result: dict[str, Any], *, seed: int) -> int:
+    """Record a run: its scenario parameters and full JSON result.
+
+    Args:
+        warehouse: the warehouse, open read-write.
+        result: ``InterdictionResult.to_dict()``.
+        seed: the simulation's seed.
+
+    Returns:
+        The new run's id.
+    """
     scenario = result["scenario"]
-    with Warehouse(db_path) as wh:
-        row = wh.con.execute(
+    with warehouse.transaction() as con:
+        row = con.execute(
             sql.INSERT_INTERDICTION_RUN,
             [
                 scenario["name"],
@@ -27,21 +39,3 @@ def store_run(db_path: Path, result: dict[str, Any], *, seed: int) -> int:
         ).fetchone()
     assert row is not None
     return int(row[0])
-
-
-def list_runs(db_path: Path) -> list[dict[str, Any]]:
-    """Every stored run (id, time, scenario, seed, objective, optimal)."""
-    with Warehouse(db_path) as wh:
-        return wh.rows(sql.LIST_INTERDICTION_RUNS)
-
-
-def get_run(db_path: Path, run_id: int) -> dict[str, Any] | None:
-    """One stored run with its parameters and result parsed, or None."""
-    with Warehouse(db_path) as wh:
-        rows = wh.rows(sql.GET_INTERDICTION_RUN, [run_id])
-    if not rows:
-        return None
-    run = rows[0]
-    run["parameters"] = json.loads(run["parameters"])
-    run["result"] = json.loads(run["result"])
-    return run

@@ -7,19 +7,15 @@ apply to every number involved.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from borderflow.metrics.measures import get_measure
 from borderflow.metrics.periods import add_months
 from borderflow.metrics.query import Query, QueryError
+from borderflow.metrics.selected import Selected, Selector
 from borderflow.metrics.units import UnitError, convert
+from borderflow.vocabulary import GRAIN_MONTHS
 
-if TYPE_CHECKING:
-    from borderflow.metrics.engine import Engine, Selected
-
-GRAIN_MONTHS = {"month": 1, "quarter": 3, "calendar_year": 12, "fiscal_year": 12}
 POPULATION_OF = {"us_state": "population_us", "mx_state": "population_mx"}
 
 
@@ -29,7 +25,7 @@ def _base_query(query: Query, **changes: object) -> Query:
     return query.with_(**{**plain, **changes})
 
 
-def compare(engine: Engine, query: Query, base: Selected, rows: pd.DataFrame) -> pd.DataFrame:
+def compare(engine: Selector, query: Query, base: Selected, rows: pd.DataFrame) -> pd.DataFrame:
     """Add ``previous``, ``change`` and ``pct_change`` against an earlier period.
 
     ``year_ago`` compares with the same months a year earlier; ``previous`` with the bucket (or,
@@ -55,7 +51,7 @@ def compare(engine: Engine, query: Query, base: Selected, rows: pd.DataFrame) ->
     return merged
 
 
-def share(engine: Engine, query: Query, base: Selected, rows: pd.DataFrame) -> pd.DataFrame:
+def share(engine: Selector, query: Query, base: Selected, rows: pd.DataFrame) -> pd.DataFrame:
     """Add ``total`` (over all members of ``share_of``) and ``share`` (percent of it)."""
     dim = query.share_of
     where = {k: v for k, v in query.where.items() if k != dim}
@@ -79,7 +75,7 @@ def rank(rows: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
 
 
 def rate(
-    engine: Engine, query: Query, base: Selected, rows: pd.DataFrame
+    engine: Selector, query: Query, base: Selected, rows: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
     """Add ``denominator`` and ``rate`` (per 100,000 population or per 1,000 crossings)."""
     if query.rate == "per_100k":
@@ -96,7 +92,7 @@ def _year_of(bucket_first: pd.Series, grain: str | None, midpoint_year: int) -> 
 
 
 def _per_100k(
-    engine: Engine, query: Query, base: Selected, rows: pd.DataFrame
+    engine: Selector, query: Query, base: Selected, rows: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
     m = get_measure(query.measure)
     place = next((d for d in POPULATION_OF if d in m.dimensions), None)
@@ -137,7 +133,7 @@ def _per_100k(
 
 
 def _per_1000_crossings(
-    engine: Engine, query: Query, base: Selected, rows: pd.DataFrame
+    engine: Selector, query: Query, base: Selected, rows: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
     m = get_measure(query.measure)
     filters = dict(base.plan.selection.filters)

@@ -8,27 +8,33 @@ files and checksums the values came from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import pandas as pd
 
+from borderflow.cache import BoundedCache
 from borderflow.metrics import derive
 from borderflow.metrics.compile import (
     FORECAST_STATUS,
     Selection,
-    aggregate,
-    current,
     forecast_dims_key,
 )
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import Period, add_months, grain_label, months_between
 from borderflow.metrics.plan import Plan, plan_query
 from borderflow.metrics.query import Query, QueryError
+from borderflow.metrics.reads import IbisReads, reader_for
+from borderflow.metrics.selected import Selected
+from borderflow.vocabulary import GRAIN_MONTHS
+from borderflow.warehouse import Warehouse
+from borderflow.warehouse.reader import StoreReader
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -80,36 +86,65 @@ class Engine:
 
     #: Answers kept per engine. An engine reads a snapshot: open a new one after an ingest.
     CACHE_SIZE = 1024
+    #: Library answers kept per engine (``memo``): scenario results, forecasts read back.
+    MEMO_SIZE = 64
 
-    def __init__(self, backend: ibis.BaseBackend) -> None:
+    def __init__(self, backend: ibis.BaseBackend, reads: IbisReads | None = None) -> None:
         self.backend = backend
         self._releases: dict[int, dict[str, Any]] | None = None
-        self._answers: dict[str, Result] = {}
-        self._compiled: dict[str, str] = {}
-        self._tables: dict[str, Any] = {}
+        self._answers: BoundedCache[str, Result] = BoundedCache(self.CACHE_SIZE)
+        self._reads = reads or reader_for(backend)
         self._members: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._store: StoreReader | None = None
+        self._memo: BoundedCache[Hashable, Any] = BoundedCache(self.MEMO_SIZE)
+        self._shared = False
 
     @classmethod
     def open(cls, path: Path) -> Engine:
         """An engine over the DuckDB warehouse file at ``path`` (read-only)."""
-        from borderflow.warehouse import Warehouse
-
         Warehouse(path, read_only=True).close()  # a clear error if it does not exist
         return cls(ibis.duckdb.connect(str(path), read_only=True))
 
+    @classmethod
+    def over(cls, warehouse: Warehouse) -> Engine:
+        """An engine sharing an open warehouse's connection, for a command that reads through
+        the metrics layer and then stores what it computed (a forecast or scenario run).
+        Closing the engine leaves the warehouse open."""
+        engine = cls(ibis.duckdb.from_connection(warehouse.con))
+        engine._shared = True
+        return engine
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        self.backend.disconnect()
+        if not self._shared:
+            self.backend.disconnect()
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A library's answer computed once per engine (per warehouse snapshot) and ``key``: the
+        key names everything the answer depends on besides the snapshot. Bounded."""
+        value: T = self._memo.get_or_compute(key, compute)
+        return value
+
+    @property
+    def store(self) -> StoreReader:
+        """Read-only access to releases, coverage and stored runs over this engine's
+        connection (DuckDB only)."""
+        if self.backend.name != "duckdb":
+            raise QueryError("releases and stored runs are read from the DuckDB warehouse.")
+        if self._store is None:
+            self._store = StoreReader(self.backend.con)
+        return self._store
 
     # -- answering -------------------------------------------------------------------------------
 
     def run(self, query: Query) -> Result:
         """Answer ``query``: plan, compile, execute, derive, attach provenance."""
-        key = query.to_json()
-        if key not in self._answers:
-            if len(self._answers) >= self.CACHE_SIZE:
-                self._answers.pop(next(iter(self._answers)))
-            self._answers[key] = self._run(query)
-        return self._answers[key]
+        return self._answers.get_or_compute(query.to_json(), lambda: self._run(query))
 
     def _run(self, query: Query) -> Result:
         base = self.select(query, query.parsed_period())
@@ -141,49 +176,8 @@ class Engine:
         return _finish(plan, frame)
 
     def execute(self, selection: Selection, as_of: date | None) -> pd.DataFrame:
-        """Run the compiled aggregation and return it as a frame.
-
-        On DuckDB the SQL Ibis compiles is kept per query shape — the selection with its dates
-        replaced by stand-ins — so a question of the same shape is not compiled twice, whatever
-        its period or as-of date; other backends execute the expression directly.
-        """
-        forecast = selection.status == FORECAST_STATUS
-        if self.backend.name != "duckdb":
-            table = self._forecasts() if forecast else current(self.backend, as_of)
-            return self.backend.execute(aggregate(table, selection))
-        template, sentinels = selection, _SENTINELS
-        if selection.first == selection.last:
-            sentinels = (_SENTINELS[0], _SENTINELS[0])
-        if selection.months is None:
-            template = replace(selection, first=sentinels[0], last=sentinels[1])
-        as_of_sentinel = _AS_OF_SENTINEL if as_of is not None else None
-        key = f"{template!r}|{as_of_sentinel}"
-        if key not in self._compiled:
-            table = self._forecasts() if forecast else self._current(as_of_sentinel)
-            expr = aggregate(table, template)
-            self._compiled[key] = str(ibis.to_sql(expr, dialect="duckdb"))
-        sql = self._compiled[key]
-        written = [(sentinels[0], selection.first), (sentinels[1], selection.last)]
-        if as_of is not None:
-            written.append((_AS_OF_SENTINEL, as_of))
-        for sentinel, day in written:  # absent stand-ins are left alone
-            sql = sql.replace(_date_sql(sentinel), _date_sql(day))
-        return self.backend.con.execute(sql).df()
-
-    def _forecasts(self) -> Any:
-        """The newest stored forecasts, shaped like observations (``borderflow outlook``)."""
-        try:
-            return self.backend.table("forecast_observations")
-        except Exception as exc:  # a warehouse from before migration 005_forecasts
-            raise QueryError(
-                "this warehouse holds no forecasts: run `borderflow outlook` to make them."
-            ) from exc
-
-    def _current(self, as_of: date | None) -> Any:
-        key = str(as_of)
-        if key not in self._tables:
-            self._tables[key] = current(self.backend, as_of)
-        return self._tables[key]
+        """Run the base aggregation of ``selection`` on the backend and return it as a frame."""
+        return self._reads.aggregate(selection, as_of)
 
     # -- reference lookups (cached) ----------------------------------------------------------------
 
@@ -191,16 +185,11 @@ class Engine:
         """Stored members of ``dimension`` for ``measure`` (for validation and listings)."""
         key = (measure.source, measure.stored, dimension)
         if key not in self._members:
-            table = self.backend.table("current_observations")
-            rows = table.filter(table.source == key[0], table.measure == key[1])
-            values = self.backend.execute(rows[dimension].name("m").as_table().distinct())
-            self._members[key] = tuple(sorted(str(v) for v in values["m"].dropna()))
+            self._members[key] = self._reads.members(*key)
         return self._members[key]
 
     def last_month(self, measure: Measure, as_of: date | None) -> date:
-        table = current(self.backend, as_of)
-        expr = table.filter(table.source == measure.source, table.measure == measure.stored)
-        value = self.backend.execute(expr.period_start.max())
+        value = self._reads.last_month(measure.source, measure.stored, as_of)
         if value is None or pd.isna(value):
             raise QueryError(f"no {measure.name} data in the warehouse; run `borderflow ingest`.")
         return pd.Timestamp(value).date()
@@ -208,17 +197,21 @@ class Engine:
     def _release_table(self) -> dict[int, dict[str, Any]]:
         if self._releases is None:
             table = self.backend.table("releases")
-            cols = ["release_id", "source", "file_name", "url", "sha256", "vintage", "retrieved_at"]
+            cols = ["release_id", "source", "file_name", "url", "sha256", "vintage", "retrieved_at",
+                    "state"]  # fmt: skip
             frame = self.backend.execute(table.select(cols))
             self._releases = {int(r["release_id"]): r for r in frame.to_dict(orient="records")}
         return self._releases
 
     def vintages(self, source: str) -> list[date]:
-        """Vintages of the releases of ``source`` loaded in the warehouse, oldest first."""
+        """Distinct vintages of the releases of ``source`` loaded in the warehouse (refused files
+        do not count), oldest first."""
         return sorted(
-            pd.Timestamp(r["vintage"]).date()
-            for r in self._release_table().values()
-            if r["source"] == source
+            {
+                pd.Timestamp(r["vintage"]).date()
+                for r in self._release_table().values()
+                if r["source"] == source and r["state"] == "loaded"
+            }
         )
 
     def provenance(self, release_ids: set[int]) -> list[dict[str, Any]]:
@@ -227,33 +220,11 @@ class Engine:
         out = []
         for rid in sorted(release_ids):
             info = dict(self._releases[rid])
+            info.pop("state")
             info["vintage"] = pd.Timestamp(info["vintage"]).date().isoformat()
             info["retrieved_at"] = str(info["retrieved_at"]) if info["retrieved_at"] else None
             out.append(info)
         return out
-
-
-#: Stand-ins for the first and last month of a range, and for an as-of date, while compiling:
-#: the SQL of one query shape is compiled once and the real dates written into it, so asking
-#: the same question of another period or vintage costs no compile. No series reaches back to
-#: them.
-_SENTINELS = (date(1901, 1, 1), date(1902, 2, 1))
-_AS_OF_SENTINEL = date(1903, 3, 3)
-
-
-def _date_sql(day: date) -> str:
-    return f"MAKE_DATE({day.year}, {day.month}, {day.day})"
-
-
-@dataclass
-class Selected:
-    """A base aggregation: labelled rows, unit, notes and the releases read."""
-
-    plan: Plan
-    rows: pd.DataFrame
-    unit: str
-    notes: tuple[str, ...]
-    release_ids: set[int]
 
 
 def _finish(plan: Plan, frame: pd.DataFrame) -> Selected:
@@ -311,9 +282,7 @@ def _label(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
 
 def _expected(sel: Selection, bucket: date, period: Period) -> int:
     """Months in the bucket that lie inside the requested period."""
-    length = {"month": 1, "quarter": 3, "calendar_year": 12, "fiscal_year": 12}[
-        sel.grain or "month"
-    ]
+    length = GRAIN_MONTHS[sel.grain or "month"]
     first = max(bucket, period.first)
     last = min(add_months(bucket, length - 1), period.last)
     return max(months_between(first, last), 0)

@@ -16,7 +16,7 @@ from borderflow.metrics.compile import FORECAST_STATUS, Selection
 from borderflow.metrics.measures import Measure, get_measure
 from borderflow.metrics.periods import GRAINS, Period, add_months, months_between
 from borderflow.metrics.query import Query, QueryError
-from borderflow.sources.tabular import fold
+from borderflow.vocabulary import fold_words as fold
 
 #: (dimension) → stored members, for validation and suggestions.
 MemberLookup = Callable[[Measure, str], Sequence[str]]

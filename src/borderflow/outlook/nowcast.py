@@ -17,7 +17,6 @@ reported, predicted and nowcast values for the 12 months ending December were fr
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -71,7 +70,7 @@ def revision_factors(
 ) -> dict[int, float]:
     """Lag (months before the older release's newest period) → median growth of the reported
     count from the previous VSRR release to the newest; empty with fewer than two releases."""
-    vintages = vsrr_vintages(engine)
+    vintages = engine.vintages(SOURCE)
     if len(vintages) < 2:
         return {}
     older = query_group(engine, group, where, "reported", vintages[-2])
@@ -83,14 +82,6 @@ def revision_factors(
     ratio = (both["value"] / both["value_old"]).groupby(both["lag"]).median()
     lags = [int(k) for k in ratio.index.to_numpy()]
     return dict(zip(lags, ratio.to_numpy(dtype=float).tolist(), strict=True))
-
-
-def vsrr_vintages(engine: Engine) -> list[date]:
-    """Vintages of the VSRR releases loaded in the warehouse (release metadata, not values)."""
-    releases = engine.backend.table("releases")
-    loaded = releases.filter((releases.source == SOURCE) & (releases.state == "loaded"))
-    values = engine.backend.execute(loaded.vintage.name("v").as_table().distinct())["v"]
-    return sorted(pd.Timestamp(v).date() for v in values)
 
 
 def _lags(months: pd.Series) -> pd.Series:
@@ -158,7 +149,7 @@ def _final_counts(engine: Engine) -> dict[int, float]:
 
 def revisions(engine: Engine, group: SeriesGroup) -> dict[str, Any]:
     """What the warehouse says about revisions between VSRR releases, for the run's report."""
-    vintages = vsrr_vintages(engine)
+    vintages = engine.vintages(SOURCE)
     if len(vintages) < 2:
         return {
             "vsrr_releases": len(vintages),

@@ -1,7 +1,8 @@
-"""``run_outlook``: pull every group's series, backtest, choose, forecast, store — one run.
+"""``run_outlook``: pull every group's series, backtest, choose, forecast — one run.
 
-A run reads the metrics layer only (VSRR through the nowcast), closes it, then writes the run to
-the warehouse. ``OutlookRun.to_dict()`` is what ``borderflow outlook --json`` prints.
+A run reads the metrics layer only (VSRR through the nowcast) and stores nothing:
+``store_outlook_run`` (``outlook/store.py``) writes it to the warehouse. ``OutlookRun.to_dict()``
+is what ``borderflow outlook --json`` prints.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -30,7 +30,6 @@ from borderflow.outlook.series import (
     to_panel,
     zero_share,
 )
-from borderflow.outlook.store import save_run
 
 #: The model used for a group when no backtest is run.
 DEFAULT_MODEL = "theta"
@@ -44,9 +43,12 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class OutlookRun:
-    """One outlook run: what was asked, what was read, how each group and series was forecast."""
+    """One outlook run: what was asked, what was read, how each group and series was forecast.
 
-    run_id: int
+    ``run_id`` is None until ``store_outlook_run`` stores the run.
+    """
+
+    run_id: int | None
     started_at: datetime
     seconds: float
     params: dict[str, Any]
@@ -75,7 +77,7 @@ class OutlookRun:
 
 
 def run_outlook(
-    db_path: Path,
+    engine: Engine,
     *,
     measures: Sequence[str] | None = None,
     where: dict[str, tuple[str, ...]] | None = None,
@@ -83,7 +85,22 @@ def run_outlook(
     backtest: bool = True,
     progress: Progress | None = None,
 ) -> OutlookRun:
-    """Forecast every series of the selected groups, store the run, and return it."""
+    """Forecast every series of the selected groups; nothing is stored.
+
+    Args:
+        engine: the metrics engine every number is read through.
+        measures: forecast only the groups of these measures (default: every group).
+        where: dimension → stored members to forecast.
+        horizon: months ahead, 1 to 24.
+        backtest: backtest the candidate models and choose one per group.
+        progress: called with (groups done, groups) after each group.
+
+    Returns:
+        The run, with ``run_id`` None: ``store_outlook_run`` stores it.
+
+    Raises:
+        OutlookError: a bad horizon or filter, or nothing that can be forecast.
+    """
     if not 1 <= horizon <= 24:
         raise OutlookError(f"--horizon must be between 1 and 24 months, not {horizon}.")
     started, clock = datetime.now(), time.perf_counter()
@@ -95,21 +112,24 @@ def run_outlook(
         "backtest": backtest,
         "groups": [g.name for g in groups],
     }
-    engine = Engine.open(db_path)
-    try:
-        skipped: dict[str, str] = {}
-        work = _forecast_all(engine, groups, where, horizon, backtest, progress, skipped)
-        if not work:
-            raise OutlookError("nothing to forecast: " + "; ".join(skipped.values()))
-        coherence = _reconcile(work)
-        now = _nowcast_report(engine, work)
-    finally:
-        engine.close()
-    releases = _releases(work)
-    run = OutlookRun(0, started, 0.0, params, releases, {}, [], now)
+    skipped: dict[str, str] = {}
+    work = _forecast_all(engine, groups, where, horizon, backtest, progress, skipped)
+    if not work:
+        raise OutlookError("nothing to forecast: " + "; ".join(skipped.values()))
+    coherence = _reconcile(work)
+    run = OutlookRun(None, started, 0.0, params, _releases(work), {}, [],
+                     _nowcast_report(engine, work))  # fmt: skip
     _collect(run, work)
     for name, report in coherence.items():
         run.groups[name]["reconciliation"] = report
+    _mark_skipped(run, groups, skipped)
+    run.seconds = time.perf_counter() - clock
+    return run
+
+
+def _mark_skipped(
+    run: OutlookRun, groups: tuple[SeriesGroup, ...], skipped: dict[str, str]
+) -> None:
     measure_of = {g.name: g.measure for g in groups}
     for name, reason in skipped.items():
         run.groups[name] = {
@@ -119,13 +139,6 @@ def run_outlook(
             "series": 0,
             "outcomes": {},
         }
-    run.seconds = time.perf_counter() - clock
-    run.run_id = save_run(
-        db_path, started_at=started, horizon=horizon, params=params, releases=releases,
-        summary=run.summary(), forecasts=run.forecasts, outcomes=_outcome_frame(run),
-    )  # fmt: skip
-    run.forecasts["run_id"] = run.run_id
-    return run
 
 
 def _groups(
@@ -341,12 +354,3 @@ def _shape(w: _GroupWork) -> pd.DataFrame:
 def _newest_release(data: GroupData, source: str) -> int:
     rels = [r for r in data.releases if r["source"] == source] or data.releases
     return int(max(rels, key=lambda r: (r["vintage"], r["release_id"]))["release_id"])
-
-
-def _outcome_frame(run: OutlookRun) -> pd.DataFrame:
-    group_of = {}
-    for name, frame in run.history.items():
-        for sid in frame["series_id"].unique():
-            group_of[sid] = name
-    rows = [{**o.__dict__, "group_name": group_of.get(o.series_id, "")} for o in run.outcomes]
-    return pd.DataFrame(rows, columns=["series_id", "model", "reason", "months", "group_name"])

@@ -1,93 +1,94 @@
-"""Forecast runs in the warehouse: written once per run, read back by measure.
+"""Forecast runs in the warehouse: each run written once, in one transaction.
 
 The tables come from migration ``005_forecasts``; the SQL lives in ``warehouse/sql.py``. The
 ``forecast_observations`` view presents the newest run's forecast of every series to the metrics
-layer as status ``forecast``.
+layer as status ``forecast``. Reading stored runs back goes through
+``borderflow.warehouse.reader.StoreReader`` (``engine.store``), never through this module.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pandas as pd
 
-from borderflow.sources.base import DIMENSIONS
+from borderflow.vocabulary import DIMENSIONS
 from borderflow.warehouse import Warehouse, sql
+
+if TYPE_CHECKING:
+    from borderflow.outlook.run import OutlookRun
 
 FORECAST_COLUMNS: tuple[str, ...] = (
     "run_id", "series_id", "group_name", "measure", "stored_measure", "unit", "model",
     "period_type", "period_start", "period_end", "mean", "lo80", "hi80", "lo95", "hi95",
     "release_id", "dims_key", *DIMENSIONS,
 )  # fmt: skip
+OUTCOME_COLUMNS = ["series_id", "model", "reason", "months", "group_name"]
 
 
-def save_run(
-    path: Path,
-    *,
-    started_at: datetime,
-    horizon: int,
-    params: dict[str, Any],
-    releases: list[dict[str, Any]],
-    summary: dict[str, Any],
-    forecasts: pd.DataFrame,
-    outcomes: pd.DataFrame,
-) -> int:
-    """Write one run, its forecasts and per-series outcomes in one transaction; its id."""
-    with Warehouse(path) as wh:
-        con = wh.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            row = con.execute(
-                sql.INSERT_FORECAST_RUN,
-                [started_at, horizon, _json(params), _json(releases), _json(summary)],
-            ).fetchone()
-            assert row is not None
-            run_id = int(row[0])
-            rows = _with_columns(forecasts.assign(run_id=run_id))
-            con.register("new_forecasts", rows)
-            con.execute(sql.insert_forecasts("new_forecasts", FORECAST_COLUMNS))
-            con.register("new_outcomes", outcomes.assign(run_id=run_id))
-            con.execute(sql.insert_forecast_series("new_outcomes"))
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            for name in ("new_forecasts", "new_outcomes"):
-                con.unregister(name)
+def store_outlook_run(warehouse: Warehouse, run: OutlookRun) -> int:
+    """Write ``run``, its forecasts and per-series outcomes in one transaction.
+
+    Args:
+        warehouse: the warehouse, open read-write.
+        run: a run computed by ``run_outlook``.
+
+    Returns:
+        The new run's id, also set as ``run.run_id`` and as the ``run_id`` column of
+        ``run.forecasts``.
+    """
+    with warehouse.transaction() as con:
+        run_id = _insert_run(con, run)
+        forecasts = _forecast_rows(run, run_id)
+        _insert_frame(con, "new_forecasts", forecasts,
+                      sql.insert_forecasts("new_forecasts", FORECAST_COLUMNS))  # fmt: skip
+        outcomes = _outcome_frame(run).assign(run_id=run_id)
+        _insert_frame(con, "new_outcomes", outcomes, sql.insert_forecast_series("new_outcomes"))
+    run.run_id = run_id
+    run.forecasts["run_id"] = run_id
     return run_id
 
 
-def _with_columns(frame: pd.DataFrame) -> pd.DataFrame:
+def _insert_run(con: duckdb.DuckDBPyConnection, run: OutlookRun) -> int:
+    row = con.execute(
+        sql.INSERT_FORECAST_RUN,
+        [run.started_at, run.params["horizon"], _json(run.params), _json(run.releases),
+         _json(run.summary())],
+    ).fetchone()  # fmt: skip
+    assert row is not None
+    return int(row[0])
+
+
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, statement: str
+) -> None:
+    con.register(name, frame)
+    try:
+        con.execute(statement)
+    finally:
+        con.unregister(name)
+
+
+def _forecast_rows(run: OutlookRun, run_id: int) -> pd.DataFrame:
+    """The run's forecasts with every stored column (missing dimensions as nulls)."""
+    frame = run.forecasts.assign(run_id=run_id)
     for col in FORECAST_COLUMNS:
         if col not in frame.columns:
             frame[col] = None
     return frame[list(FORECAST_COLUMNS)]
 
 
+def _outcome_frame(run: OutlookRun) -> pd.DataFrame:
+    """One row per series: its outcome and the group it belongs to."""
+    group_of = {}
+    for name, frame in run.history.items():
+        for sid in frame["series_id"].unique():
+            group_of[sid] = name
+    rows = [{**o.__dict__, "group_name": group_of.get(o.series_id, "")} for o in run.outcomes]
+    return pd.DataFrame(rows, columns=OUTCOME_COLUMNS)
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, default=str, ensure_ascii=False)
-
-
-def read_latest(path: Path, measure: str) -> pd.DataFrame:
-    """The newest stored forecast of every series of ``measure`` (empty if none)."""
-    with Warehouse(path, read_only=True) as wh:
-        tables = {r[0] for r in wh.con.execute("SHOW TABLES").fetchall()}
-        if "forecasts" not in tables:
-            return pd.DataFrame(columns=list(FORECAST_COLUMNS))
-        return wh.con.execute(sql.LATEST_FORECASTS, [measure]).df()
-
-
-def read_run(path: Path, run_id: int) -> dict[str, Any] | None:
-    """One run's record (parameters, releases, summary) or None."""
-    with Warehouse(path, read_only=True) as wh:
-        frame = wh.con.execute(sql.GET_FORECAST_RUN, [run_id]).df()
-    if frame.empty:
-        return None
-    record = {str(k): v for k, v in frame.iloc[0].to_dict().items()}
-    for key in ("params", "releases", "summary"):
-        record[key] = json.loads(record[key])
-    return record

@@ -23,8 +23,6 @@ import csv
 import difflib
 import functools
 import io
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -33,6 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from borderflow.errors import BorderflowError
+from borderflow.vocabulary import fold_name, plain_name
 
 #: How many near names an ``UnknownMemberError`` suggests.
 MAX_SUGGESTIONS = 5
@@ -116,22 +115,9 @@ class AmbiguousMemberError(BorderflowError):
         self.candidates = candidates
 
 
-def fold_name(text: str) -> str:
-    """A name as compared: ``"EE.UU."`` → ``"eeuu"``, ``"Michoacán"`` → ``"michoacan"``."""
-    return _fold(text).lower()
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"[.'’`]", "", plain)
-    spaced = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in plain)
-    return " ".join(spaced.split())
-
-
 def _is_acronym(name: str) -> bool:
     """Short names in capitals ("US", "IN", "OFO"), which ``lookup`` matches in capitals only."""
-    letters = _fold(name).replace(" ", "")
+    letters = plain_name(name).replace(" ", "")
     return len(letters) <= 4 and letters.isupper()
 
 
@@ -249,12 +235,12 @@ class Gazetteer:
         ``resolve``: numeric codes ("26", "2604") are not matched, and short names in capitals
         ("US", "IN", "DE") match only text in capitals, so "us" or "de" name nothing.
         """
-        written = _fold(text)
+        written = plain_name(text)
         found: list[Member] = []
         for name, member in self._by_key.get(fold_name(text), []):
             if member in found or name.strip().isdigit():
                 continue
-            if _is_acronym(name) and _fold(name) != written:
+            if _is_acronym(name) and plain_name(name) != written:
                 continue
             found.append(member)
         order = {d: i for i, d in enumerate(self._members)}

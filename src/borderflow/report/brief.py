@@ -1,8 +1,10 @@
 """The brief: one self-contained HTML file and a PDF, in English or Spanish.
 
-``build_brief`` opens the warehouse read-only, builds every registered section (``report.sections``)
-in the reader's language, draws the charts to inline SVG, renders ``templates/brief.html.j2`` and
-prints it to PDF with WeasyPrint. Nothing here computes a number: the sections ask the library.
+``build_brief`` opens the warehouse read-only, builds every registered section
+(``report.registry``) in the reader's language, asks the claim checker about the article if one
+is given (``report.extras`` presents its report), draws the charts to inline SVG, renders
+``templates/brief.html.j2`` and prints it to PDF with WeasyPrint. Nothing here computes a number:
+the sections ask the library.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from markupsafe import Markup
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Engine
 from borderflow.report import charts
+from borderflow.report.extras import article_section
 from borderflow.report.i18n import Catalog, load_catalog
 from borderflow.report.model import Context, Section, Value
-from borderflow.report.sections import all_sections, build_section
+from borderflow.report.registry import all_sections, build_section
 
 
 class BriefError(BorderflowError):
@@ -87,19 +90,11 @@ def build_brief(
     started = time.perf_counter()
     catalog = load_catalog(lang)
     article_text = _read_article(article) if article else None
-    engine = Engine.open(db_path)
-    try:
-        ctx = Context(engine, catalog, db_path)
-        sections = []
-        for name, spec in all_sections().items():
-            if spec.in_brief:
-                sections.append(build_section(name, ctx))
-            if on_section:
-                on_section(name)
+    with Engine.open(db_path) as engine:
+        ctx = Context(engine, catalog)
+        sections = _build_sections(ctx, on_section)
         if article_text is not None:
-            sections.append(article_section(ctx, article_text))
-    finally:
-        engine.close()
+            sections.append(article_section(ctx, check_article(engine, article_text)))
     html = render_brief(sections, catalog, today or date.today())
     out = _prepare(out_dir)
     html_path = out / f"brief-{lang}.html"
@@ -120,11 +115,26 @@ def build_brief(
     )
 
 
-def article_section(ctx: Context, text: str) -> Section:
-    """The claim report of an article (needs the claim checker, ``borderflow.claims``)."""
-    from borderflow.report.extras import article_section as build
+def _build_sections(ctx: Context, on_section: Callable[[str], None] | None) -> list[Section]:
+    """Every section of the brief, in registry order; ``on_section`` hears of each one."""
+    sections = []
+    for name, spec in all_sections().items():
+        if spec.in_brief:
+            sections.append(build_section(name, ctx))
+        if on_section:
+            on_section(name)
+    return sections
 
-    return build(ctx, text)
+
+def check_article(engine: Engine, text: str) -> dict[str, Any]:
+    """The claim checker's report on an article (JSON form), asked through ``engine``.
+
+    The checker (``borderflow.claims``) is a library of its own build, imported when asked for.
+    """
+    from borderflow.claims import check_text
+
+    report: dict[str, Any] = check_text(text, engine).to_dict()
+    return report
 
 
 def render_brief(sections: list[Section], catalog: Catalog, today: date) -> str:

@@ -2,16 +2,17 @@
 interdiction scenario (``borderflow.interdiction``) and an article's claim report
 (``borderflow.claims``).
 
-Each is registered only when its library is installed in this build. The outlook and interdiction
-sections read the latest run stored in the warehouse (written by ``borderflow outlook`` /
-``borderflow interdict``); with no stored interdiction run, the default scenario is run without
-storing. Nothing here computes a figure: values come from the libraries and are formatted.
+This module only presents. The outlook section reads the latest stored forecasts
+(``outlook.latest_forecasts``), the interdiction section the library's latest result
+(``interdiction.latest_result``: the newest stored run, else the default scenario run unstored,
+kept per engine), and ``article_section`` formats a report the caller got from
+``claims.check_text``. The libraries are imported where they are used because each lands in its
+own build: ``report.registry`` registers their sections only when they are installed.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from borderflow.metrics import Query
 from borderflow.report.model import Context, Figure, Section, Table, Value, collect
-from borderflow.report.sections import last_month, section
+from borderflow.report.sections import last_month, new_section
 
 #: The outlook's headline series: (measure, filters, catalog key of the title).
 OUTLOOK_SERIES: tuple[tuple[str, dict[str, tuple[str, ...]], str], ...] = (
@@ -38,47 +39,49 @@ def available(module: str) -> bool:
         return False
 
 
-def _new(ctx: Context, key: str) -> Section:
-    c = ctx.catalog
-    return Section(key=key, title=c.t(f"{key}.title"), lead=c.t(f"{key}.lead"))
-
-
 # -- outlook --------------------------------------------------------------------------------------
 
 
 def outlook(ctx: Context) -> Section:
     """History and six-month forecast fans of the headline series, from the latest stored run."""
-    from borderflow.outlook import fan_chart, latest_forecasts
+    from borderflow.outlook import latest_forecasts
 
     c = ctx.catalog
-    sec = _new(ctx, "outlook")
+    sec = new_section(ctx, "outlook")
     for measure, where, key in OUTLOOK_SERIES:
-        forecast = _one_series(latest_forecasts(ctx.db_path, measure, where), where)
-        if forecast.empty:
-            continue
-        history = ctx.run(
-            Query(
-                measure,
-                f"{HISTORY_START}..{last_month(ctx, measure):%Y-%m}",
-                where=where,
-                grain="month",
-            )
-        )
-        frame = pd.DataFrame(
-            {
-                "period": pd.to_datetime(history.rows["bucket"]),
-                "value": history.rows["value"].astype(float),
-            }
-        )
-        spec = fan_chart(frame, forecast, c.t(key))
-        sec.figures.append(
-            Figure(f"outlook_{measure}_{len(sec.figures)}", c.t(key), spec, collect(sec, history))
-        )
-        sec.values.append(_forecast_value(ctx, forecast, c.t(key), history.unit))
+        with ctx.lock:
+            forecast = _one_series(latest_forecasts(ctx.engine, measure, where), where)
+        if not forecast.empty:
+            _add_fan(ctx, sec, forecast, (measure, where, key))
     if not sec.figures:
         sec.notes.append(c.t("outlook.none"))
     sec.notes.append(c.t("notes.outlook"))
     return sec
+
+
+def _add_fan(
+    ctx: Context,
+    sec: Section,
+    forecast: pd.DataFrame,
+    series: tuple[str, dict[str, tuple[str, ...]], str],
+) -> None:
+    """Add one series' fan chart (history and forecast) and its last forecast value."""
+    from borderflow.outlook import fan_chart
+
+    measure, where, key = series
+    title = ctx.catalog.t(key)
+    period = f"{HISTORY_START}..{last_month(ctx, measure):%Y-%m}"
+    history = ctx.run(Query(measure, period, where=where, grain="month"))
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(history.rows["bucket"]),
+            "value": history.rows["value"].astype(float),
+        }
+    )
+    spec = fan_chart(frame, forecast, title)
+    key_of_figure = f"outlook_{measure}_{len(sec.figures)}"
+    sec.figures.append(Figure(key_of_figure, title, spec, collect(sec, history)))
+    sec.values.append(_forecast_value(ctx, forecast, title, history.unit))
 
 
 def _one_series(rows: pd.DataFrame, where: dict[str, tuple[str, ...]]) -> pd.DataFrame:
@@ -132,81 +135,51 @@ def _forecast_value(ctx: Context, forecast: pd.DataFrame, label: str, unit: str)
 
 # -- interdiction ---------------------------------------------------------------------------------
 
-_MEMO: dict[tuple[str, str], Any] = {}
-
-
-def _memo(ctx: Context, key: str, compute: Callable[[], Any]) -> Any:
-    """One answer per warehouse file: the app serves a snapshot, and a run takes seconds."""
-    slot = (str(ctx.db_path), key)
-    if slot not in _MEMO:
-        _MEMO[slot] = compute()
-    return _MEMO[slot]
-
-
-def latest_interdiction(ctx: Context) -> dict[str, Any]:
-    """The newest stored interdiction run's result, else the default scenario run unstored."""
-    from borderflow.interdiction import default_scenario_path, load_scenario, run_scenario
-
-    stored = _stored_interdiction(ctx)
-    if stored is not None:
-        return stored
-    scenario = load_scenario(default_scenario_path())
-    return run_scenario(scenario, ctx.db_path, seed=0, store=False).to_dict()
-
-
-def _stored_interdiction(ctx: Context) -> dict[str, Any] | None:
-    import json
-
-    from borderflow.warehouse import Warehouse, sql
-
-    with Warehouse(ctx.db_path, read_only=True) as wh:
-        tables = {r["table_name"] for r in wh.rows("SELECT table_name FROM duckdb_tables()")}
-        if "interdiction_runs" not in tables:
-            return None
-        runs = wh.rows(sql.LIST_INTERDICTION_RUNS)
-        if not runs:
-            return None
-        row = wh.rows(sql.GET_INTERDICTION_RUN, [runs[-1]["run_id"]])[0]
-    result: dict[str, Any] = json.loads(row["result"])
-    result["run_id"] = row["run_id"]
-    return result
-
 
 def interdiction(ctx: Context) -> Section:
     """The optimised allocation against a re-routing trafficker, beside simple policies."""
+    from borderflow.interdiction import latest_result
+
     c = ctx.catalog
-    sec = _new(ctx, "interdiction")
-    result = _memo(ctx, "interdiction", lambda: latest_interdiction(ctx))
+    sec = new_section(ctx, "interdiction")
+    with ctx.lock:
+        result = latest_result(ctx.engine)
     for release in result.get("releases", []):
         sec.releases[int(release["release_id"])] = release
-    ids = sorted(sec.releases)
-    objective = result["objective"]
+    sec.values.extend(_objective_values(ctx, result["objective"], sorted(sec.releases)))
+    sec.tables.append(_allocation_table(ctx, result["allocation"]))
+    sec.tables.append(_policy_table(ctx, result["policies"]))
+    sec.extra["interdiction"] = {
+        "run_id": result.get("run_id"),
+        "scenario": result["scenario"],
+        "objective": result["objective"],
+        "simulation": result["simulation"],
+    }
+    sec.notes.extend([c.t("notes.interdiction_model"), c.t("notes.interdiction_flow")])
+    return sec
+
+
+def _objective_values(ctx: Context, objective: dict[str, Any], releases: list[int]) -> list[Value]:
+    """Delivered flow with the allocation, without it, and the flow interdicted."""
+    c = ctx.catalog
+    values = []
     for key, field in (
         ("delivered", "delivered"),
         ("baseline", "baseline_delivered"),
         ("interdicted", "interdicted"),
     ):
         number = float(objective[field])
-        sec.values.append(
+        values.append(
             Value(
                 c.t(f"interdiction.{key}"),
                 number,
                 c.number(number, 1),
                 c.t("interdiction.flow_unit"),
                 c.t("interdiction.model_period"),
-                releases=ids,
+                releases=list(releases),
             )
         )
-    sec.tables.append(_allocation_table(ctx, result["allocation"]))
-    sec.tables.append(_policy_table(ctx, result["policies"]))
-    sec.extra["interdiction"] = {
-        "run_id": result.get("run_id"),
-        "scenario": result["scenario"],
-        "objective": objective,
-        "simulation": result["simulation"],
-    }
-    sec.notes.extend([c.t("notes.interdiction_model"), c.t("notes.interdiction_flow")])
-    return sec
+    return values
 
 
 def _allocation_table(ctx: Context, allocation: list[dict[str, Any]]) -> Table:
@@ -265,20 +238,15 @@ def _policy_table(ctx: Context, policies: dict[str, dict[str, Any]]) -> Table:
 # -- claims ---------------------------------------------------------------------------------------
 
 
-def check_article(ctx: Context, text: str, published: date | None = None) -> dict[str, Any]:
-    """The claim checker's report on ``text`` (JSON form), asked through the shared engine."""
-    from borderflow.claims import check_text
+def article_section(ctx: Context, report: dict[str, Any]) -> Section:
+    """The claim report of an article: each checkable claim, its verdict and the evidence.
 
-    with ctx.lock:
-        report: dict[str, Any] = check_text(text, ctx.engine, published=published).to_dict()
-    return report
-
-
-def article_section(ctx: Context, text: str, published: date | None = None) -> Section:
-    """The claim report of an article: each checkable claim, its verdict and the evidence."""
+    Args:
+        ctx: the reader's context (only its language is used).
+        report: the claim checker's report, ``borderflow.claims.check_text(...).to_dict()``.
+    """
     c = ctx.catalog
     sec = Section("article", c.t("brief.article_title"), c.t("brief.article_lead"))
-    report = check_article(ctx, text, published)
     for verdict, count in report["summary"].items():
         sec.values.append(
             Value(
@@ -332,11 +300,3 @@ def _unit_text(ctx: Context, unit: str | None) -> str:
         return ""
     known = ctx.catalog.messages.get(f"units.{unit}")
     return known or (unit if ctx.catalog.lang == "en" else "")
-
-
-def register() -> None:
-    """Register the sections whose libraries are installed (again: no change)."""
-    if available("borderflow.outlook"):
-        section("outlook")(outlook)
-    if available("borderflow.interdiction"):
-        section("interdiction")(interdiction)

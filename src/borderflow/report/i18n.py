@@ -124,7 +124,7 @@ _PERIOD_LABELS = {
 }
 
 
-@functools.cache
+@functools.lru_cache(maxsize=len(LOCALES))
 def _member_names(lang: str) -> dict[tuple[str, str], str]:
     from borderflow.reference.gazetteer import load_gazetteer
 
@@ -148,7 +148,7 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-@functools.cache
+@functools.lru_cache(maxsize=len(LOCALES))
 def load_catalog(lang: str) -> Catalog:
     """The catalog of ``lang`` (``en`` or ``es``)."""
     if lang not in LOCALES:

@@ -1,15 +1,15 @@
 """What a brief section or a dashboard page shows: numbers with provenance, figures, tables.
 
-These are plain records built by the section functions in ``report.sections`` from answers of the
-metrics layer. The brief renders them to HTML/PDF, the dashboard to HTML pages, and both serialise
-them unchanged with ``to_dict`` (the ``.json`` twin of every page).
+These are plain records built by the section functions (``report.topics``, ``report.extras``)
+from answers of the metrics layer and the libraries. The brief renders them to HTML/PDF, the
+dashboard to HTML pages, and both serialise them unchanged with ``to_dict`` (the ``.json`` twin
+of every page).
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from borderflow.metrics import Engine, Query, Result
@@ -113,19 +113,17 @@ class Filters:
 
 @dataclass
 class Context:
-    """What a section function needs: the engine, the language, the warehouse path, filters.
+    """What a section function needs: the engine, the language and the reader's filters.
 
     Attributes:
-        engine: a read-only metrics engine.
+        engine: a read-only metrics engine (the libraries read stored runs through it too).
         catalog: the reader's language.
-        db_path: the warehouse file (for libraries that open it themselves).
         filters: the reader's filters.
         lock: held around every engine call (the web app shares one engine across threads).
     """
 
     engine: Engine
     catalog: Catalog
-    db_path: Path
     filters: Filters = Filters()
     lock: AbstractContextManager[Any] = field(default_factory=nullcontext)
 

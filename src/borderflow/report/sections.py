@@ -1,9 +1,9 @@
-"""The registry of sections, shared by the brief and the dashboard, and helpers to build them.
+"""Helpers shared by the section builders (``report.topics``, ``report.extras``).
 
-A section is a function ``build(ctx) -> Section`` registered under a name with ``@section``. The
-brief renders its sections in registry order; the dashboard serves each one as a page at
-``/<name>`` (and ``/<name>.json``). Sections only ask the metrics layer (or the claims, outlook and
-interdiction libraries) for numbers and format what comes back; they never compute figures.
+A section is a function ``build(ctx) -> Section``; ``SectionSpec`` says how it is registered and
+filtered, and ``report.registry`` keeps the registered ones. The helpers here ask the metrics layer
+for numbers and format what comes back as ``Value`` records; they never compute figures. This
+module imports neither the builders nor the registry.
 """
 
 from __future__ import annotations
@@ -15,14 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from borderflow.errors import BorderflowError
 from borderflow.metrics import Query, Result, get_measure
 from borderflow.metrics.periods import Period, add_months
 from borderflow.report.model import Context, Section, Value, collect
-
-
-class UnknownSectionError(BorderflowError):
-    """A section or page name that is not registered."""
 
 
 @dataclass(frozen=True)
@@ -46,56 +41,19 @@ class SectionSpec:
     in_brief: bool = True
 
 
-SECTIONS: dict[str, SectionSpec] = {}
-
-
-def section(
-    name: str,
-    *,
-    place: str | None = None,
-    place_measure: str | None = None,
-    drug: bool = False,
-    in_brief: bool = True,
-) -> Callable[[Callable[[Context], Section]], Callable[[Context], Section]]:
-    """Register a section builder under ``name``."""
-
-    def register(build: Callable[[Context], Section]) -> Callable[[Context], Section]:
-        SECTIONS[name] = SectionSpec(name, build, place, place_measure, drug, in_brief)
-        return build
-
-    return register
-
-
-def all_sections() -> dict[str, SectionSpec]:
-    """Every registered section: the metrics topics, then those of the installed libraries."""
-    import borderflow.report.topics  # noqa: F401  (importing registers them)
-    from borderflow.report.extras import register
-
-    register()
-    return SECTIONS
-
-
-def get_section(name: str) -> SectionSpec:
-    sections = all_sections()
-    if name not in sections:
-        raise UnknownSectionError(f"no section {name!r}; known: {', '.join(sections)}.")
-    return sections[name]
-
-
-def build_section(name: str, ctx: Context) -> Section:
-    """Build one section, recording the filters it was built with."""
-    spec = get_section(name)
-    result = spec.build(ctx)
-    result.filters = {
-        "drug": ctx.filters.drug if spec.drug else None,
-        "place": ctx.filters.place if spec.place else None,
-        "period": ctx.filters.period,
-    }
-    return result
+def new_section(ctx: Context, key: str) -> Section:
+    """An empty section titled and introduced from the catalog keys ``<key>.title``/``.lead``."""
+    c = ctx.catalog
+    return Section(key=key, title=c.t(f"{key}.title"), lead=c.t(f"{key}.lead"))
 
 
 def place_options(ctx: Context, spec: SectionSpec) -> list[tuple[str, str]]:
-    """The stored members of a section's place dimension, as (code, name in the language)."""
+    """The stored members of a section's place dimension, as (code, name in the language).
+
+    Args:
+        ctx: the reader's context (engine, language, lock).
+        spec: the section whose place filter is listed.
+    """
     if spec.place is None or spec.place_measure is None:
         return []
     with ctx.lock:

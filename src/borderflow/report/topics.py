@@ -3,6 +3,7 @@ crossings, homicides in Mexico and precursor trade.
 
 Every number comes from ``Context.run`` (the metrics engine); this module only chooses the
 questions, names them in the reader's language and arranges the answers as charts and tables.
+The functions are plain builders ``build(ctx) -> Section``; ``report.registry`` registers them.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from borderflow.report.model import Context, Figure, Section, Table, Value, coll
 from borderflow.report.sections import (
     chart_frame,
     last_month,
+    new_section,
     row_value,
-    section,
     single_value,
     where,
 )
@@ -25,11 +26,6 @@ from borderflow.report.sections import (
 SEIZURE_DRUGS = ("Fentanyl", "Methamphetamine", "Cocaine", "Heroin")
 CROSSING_KINDS = ("Trucks", "Personal Vehicles", "Pedestrians")
 TOP = 12
-
-
-def _new(ctx: Context, key: str) -> Section:
-    c = ctx.catalog
-    return Section(key=key, title=c.t(f"{key}.title"), lead=c.t(f"{key}.lead"))
 
 
 def _caveats(ctx: Context, sec: Section, *keys: str) -> None:
@@ -51,11 +47,10 @@ def _groupings() -> set[str]:
     return {m.code for m in members if m.kind == "grouping"}
 
 
-@section("headline")
 def headline(ctx: Context) -> Section:
     """Five numbers with their change on a year earlier, one per topic."""
     c = ctx.catalog
-    sec = _new(ctx, "headline")
+    sec = new_section(ctx, "headline")
     seized = last_month(ctx, "seized_lb")
     deaths = last_month(ctx, "overdose_deaths_12m")
     homicides = last_month(ctx, "homicide_victims")
@@ -103,11 +98,10 @@ def headline(ctx: Context) -> Section:
     return sec
 
 
-@section("seizures", place="region", place_measure="seized_lb", drug=True)
 def seizures(ctx: Context) -> Section:
     """CBP seizures by drug, region and component, by fiscal year, and month by month."""
     c, f = ctx.catalog, ctx.filters
-    sec = _new(ctx, "seizures")
+    sec = new_section(ctx, "seizures")
     last = last_month(ctx, "seized_lb")
     fy = fiscal_year_of(last)
     period = f.period or f"FY2019..FY{fy}"
@@ -154,12 +148,11 @@ def _by_drug_table(ctx: Context, sec: Section, period: str, filters: dict) -> Ta
     return Table(title, [c.t("dims.drug"), c.unit("lb"), c.t("change.year_ago")], rows)
 
 
-@section("deaths", place="us_state", place_measure="overdose_deaths_12m")
 def deaths(ctx: Context) -> Section:
     """Provisional 12-month-ending overdose deaths, the states with the highest rates, and
     final annual counts."""
     c, f = ctx.catalog, ctx.filters
-    sec = _new(ctx, "deaths")
+    sec = new_section(ctx, "deaths")
     last = last_month(ctx, "overdose_deaths_12m")
     filters = where(us_state=f.place)
     period = f.period or f"2015-01..{last:%Y-%m}"
@@ -223,11 +216,10 @@ def deaths(ctx: Context) -> Section:
     return sec
 
 
-@section("crossings", place="us_state", place_measure="crossings")
 def crossings(ctx: Context) -> Section:
     """Inbound crossings at the land ports by conveyance, and the busiest truck ports."""
     c, f = ctx.catalog, ctx.filters
-    sec = _new(ctx, "crossings")
+    sec = new_section(ctx, "crossings")
     last = last_month(ctx, "crossings")
     period = f.period or f"2015-01..{last:%Y-%m}"
     kinds = {"conveyance": CROSSING_KINDS, **where(us_state=f.place)}
@@ -268,11 +260,10 @@ def crossings(ctx: Context) -> Section:
     return sec
 
 
-@section("homicides", place="mx_state", place_measure="homicide_victims")
 def homicides(ctx: Context) -> Section:
     """Victims of intentional homicide in Mexico by state (count and rate) and month by month."""
     c, f = ctx.catalog, ctx.filters
-    sec = _new(ctx, "homicides")
+    sec = new_section(ctx, "homicides")
     last = last_month(ctx, "homicide_victims")
     recent = f.period or _last_12(f"{last:%Y-%m}")
     states = ctx.run(Query("homicide_victims", recent, by=("mx_state",), rate="per_100k"))
@@ -324,11 +315,10 @@ def homicides(ctx: Context) -> Section:
     return sec
 
 
-@section("trade", place="reporter", place_measure="fentanyl_group_trade_value")
 def trade(ctx: Context) -> Section:
     """HS 2933 (fentanyl-group) exports: the largest exporters and their trend by year."""
     c, f = ctx.catalog, ctx.filters
-    sec = _new(ctx, "trade")
+    sec = new_section(ctx, "trade")
     year = last_month(ctx, "fentanyl_group_trade_value").year
     exports: dict[str, tuple[str, ...]] = {"flow": ("Export",)}
     latest = ctx.run(

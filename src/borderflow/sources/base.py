@@ -17,29 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from borderflow.sources.issues import Issue
-
-#: Explicit dimensions of an observation. A source fills the ones that apply; the rest stay null.
-DIMENSIONS: tuple[str, ...] = (
-    "drug",  # CBP drug type, e.g. "Fentanyl"
-    "component",  # CBP component: Office of Field Operations / U.S. Border Patrol / AMO
-    "region",  # CBP region: Southwest Border / Northern Border / Coastal/Interior
-    "land_filter",  # CBP: Land Only / Other
-    "area",  # CBP area of responsibility (field office or sector) or AMO branch
-    "port",  # BTS/CBP 4-digit port code
-    "us_state",  # U.S. postal code; "US" = the national total as published
-    "mx_state",  # INEGI 2-digit state code; "00" = the national total as published
-    "conveyance",  # BTS measure: Trucks, Personal Vehicles, Pedestrians, ...
-    "cause",  # cause of death: ICD-10 code ("T40.4") or "all_drug_overdose"
-    "reporter",  # trade reporter country
-    "partner",  # trade partner ("World")
-    "hs_code",  # Harmonized System code (2-6 digits)
-    "commodity",  # commodity description as published
-    "flow",  # Import / Export / Re-Export
-    "crime_category",  # SESNSP bien jurídico afectado
-    "crime_type",  # SESNSP tipo de delito
-    "crime_subtype",  # SESNSP subtipo de delito
-    "modality",  # SESNSP modalidad
-)
+from borderflow.vocabulary import DIMENSIONS
 
 PERIOD_TYPES: tuple[str, ...] = ("month", "12_month_ending", "fiscal_year", "calendar_year")
 

@@ -44,8 +44,9 @@ from borderflow.sources.base import (
     make_observations,
 )
 from borderflow.sources.issues import Issue, shorten
-from borderflow.sources.tabular import decode_text, drop_rejected, fold, read_csv_table, to_numbers
+from borderflow.sources.tabular import decode_text, drop_rejected, read_csv_table, to_numbers
 from borderflow.sources.us_states import POSTAL_BY_FIPS, POSTAL_BY_NAME
+from borderflow.vocabulary import fold_words as fold
 
 PAGE = "https://www.census.gov/data/tables/time-series/demo/popest/2020s-state-total.html"
 VINTAGE_2025_URL = (

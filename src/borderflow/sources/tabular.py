@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from borderflow.errors import SourceError
 from borderflow.sources.issues import Issue, shorten
+from borderflow.vocabulary import fold_words as fold
 
 #: Rows shown in a message before "and N more".
 MAX_LISTED = 5
@@ -52,13 +52,6 @@ def decode_text(raw: bytes, file: str, encodings: Sequence[str] = ("utf-8",)) ->
         file=file,
         issues=[issue],
     )
-
-
-def fold(text: str) -> str:
-    """A comparison key for header names: lower case, no accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(ascii_only.lower().split())
 
 
 def read_csv_table(

@@ -13,6 +13,7 @@ import duckdb
 
 from borderflow.sources.base import DIMENSIONS
 from borderflow.warehouse import sql
+from borderflow.warehouse.transaction import transaction
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -199,13 +200,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, step in MIGRATIONS:
         if name in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             step(con)
             con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(name)
     return applied

@@ -18,8 +18,18 @@ def observations_as_of(as_of: date | None) -> str:
     period is authoritative: its values are current, and periods it covers never take values
     from older (overlapping or revised) releases. ``None`` means the newest of all.
     """
-    bound_r = "" if as_of is None else f" AND r.vintage <= DATE '{as_of.isoformat()}'"
-    bound_n = "" if as_of is None else f" AND n.vintage <= DATE '{as_of.isoformat()}'"
+    return _observations_bounded_by(None if as_of is None else f"DATE '{as_of.isoformat()}'")
+
+
+def observations_as_of_bound(placeholder: str) -> str:
+    """``observations_as_of`` with the as-of date a bound parameter (``placeholder``, e.g.
+    ``$p0``), so one statement serves every date."""
+    return _observations_bounded_by(placeholder)
+
+
+def _observations_bounded_by(bound: str | None) -> str:
+    bound_r = "" if bound is None else f" AND r.vintage <= {bound}"
+    bound_n = "" if bound is None else f" AND n.vintage <= {bound}"
     return f"""
         SELECT o.*, r.source, r.series, r.vintage, r.file_name, r.sha256
         FROM observations o
@@ -119,6 +129,12 @@ LIST_RELEASES = """
            (SELECT count(*) FROM issues i WHERE i.release_id = r.release_id) AS issues
     FROM releases r
     ORDER BY source, series, vintage, release_id
+"""
+
+HAS_TABLE = "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?"
+
+LOADED_VINTAGES = """
+    SELECT DISTINCT vintage FROM releases WHERE source = ? AND state = 'loaded' ORDER BY vintage
 """
 
 LIST_ISSUES = """

@@ -7,15 +7,10 @@ leaves the warehouse exactly as it was after the last good release.
 
 from __future__ import annotations
 
-import os
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -25,11 +20,8 @@ from borderflow.sources.base import Source
 from borderflow.sources.issues import Issue
 from borderflow.warehouse import sql
 from borderflow.warehouse.migrations import migrate
-
-#: Fault-injection point for tests of crash safety: when set to ``after-observations`` the loader
-#: pauses inside the open transaction, after inserting a release's observations, and prints
-#: ``FAILPOINT`` to stderr so a test can kill the process there.
-FAILPOINT_ENV = "BORDERFLOW_FAILPOINT"
+from borderflow.warehouse.reader import StoreReader
+from borderflow.warehouse.transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -66,6 +58,8 @@ class Warehouse:
             ) from exc
         if not read_only:
             migrate(self.con)
+        #: Reads of releases, issues, coverage and stored runs (``StoreReader``).
+        self.read = StoreReader(self.con)
 
     def __enter__(self) -> Warehouse:
         return self
@@ -78,16 +72,6 @@ class Warehouse:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def query(self, statement: str, params: list[Any] | None = None) -> pd.DataFrame:
-        """Run a read statement and return a frame."""
-        return self.con.execute(statement, params or []).df()
-
-    def rows(self, statement: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read statement and return a list of dicts (JSON-ready apart from dates)."""
-        cursor = self.con.execute(statement, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
     def find_release(self, record: ReleaseRecord, state: str = "loaded") -> int | None:
         """The id of a release of the same file (same bytes, same parser) already recorded."""
         row = self.con.execute(
@@ -95,15 +79,6 @@ class Warehouse:
             [record.source, record.series, record.sha256, record.parser_version, state],
         ).fetchone()
         return None if row is None else int(row[0])
-
-    def releases(self) -> list[dict[str, Any]]:
-        return self.rows(sql.LIST_RELEASES)
-
-    def issues(self, release_id: int) -> list[dict[str, Any]]:
-        return self.rows(sql.LIST_ISSUES, [release_id])
-
-    def source_coverage(self) -> list[dict[str, Any]]:
-        return self.rows(sql.SOURCE_COVERAGE)
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -133,7 +108,7 @@ class Warehouse:
         rows_rejected: int,
     ) -> int:
         """Write a release, its observations and its issues in one transaction; return its id."""
-        with self._transaction():
+        with self.transaction():
             release_id = self._insert_release(
                 record, "loaded", rows_read, rows_loaded, rows_rejected, None
             )
@@ -142,7 +117,6 @@ class Warehouse:
                 self.con.execute(sql.insert_observations("incoming_observations"), [release_id])
             finally:
                 self.con.unregister("incoming_observations")
-            _failpoint("after-observations")
             start, end, count = self.con.execute(
                 sql.COVERAGE_OF_RELEASE, [release_id]
             ).fetchone() or (
@@ -158,20 +132,14 @@ class Warehouse:
 
     def record_refusal(self, record: ReleaseRecord, message: str, issues: list[Issue]) -> int:
         """Record that a file was refused (with its issues); no observations are written."""
-        with self._transaction():
+        with self.transaction():
             release_id = self._insert_release(record, "refused", None, 0, None, message)
             self._insert_issues(release_id, issues)
         return release_id
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A transaction on this warehouse: the block's writes commit together or not at all."""
+        return transaction(self.con)
 
     def _insert_release(
         self,
@@ -217,9 +185,3 @@ class Warehouse:
                 for i in issues
             ],
         )
-
-
-def _failpoint(name: str) -> None:
-    if os.environ.get(FAILPOINT_ENV) == name:
-        print("FAILPOINT", name, file=sys.stderr, flush=True)
-        time.sleep(3600)

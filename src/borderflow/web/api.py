@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -17,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Query, all_measures, get_measure
-from borderflow.web.app import AppState, state_of
+from borderflow.vocabulary import parse_where
+from borderflow.web.state import AppState, state_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -128,7 +130,7 @@ async def query_get(
         return QueryIn(
             measure=measure,
             period=period,
-            where=_where(where or []),
+            where={dim: list(m) for dim, m in parse_where(where or []).items()},
             by=by or [],
             grain=grain,
             compare=compare,
@@ -148,32 +150,23 @@ async def query_post(request: Request, body: QueryIn) -> Response:
 
 
 async def answer(request: Request, key: str, body: Callable[[], QueryIn]) -> Response:
-    """Answer a query; the JSON bytes are kept by request, so a repeated question costs a lookup.
+    """Answer a query; the JSON bytes are kept by request (``AppState.answers``, bounded), so a
+    repeated question costs a lookup.
 
     The metrics engine runs in a worker thread (it blocks), behind the app's lock.
     """
     state = state_of(request)
-    found = state.answers.get(key)
-    if found is None:
-        query = Query.from_dict(body().model_dump())
-        found = await run_in_threadpool(_run, state, query)
-        if len(state.answers) > 4096:
-            state.answers.clear()
-        state.answers[key] = found
+    compute = partial(_run, state, body)
+    if key in state.answers:  # a repeated question: no thread needed
+        found = state.answers.get_or_compute(key, compute)
+    else:
+        found = await run_in_threadpool(state.answers.get_or_compute, key, compute)
     return Response(found, media_type="application/json")
 
 
-def _run(state: AppState, query: Query) -> bytes:
+def _run(state: AppState, body: Callable[[], QueryIn]) -> bytes:
+    """The engine's answer to the query ``body`` builds, as JSON bytes (behind the lock)."""
+    query = Query.from_dict(body().model_dump())
     with state.lock:
         data = {"ok": True, **state.engine.run(query).to_dict()}
     return json.dumps(data, ensure_ascii=False, default=str).encode()
-
-
-def _where(items: list[str]) -> dict[str, list[str]]:
-    where: dict[str, list[str]] = {}
-    for item in items:
-        dim, sep, value = item.partition("=")
-        if not sep or not dim.strip() or not value.strip():
-            raise BorderflowError(f"where takes DIMENSION=MEMBER, not {item!r}.")
-        where.setdefault(dim.strip(), []).extend(v.strip() for v in value.split(","))
-    return where

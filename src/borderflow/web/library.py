@@ -1,14 +1,14 @@
 """Endpoints and pages over the higher libraries: claim checks (``borderflow.claims``), forecasts
 (``borderflow.outlook``) and interdiction scenarios (``borderflow.interdiction``).
 
-Each group is added only when its library is installed in this build. All of them read: a claim
-check asks the shared read-only engine, forecasts are read from stored runs, and a scenario is
-run without storing it.
+Each group is added only when its library is installed in this build, so each library is imported
+inside the function that builds its router. All of them read: a claim check asks the shared
+read-only engine, forecasts are read from stored runs, and a scenario is run without storing it
+(its answer is kept per engine, ``engine.memo``). The report layer only presents what they return.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -20,14 +20,16 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
-from borderflow.report.extras import article_section, available, check_article
+from borderflow.metrics import get_measure
+from borderflow.report.extras import article_section, available
+from borderflow.report.i18n import load_catalog
 from borderflow.report.model import Section
-from borderflow.web.app import state_of
+from borderflow.vocabulary import parse_where
+from borderflow.web.pages import Lang, render
+from borderflow.web.state import AppState, state_of
 
 #: Longest article accepted (characters); the body limit bounds it in bytes as well.
 MAX_ARTICLE = 200_000
-
-_scenario_gate = threading.Semaphore(1)
 
 
 class CheckIn(BaseModel):
@@ -62,12 +64,19 @@ def add_library_routes(app: FastAPI) -> None:
 
 
 def _claims_router() -> APIRouter:
+    from borderflow.claims import check_text
+
     router = APIRouter()
+
+    def check(state: AppState, text: str, published: date | None) -> dict[str, Any]:
+        """The checker's report (JSON form), asked through the shared engine."""
+        with state.lock:
+            report: dict[str, Any] = check_text(text, state.engine, published=published).to_dict()
+        return report
 
     @router.post("/api/check", tags=["api"], summary="Check the claims of an article")
     def api_check(request: Request, body: CheckIn) -> dict[str, Any]:
-        report = check_article(state_of(request).context(), body.text, body.published)
-        return {"ok": True, **report}
+        return {"ok": True, **check(state_of(request), body.text, body.published)}
 
     @router.get("/check.json", tags=["pages"], summary="The check page as JSON (empty form)")
     def check_twin(request: Request, lang: Lang = "en") -> JSONResponse:
@@ -75,8 +84,9 @@ def _claims_router() -> APIRouter:
 
     @router.post("/check.json", tags=["pages"], summary="Check an article; the page as JSON")
     def check_twin_post(request: Request, body: CheckIn, lang: Lang = "en") -> JSONResponse:
-        sec = article_section(state_of(request).context(lang), body.text, body.published)
-        return JSONResponse(sec.to_dict())
+        state = state_of(request)
+        report = check(state, body.text, body.published)
+        return JSONResponse(article_section(state.context(lang), report).to_dict())
 
     @router.get("/check", response_class=HTMLResponse, tags=["pages"], summary="Check page")
     def check_page(request: Request, lang: Lang = "en") -> HTMLResponse:
@@ -86,32 +96,36 @@ def _claims_router() -> APIRouter:
         "/check", response_class=HTMLResponse, tags=["pages"], summary="Check an article (form)"
     )
     async def check_form(request: Request, lang: Lang = "en") -> HTMLResponse:
-        form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
-        text = (form.get("text") or [""])[0]
-        if not text.strip():
-            raise HTTPException(422, "paste the text of an article in the form.")
-        if len(text) > MAX_ARTICLE:
-            raise HTTPException(413, f"the article is over {MAX_ARTICLE:,} characters.")
-        context = state_of(request).context(lang)
-        sec = await run_in_threadpool(article_section, context, text)
+        text = await _article_of(request)
+        state = state_of(request)
+        report = await run_in_threadpool(check, state, text, None)
+        sec = article_section(state.context(lang), report)
         return HTMLResponse(_render_check(request, lang, sec, text))
 
     return router
 
 
-Lang = Annotated[str, Param(pattern="^(en|es)$", description="en or es")]
+async def _article_of(request: Request) -> str:
+    """The article pasted in the check form.
+
+    Raises:
+        HTTPException: 422 when empty, 413 when over ``MAX_ARTICLE`` characters.
+    """
+    form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+    text = (form.get("text") or [""])[0]
+    if not text.strip():
+        raise HTTPException(422, "paste the text of an article in the form.")
+    if len(text) > MAX_ARTICLE:
+        raise HTTPException(413, f"the article is over {MAX_ARTICLE:,} characters.")
+    return text
 
 
 def _empty(lang: str) -> Section:
-    from borderflow.report.i18n import load_catalog
-
     c = load_catalog(lang)
     return Section("check", c.t("web.check_title"), c.t("web.check_lead"))
 
 
 def _render_check(request: Request, lang: str, sec: Section, text: str) -> str:
-    from borderflow.web.pages import render
-
     json_href = "/check.json" + (f"?lang={lang}" if lang != "en" else "")
     return render(
         "check.html.j2",
@@ -134,6 +148,8 @@ def _release_link(release_id: int) -> Markup:
 
 
 def _outlook_router() -> APIRouter:
+    from borderflow.outlook import latest_forecasts
+
     router = APIRouter(prefix="/api", tags=["api"])
 
     @router.get("/forecasts", summary="The latest stored forecasts of a measure")
@@ -142,12 +158,11 @@ def _outlook_router() -> APIRouter:
         measure: Annotated[str, Param(max_length=100)],
         where: Annotated[list[str] | None, Param(description="DIMENSION=MEMBER")] = None,
     ) -> dict[str, Any]:
-        from borderflow.metrics import get_measure
-        from borderflow.outlook import latest_forecasts
-
         get_measure(measure)
-        filters = {k: tuple(v) for k, v in _where(where or []).items()}
-        rows = latest_forecasts(state_of(request).db_path, measure, filters or None)
+        filters = parse_where(where or [])
+        state = state_of(request)
+        with state.lock:
+            rows = latest_forecasts(state.engine, measure, filters or None)
         frame = rows.astype(object)
         records = frame.mask(frame.isna(), None).to_dict(orient="records")
         return {"ok": True, "measure": measure, "rows": [_plain(r) for r in records]}
@@ -159,41 +174,40 @@ def _plain(record: dict[Any, Any]) -> dict[str, Any]:
     return {str(k): (v.isoformat() if isinstance(v, date) else v) for k, v in record.items()}
 
 
-def _where(items: list[str]) -> dict[str, list[str]]:
-    from borderflow.web.api import _where as parse
-
-    return parse(items)
-
-
 # -- interdiction ---------------------------------------------------------------------------------
 
 
 def _interdiction_router() -> APIRouter:
+    from borderflow.interdiction import (
+        load_scenario,
+        resolve_scenario,
+        run_scenario,
+        scenario_paths,
+    )
+
     router = APIRouter(prefix="/api", tags=["api"])
-    answers: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def compute(state: AppState, body: ScenarioIn) -> dict[str, Any]:
+        """Run the scenario unstored, one at a time (429 while another runs)."""
+        path = resolve_scenario(body.scenario)
+        if not state.scenario_gate.acquire(blocking=False):
+            raise HTTPException(429, "a scenario is already running; try again shortly.")
+        try:
+            with state.lock:
+                result = run_scenario(load_scenario(path), state.engine, seed=body.seed)
+        finally:
+            state.scenario_gate.release()
+        answer: dict[str, Any] = result.to_dict()
+        return answer
 
     @router.get("/interdiction/scenarios", summary="The scenarios shipped with borderflow")
     def scenarios() -> list[str]:
-        from borderflow.interdiction import scenario_paths
-
         return sorted(p.stem for p in scenario_paths())
 
     @router.post("/interdiction", summary="Run an interdiction scenario (not stored)")
     def run(request: Request, body: ScenarioIn) -> dict[str, Any]:
-        from borderflow.interdiction import load_scenario, resolve_scenario, run_scenario
-
-        key = (body.scenario, body.seed)
-        if key not in answers:
-            path = resolve_scenario(body.scenario)
-            if not _scenario_gate.acquire(blocking=False):
-                raise HTTPException(429, "a scenario is already running; try again shortly.")
-            try:
-                result = run_scenario(
-                    load_scenario(path), state_of(request).db_path, seed=body.seed, store=False
-                )
-            finally:
-                _scenario_gate.release()
-            answers[key] = {"ok": True, **result.to_dict()}
-        return answers[key]
+        state = state_of(request)
+        key = ("interdiction", body.scenario, body.seed)
+        return {"ok": True, **state.engine.memo(key, lambda: compute(state, body))}
 
     return router

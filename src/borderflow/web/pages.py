@@ -1,6 +1,6 @@
 """Dashboard pages rendered on the server (Jinja2), each with a ``.json`` twin.
 
-A topic page is a section of the brief (``report.sections``) built for the reader's filters (drug,
+A topic page is a section of the brief (``report.registry``) built for the reader's filters (drug,
 place, period) and language, drawn in the browser with the vendored vega-embed. Every number
 links to the releases it was read from (``/releases/{id}``: file, sha256, vintage, address).
 """
@@ -19,8 +19,9 @@ from markupsafe import Markup
 from borderflow.metrics import get_measure
 from borderflow.report.i18n import LOCALES, load_catalog
 from borderflow.report.model import Filters, Section, Value
-from borderflow.report.sections import all_sections, build_section, place_options
-from borderflow.web.app import AppState, state_of
+from borderflow.report.registry import all_sections, build_section
+from borderflow.report.sections import place_options
+from borderflow.web.state import AppState, state_of
 
 router = APIRouter(tags=["pages"])
 

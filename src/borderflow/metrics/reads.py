@@ -1,0 +1,95 @@
+"""How the engine reads a backend: base aggregations, stored members, a series' last month.
+
+One reader per kind of backend, chosen by name (``reader_for``): DuckDB — the embedded
+warehouse — runs SQL with bound parameters (``native_sql``); any other Ibis backend (Spark)
+executes the portable Ibis expressions of ``compile``. Both return the same frames.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+import ibis
+import pandas as pd
+
+from borderflow.cache import BoundedCache
+from borderflow.metrics import native_sql
+from borderflow.metrics.compile import FORECAST_STATUS, Selection, aggregate, current
+from borderflow.metrics.query import QueryError
+
+NO_FORECASTS = "this warehouse holds no forecasts: run `borderflow outlook` to make them."
+
+
+class IbisReads:
+    """Reads through Ibis expressions: portable to every backend Ibis supports."""
+
+    def __init__(self, backend: ibis.BaseBackend) -> None:
+        self.backend = backend
+        self._tables: BoundedCache[str, Any] = BoundedCache(16)
+
+    def aggregate(self, selection: Selection, as_of: date | None) -> pd.DataFrame:
+        """The selection summed into (bucket, *by) groups (``compile.aggregate``'s columns)."""
+        forecast = selection.status == FORECAST_STATUS
+        table = self._forecasts() if forecast else self._current(as_of)
+        return self.backend.execute(aggregate(table, selection))
+
+    def members(self, source: str, measure: str, dimension: str) -> tuple[str, ...]:
+        """Distinct stored members of ``dimension`` for a stored (source, measure), sorted."""
+        table = self.backend.table("current_observations")
+        rows = table.filter(table.source == source, table.measure == measure)
+        values = self.backend.execute(rows[dimension].name("m").as_table().distinct())
+        return tuple(sorted(str(v) for v in values["m"].dropna()))
+
+    def last_month(self, source: str, measure: str, as_of: date | None) -> Any:
+        """The newest ``period_start`` of a stored (source, measure), or None."""
+        table = self._current(as_of)
+        expr = table.filter(table.source == source, table.measure == measure)
+        return self.backend.execute(expr.period_start.max())
+
+    def _forecasts(self) -> Any:
+        try:
+            return self.backend.table("forecast_observations")
+        except Exception as exc:  # a warehouse from before migration 005_forecasts
+            raise QueryError(NO_FORECASTS) from exc
+
+    def _current(self, as_of: date | None) -> Any:
+        return self._tables.get_or_compute(str(as_of), lambda: current(self.backend, as_of))
+
+
+class DuckDBReads(IbisReads):
+    """Reads of the embedded warehouse as SQL with bound parameters: no compile per question."""
+
+    def aggregate(self, selection: Selection, as_of: date | None) -> pd.DataFrame:
+        text, params = native_sql.aggregate_sql(selection, as_of)
+        try:
+            return self._con.execute(text, params).df()
+        except duckdb.CatalogException as exc:
+            if selection.status == FORECAST_STATUS and "forecast_observations" in str(exc):
+                raise QueryError(NO_FORECASTS) from exc
+            raise
+
+    def members(self, source: str, measure: str, dimension: str) -> tuple[str, ...]:
+        text = native_sql.members_sql(dimension)
+        rows = self._con.execute(text, {"source": source, "measure": measure}).fetchall()
+        return tuple(sorted(str(v) for (v,) in rows))
+
+    def last_month(self, source: str, measure: str, as_of: date | None) -> Any:
+        text, params = native_sql.last_month_sql(as_of)
+        row = self._con.execute(text, {**params, "source": source, "measure": measure}).fetchone()
+        return None if row is None else row[0]
+
+    @property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        con: duckdb.DuckDBPyConnection = self.backend.con
+        return con
+
+
+#: Backend name → its reader; backends not listed read through Ibis.
+READERS: dict[str, type[IbisReads]] = {"duckdb": DuckDBReads}
+
+
+def reader_for(backend: ibis.BaseBackend) -> IbisReads:
+    """The reader for ``backend``."""
+    return READERS.get(backend.name, IbisReads)(backend)
