@@ -1,12 +1,21 @@
-"""Cold ingest of every dataset in the mirror, against a plain pandas + row-by-row insert peer.
+"""Cold ingest of every dataset in the mirror, against a fair pandas + DuckDB bulk-load peer.
 
-Prints seconds and rows per second for borderflow's ingest (parse, validate, load atomically into
-a fresh warehouse) and for the naive approach an analyst might script: ``pandas.read_csv`` of each
-file and one ``INSERT`` per row into DuckDB. The peer is run on the same files, for at most
-``--peer-seconds`` per file (its throughput is measured, not assumed, then applied to the full row
-count), so the run stays short. Targets: ingest under 20 s, at least 5x the peer's rows/s.
+Prints, in one run:
 
-Usage: python benchmarks/ingest.py --mirror ../shared/data
+- borderflow's cold ingest (``borderflow.warehouse.ingest.ingest`` into a fresh warehouse, every
+  source: parse, validate, load each file atomically): seconds, data rows read, values loaded;
+- the peer an analyst would script for the same files: ``pandas.read_csv`` of each file (type
+  inference on; Latin-1 where the file is not UTF-8, as borderflow accepts for SESNSP), then ONE
+  bulk insert of the whole frame into a DuckDB table of a fresh database (``con.register`` +
+  ``CREATE TABLE … AS SELECT``): seconds and rows;
+- the ratio peer seconds / borderflow seconds.
+
+The peer validates nothing and keeps the files' wide layouts; borderflow reshapes them into long
+observations (about twice as many values as rows), checks every cell and records provenance.
+The files are read once before timing, so both start with them in the OS cache.
+Targets: ingest under 5 s, ratio at least 2x.
+
+Usage: python benchmarks/ingest.py [--mirror DIR]
 """
 
 from __future__ import annotations
@@ -24,61 +33,78 @@ from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import ingest, plan
 
+TARGET_SECONDS = 5.0
+TARGET_RATIO = 2.0
 
-def run_borderflow(mirror: Path, db: Path) -> tuple[float, int, int]:
-    """Seconds, data rows read and values loaded by a cold ingest."""
-    start = time.perf_counter()
+
+def run_borderflow(mirror: Path, db: Path) -> tuple[float, float, int, int]:
+    """Seconds, CPU seconds, data rows read and values loaded by a cold ingest into a fresh
+    warehouse. CPU seconds (all threads of this process) tell the work done when other
+    processes share the machine and stretch the wall clock.
+
+    Raises:
+        SystemExit: a file was refused (the figures would not describe a full ingest).
+    """
+    start, cpu = time.perf_counter(), time.process_time()
     with Warehouse(db) as warehouse:
         report = ingest(warehouse, get_sources(), mirror)
-    seconds = time.perf_counter() - start
-    rows = sum(o.rows_read for o in report.outcomes)
-    values = sum(o.observations for o in report.outcomes)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if report.refused:
         raise SystemExit(f"refused: {[o.file for o in report.refused]}")
-    return seconds, rows, values
+    rows = sum(o.rows_read for o in report.outcomes)
+    values = sum(o.observations for o in report.outcomes)
+    return seconds, cpu, rows, values
 
 
-def run_peer(paths: list[Path], db: Path, budget: float) -> tuple[float, int]:
-    """Rows/s of read_csv + one INSERT per row, measured per file within ``budget`` seconds."""
+def read_frame(path: Path) -> pd.DataFrame:
+    """``pandas.read_csv`` as an analyst would call it: UTF-8, else Latin-1."""
+    try:
+        return pd.read_csv(path)
+    except UnicodeDecodeError:
+        return pd.read_csv(path, encoding="latin-1")
+
+
+def run_peer(paths: list[Path], db: Path) -> tuple[float, int]:
+    """Seconds and rows of ``read_csv`` + one bulk ``CREATE TABLE … AS SELECT`` per file."""
+    start = time.perf_counter()
     con = duckdb.connect(str(db))
-    total_rows = 0
-    total_seconds = 0.0
+    rows = 0
     for i, path in enumerate(paths):
-        start = time.perf_counter()
-        frame = pd.read_csv(path, dtype=str, encoding="latin-1", keep_default_na=False)
-        columns = ", ".join(f"c{j} VARCHAR" for j in range(frame.shape[1]))
-        con.execute(f"CREATE TABLE t{i} ({columns})")
-        insert = f"INSERT INTO t{i} VALUES ({', '.join('?' * frame.shape[1])})"
-        done = 0
-        for row in frame.itertuples(index=False):
-            con.execute(insert, list(row))
-            done += 1
-            if time.perf_counter() - start > budget:
-                break
-        elapsed = time.perf_counter() - start
-        # Extrapolate the measured rate to the whole file.
-        total_seconds += elapsed * len(frame) / max(done, 1)
-        total_rows += len(frame)
+        frame = read_frame(path)
+        con.register("incoming", frame)
+        con.execute(f"CREATE TABLE t{i} AS SELECT * FROM incoming")
+        con.unregister("incoming")
+        rows += len(frame)
     con.close()
-    return total_seconds, total_rows
+    return time.perf_counter() - start, rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=None, help="data mirror (default: config)")
-    parser.add_argument("--peer-seconds", type=float, default=2.0, help="peer budget per file")
     args = parser.parse_args()
     mirror = resolve_mirror(args.mirror)
     paths = [path for _, _, path in plan(get_sources(), mirror)]
+    for path in paths:  # warm the OS cache for both contenders
+        path.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
-        seconds, rows, values = run_borderflow(mirror, Path(tmp) / "bench.duckdb")
-        peer_seconds, peer_rows = run_peer(paths, Path(tmp) / "peer.duckdb", args.peer_seconds)
-    ours = rows / seconds
-    theirs = peer_rows / peer_seconds
-    print(f"files: {len(paths)}   data rows: {rows:,}   values loaded: {values:,}")
-    print(f"borderflow ingest : {seconds:8.2f} s   {ours:12,.0f} rows/s   (target < 20 s)")
-    print(f"pandas + row insert: {peer_seconds:8.2f} s   {theirs:12,.0f} rows/s   (extrapolated)")
-    print(f"speed-up           : {ours / theirs:8.1f}x   (target >= 5x)")
+        seconds, cpu, rows, values = run_borderflow(mirror, Path(tmp) / "bench.duckdb")
+        peer_seconds, peer_rows = run_peer(paths, Path(tmp) / "peer.duckdb")
+    ratio = peer_seconds / seconds
+    print(f"files: {len(paths)}")
+    print(
+        f"borderflow ingest     : {seconds:6.2f} s   {rows:,} rows read, {values:,} values loaded"
+        f"   (target < {TARGET_SECONDS:g} s: {verdict(seconds < TARGET_SECONDS)}; CPU {cpu:.2f} s)"
+    )
+    print(f"pandas + DuckDB bulk  : {peer_seconds:6.2f} s   {peer_rows:,} rows")
+    print(
+        f"ratio peer/borderflow : {ratio:6.2f}x  "
+        f"(target >= {TARGET_RATIO:g}x: {verdict(ratio >= TARGET_RATIO)})"
+    )
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
 
 
 if __name__ == "__main__":

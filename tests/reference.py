@@ -86,6 +86,15 @@ def cbp_fentanyl_by_fy(**match: str) -> dict[int, float]:
     return cbp_pounds_by_fy(cbp_current_rows(), **{"Drug Type": "Fentanyl", **match})
 
 
+def cbp_pounds_by_month(path: Path, **match: str) -> dict[date, float]:
+    """Pounds by calendar month in one CBP file, over the rows whose columns equal ``match``."""
+    totals: dict[date, float] = defaultdict(float)
+    for row in cbp_rows(path):
+        if all(row[k] == v for k, v in match.items()):
+            totals[cbp_month_start(row)] += float(row["Sum Qty (lbs)"])
+    return dict(totals)
+
+
 def cbp_months_of_fy(fy: int, series: str = "nationwide") -> int:
     """How many months of ``fy`` have data in the current rows."""
     return len({cbp_month_key(r) for r in cbp_current_rows(series) if cbp_month_key(r)[0] == fy})
@@ -99,3 +108,22 @@ def vsrr_api_file() -> Path:
 def _has_column(path: Path, column: str) -> bool:
     with open(path, newline="", encoding="utf-8-sig") as f:
         return column in next(csv.reader(f))
+
+
+def vsrr_files() -> list[Path]:
+    """Every VSRR file in the mirror, whatever its layout."""
+    return sorted((MIRROR / "cdc_vsrr").glob("*.csv"))
+
+
+def vsrr_value(path: Path, state: str, indicator: str, year: int, month: str, field: str) -> float:
+    """One VSRR value from a file in either layout (API names or the CSV download's Title Case
+    headers with quoted thousands separators); ``field`` is ``data_value`` or
+    ``predicted_value``, ``indicator`` the start of the indicator's text."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        for raw in csv.DictReader(f):
+            row = {k.strip().lower().replace(" ", "_"): v for k, v in raw.items()}
+            if (row["state"], row["year"], row["month"]) == (state, str(year), month) and row[
+                "indicator"
+            ].startswith(indicator):
+                return float(row[field].replace(",", ""))
+    raise KeyError((path.name, state, indicator, year, month))

@@ -31,7 +31,9 @@ def test_releases_json_carries_hashes(loaded: tuple[Path, IngestReport]) -> None
     db, _ = loaded
     result = runner.invoke(app, ["releases", "--json", "--source", "cdc_vsrr", "--db", str(db)])
     assert result.exit_code == 0
-    (release,) = json.loads(result.stdout)
+    releases = {r["file_name"]: r for r in json.loads(result.stdout)}
+    assert set(releases) == {p.name for p in (MIRROR / "cdc_vsrr").glob("*.csv")}
+    release = releases["vsrr_t40_4_synthetic_opioids_state_12mo_ending_2015-01_to_2026-01.csv"]
     assert release["sha256"] == "71535fc385706401c88a1016558f2a9b805fd4b41ae80e22d593172f4e99af0e"
     assert release["rows_read"] == 6916 and release["state"] == "loaded"
 
@@ -57,6 +59,43 @@ def test_every_file_of_the_mirror_loads_and_a_second_run_loads_nothing(
     assert again.exit_code == 0
     summary = json.loads(again.stdout)
     assert (summary["loaded"], summary["unchanged"], summary["refused"]) == (0, files, 0)
+
+
+def test_every_data_file_of_the_mirror_is_loaded_or_skipped_with_a_reason(
+    loaded: tuple[Path, IngestReport],
+) -> None:
+    _, report = loaded
+    data_files = {
+        f"{p.parent.name}/{p.name}"
+        for p in MIRROR.glob("*/*")
+        if p.is_file() and p.suffix != ".md" and not p.name.startswith(".")
+    }
+    by_status = {
+        status: {
+            f"{s.folder}/{o.file}"
+            for o in report.outcomes
+            for s in get_sources([o.source])
+            if o.status == status
+        }
+        for status in ("loaded", "skipped")
+    }
+    assert by_status["loaded"] | by_status["skipped"] == data_files
+    skipped = [o for o in report.outcomes if o.status == "skipped"]
+    assert skipped and all(o.message for o in skipped) and not report.unknown
+
+
+def test_a_file_no_loader_takes_is_listed_and_exits_1(tmp_path: Path) -> None:
+    folder = tmp_path / "mirror" / "cdc_vsrr"
+    folder.mkdir(parents=True)
+    (folder / "SOURCE.md").write_text("notes, not data")
+    (folder / "overdose_counts_copy.csv").write_text("state,year\nUS,2024\n")
+    args = ["ingest", "cdc_vsrr", "--mirror", str(tmp_path / "mirror"),
+            "--db", str(tmp_path / "w.duckdb"), "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    (outcome,) = json.loads(result.stdout)["files"]
+    assert (outcome["file"], outcome["status"]) == ("overdose_counts_copy.csv", "skipped")
+    assert "no loader takes this file in cdc_vsrr/" in outcome["message"]
 
 
 def test_unknown_source_suggests_the_nearest_and_exits_2(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"warehouse"}),
     frozenset({"metrics", "fetch"}),
     frozenset({"claims", "outlook", "interdiction"}),  # the libraries
+    frozenset({"update"}),  # drives the libraries: fetch, ingest, re-run outlooks, report changes
     frozenset({"report"}),
     frozenset({"web"}),
     frozenset({"cli"}),

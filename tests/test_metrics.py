@@ -23,7 +23,13 @@ from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport, ingest
 from conftest import MIRROR
-from reference import cbp_current_rows, cbp_fentanyl_by_fy, vsrr_api_file
+from reference import (
+    cbp_current_rows,
+    cbp_fentanyl_by_fy,
+    vsrr_api_file,
+    vsrr_files,
+    vsrr_value,
+)
 
 CBP = MIRROR / "cbp_drug_seizures"
 MONTH = {m: i for i, m in enumerate(
@@ -123,6 +129,35 @@ def test_vsrr_every_12_month_ending_period_matches_the_file(engine: Engine) -> N
     assert ours == theirs and len(ours) == 133
 
 
+@pytest.mark.parametrize("year, month", [(2022, "December"), (2024, "September")])
+@pytest.mark.parametrize("status", ["reported", "predicted"])
+def test_all_drug_12_month_deaths_equal_the_csv_download(
+    engine: Engine, year: int, month: str, status: str
+) -> None:
+    # SOURCE.md: December 2022 109,413 / 110,942; September 2024 87,652 / 88,948.
+    (download,) = [p for p in vsrr_files() if p != vsrr_api_file()]
+    field = "data_value" if status == "reported" else "predicted_value"
+    expected = vsrr_value(download, "US", "Number of Drug Overdose Deaths", year, month, field)
+    number = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"].index(month) + 1  # fmt: skip
+    query = Query("all_overdose_deaths_12m", f"12ME {year}-{number:02d}", status=status)
+    assert engine.run(query).value == expected
+
+
+def test_a_revision_between_vsrr_releases_is_reachable_as_of_the_first(engine: Engine) -> None:
+    # T40.4, United States, 12 months ending April 2025: 42,233 as first published (the CSV
+    # download, out about September 2025) and 43,505 in the newest release.
+    (download,) = [p for p in vsrr_files() if p != vsrr_api_file()]
+    first = vsrr_value(download, "US", "Synthetic", 2025, "April", "data_value")
+    revised = vsrr_value(vsrr_api_file(), "US", "Synthetic", 2025, "April", "data_value")
+    query = Query("overdose_deaths_12m", "12ME 2025-04")
+    assert engine.run(query.with_(as_of=date(2025, 10, 1))).value == first
+    assert engine.run(query).value == revised != first
+    # The newest release holds T40.4 only: all-drug values stay those of the earlier release.
+    newest = engine.run(Query("all_overdose_deaths_12m", "12ME 2025-04")).releases
+    assert [r["file_name"] for r in newest] == [download.name]
+
+
 def test_nchs_final_2022(engine: Engine) -> None:
     rows = engine.run(Query("overdose_deaths_annual", "2022", by=("cause",))).rows
     values = dict(zip(rows["cause"], rows["value"], strict=True))
@@ -185,7 +220,7 @@ def test_as_of_answers_the_first_published_and_the_revised_value(tmp_path: Path)
         ingest(wh, get_sources(["cbp_nationwide"]), tmp_path / "mirror")
     eng = Engine.open(db)
     q = Query("seized_lb", "FY2024", where={"drug": ("Fentanyl",)})
-    first = eng.run(q.with_(as_of=date(2025, 12, 31)))
+    first = eng.run(q.with_(as_of=date(2026, 1, 31)))  # -dec out mid-January, -jan mid-February
     latest = eng.run(q)
     eng.close()
     assert round(first.value, 2) == 21889.21

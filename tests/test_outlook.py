@@ -12,6 +12,7 @@ import json
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from borderflow.outlook.series import GroupData, load_group, to_panel
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport
 from conftest import MIRROR
-from reference import cbp_current_rows, cbp_last_month, cbp_month_start
+from reference import cbp_current_rows, cbp_last_month, cbp_month_start, vsrr_files, vsrr_value
 
 VSRR = MIRROR / "cdc_vsrr" / "vsrr_t40_4_synthetic_opioids_state_12mo_ending_2015-01_to_2026-01.csv"
 SW_FENTANYL = "seized_lb|drug=Fentanyl|region=Southwest Border"
@@ -208,7 +209,11 @@ def test_nowcast_is_never_below_the_reported_count(engine: Engine) -> None:
         assert r["reported"] == reported and r["nowcast"] == max(reported, predicted)
     us = nowcast_group(engine, get_group("vsrr_us")).set_index("bucket")
     assert us.loc[date(2026, 1, 1), "reported"] == 36825  # SOURCE.md: latest, underreported
-    assert us.loc[date(2026, 1, 1), "nowcast"] == 37488
+    # The nowcast also applies the growth between the two VSRR releases in the mirror: 12 months
+    # ending April 2025 went from 42,233 (first published) to 43,505 (the newest release).
+    older, newer = (vsrr_value(p, "US", "Synthetic", 2025, "April", "data_value")
+                    for p in sorted(vsrr_files(), key=lambda p: p.name.startswith("vsrr_")))  # fmt: skip
+    assert us.loc[date(2026, 1, 1), "nowcast"] == pytest.approx(max(37488, 36825 * newer / older))
 
 
 def test_gap_between_nowcast_and_final_counts(engine: Engine) -> None:
@@ -343,6 +348,7 @@ def test_nowcast_uses_revisions_between_two_vsrr_releases(tmp_path: Path) -> Non
     """A later release that revised the newest 6 periods up by 3% (built from the real file):
     the nowcast applies the measured growth by lag to the newest release."""
     from borderflow.sources import get_sources
+    from borderflow.sources.base import KnownFile
     from borderflow.warehouse import Warehouse
     from borderflow.warehouse.ingest import ingest
 
@@ -362,9 +368,13 @@ def test_nowcast_uses_revisions_between_two_vsrr_releases(tmp_path: Path) -> Non
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
+    # Its data end in the same month, so say when it came out: a month after the newest file.
+    (vsrr,) = get_sources(["cdc_vsrr"])
+    later = KnownFile("vsrr_later_release.csv", url=None, vintage=date(2026, 7, 15))
+    series = replace(vsrr.series[0], known=(*vsrr.series[0].known, later))
     db = tmp_path / "w.duckdb"
     with Warehouse(db) as wh:
-        ingest(wh, get_sources(["cdc_vsrr"]), tmp_path / "mirror")
+        ingest(wh, [replace(vsrr, series=(series,))], tmp_path / "mirror")
     eng = Engine.open(db)
     us = nowcast_group(eng, get_group("vsrr_us"))
     eng.close()

@@ -13,7 +13,7 @@ from borderflow.warehouse import Warehouse, sql
 from borderflow.warehouse.ingest import ingest
 from borderflow.warehouse.migrations import MIGRATIONS
 from conftest import MIRROR
-from reference import cbp_fentanyl_by_fy, newest_cbp_file
+from reference import cbp_fentanyl_by_fy, cbp_last_month, newest_cbp_file
 
 CBP = "cbp_drug_seizures"
 
@@ -79,6 +79,20 @@ def test_every_current_value_comes_from_the_newest_window_covering_it(warehouse:
     assert files[2023] == [newest_cbp_file().name]
 
 
+def test_vintages_are_publication_dates_beside_the_month_data_run_through(
+    warehouse: Warehouse,
+) -> None:
+    releases = {r["file_name"]: r for r in warehouse.read.releases()}
+    newest = releases[newest_cbp_file().name]
+    # CBP posts a month's figures about the middle of the next month.
+    through = cbp_last_month()
+    assert newest["data_through"] == through
+    assert newest["vintage"] == date(through.year + through.month // 12, through.month % 12 + 1, 15)
+    # A known file keeps its recorded date; VSRR's earlier release came out about September 2025.
+    vsrr = releases["VSRR_Provisional_Drug_Overdose_Death_Counts_US_2015-01_to_2025-04.csv"]
+    assert (vsrr["vintage"], vsrr["data_through"]) == (date(2025, 9, 15), date(2025, 4, 1))
+
+
 def test_reingesting_the_same_files_loads_nothing(tmp_path: Path) -> None:
     sources = get_sources(["cbp_amo"])
     with Warehouse(tmp_path / "w.duckdb") as wh:
@@ -113,7 +127,7 @@ def test_a_revised_release_supersedes_and_the_old_value_stays_queryable(tmp_path
         report = ingest(wh, get_sources(["cbp_nationwide"]), mirror)
         assert report.count("loaded") == 2
         current = fentanyl_by_fy(wh)[2026]
-        as_of_dec = fentanyl_by_fy(wh, relation=sql.observations_as_of(date(2025, 12, 1)))[2026]
+        as_of_dec = fentanyl_by_fy(wh, relation=sql.observations_as_of(date(2026, 1, 31)))[2026]
     assert as_of_dec == 3398.28
     assert current == round(3398.28 + 100, 2)
 

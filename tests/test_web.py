@@ -37,7 +37,7 @@ def web(loaded) -> Iterator[FastAPI]:
     db, _ = loaded
     app = create_app(db, max_body=10_000)
     yield app
-    app.state.bf.engine.close()  # a later ingest may open the file for writing
+    app.state.bf.close()  # a later ingest may open the file for writing
 
 
 def get(app: FastAPI, path: str, **kwargs: Any):

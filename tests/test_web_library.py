@@ -23,7 +23,7 @@ def web(loaded) -> Iterator[FastAPI]:
     db, _ = loaded
     app = create_app(db)
     yield app
-    app.state.bf.engine.close()  # a later ingest may open the file for writing
+    app.state.bf.close()  # a later ingest may open the file for writing
 
 
 def test_check_api_gives_verdicts_with_evidence(web) -> None:

@@ -11,10 +11,15 @@ fetched, from where and when is recorded in ``<folder>/.borderflow-fetch.json``
 (``FETCH_MANIFEST``): ``ingest`` reads it for provenance, and the next fetch uses its ETag and
 Last-Modified for a conditional GET. A file that cannot be downloaded is an outcome in the
 report, never an exception; only misuse (an unwritable destination) raises ``FetchError``.
+
+``fetch_page`` reads a publisher's web page (e.g. the list of files ``borderflow update`` looks
+for new releases in) with the same retries. ``NO_ADDRESS`` says, for every known file without a
+download address, why none could be established; the ``no_url`` outcome repeats it.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -46,6 +51,58 @@ FETCH_STATUSES: tuple[str, ...] = (
 USER_AGENT = f"borderflow/{__version__}"
 #: A Retry-After longer than this (seconds) is not waited for; the usual backoff applies instead.
 MAX_RETRY_AFTER = 30.0
+
+_CBP_WINDOW = (
+    "CBP serves each window under /sites/default/files/<YYYY-MM>/ of the month it was posted, "
+    "and that month was not recorded for this copy (SOURCE.md); `borderflow update` reads the "
+    "address off CBP's Nationwide Drug Seizures page while the page links the file"
+)
+#: Why a known file has no download address: (mirror folder, file-name glob) → the reason.
+#: Every known file has either ``KnownFile.url`` or an entry here (``tests/test_update.py``).
+NO_ADDRESS: dict[tuple[str, str], str] = {
+    ("cbp_drug_seizures", "nationwide-drugs-fy*.csv"): _CBP_WINDOW,
+    ("cbp_drug_seizures", "amo-drug-seizures-fy*.csv"): (
+        "the AMO download addresses were never recorded (SOURCE.md); `borderflow update` takes "
+        "one from CBP's Nationwide Drug Seizures page if the page links it"
+    ),
+    ("sesnsp", "IDEFC_NM_*.csv"): (
+        "SESNSP's file as re-encoded by the uploader of a public repository; SESNSP replaces the "
+        "file each month and its address for this cut was not recorded"
+    ),
+    ("sesnsp", "estatal_n_*.csv"): (
+        "SESNSP's 2026 state file as committed (renamed) to a public repository; SESNSP's "
+        "address for this cut was not recorded"
+    ),
+    ("sesnsp", "timeseries_victimas_*.csv"): (
+        "a derivative: victims reshaped to a time series by a third party; SESNSP publishes no "
+        "file of this name"
+    ),
+    ("cdc_vsrr", "vsrr_t40_4_*.csv"): (
+        "a derivative: the origin repository's API extract of one indicator; no CDC address "
+        "serves these bytes (the API answers today's release, in another layout)"
+    ),
+    ("cdc_vsrr", "VSRR_Provisional_*_US_*.csv"): (
+        "a derivative: the United States rows of CDC's CSV download; CDC serves only the "
+        "current full file"
+    ),
+    ("cdc_wonder", "*.csv"): "a CDC WONDER query export: query results have no download address",
+    ("nchs_final", "*.csv"): (
+        "transcribed from NCHS Data Briefs (each row names its page): there is no file to download"
+    ),
+    ("bts_border_crossings", "Border_Crossing_Entry_Data_US-Mexico_*.csv"): (
+        "a derivative: the U.S.–Mexico rows of BTS's export Border_Crossing_Entry_Data.csv, "
+        "which has an address"
+    ),
+    ("un_comtrade", "undata_comtrade_*.csv"): (
+        "UNdata exports made interactively and renamed; no stable download address was recorded"
+    ),
+    ("census_pep", "census_pep_state_population_*_intercensal.csv"): (
+        "a transcription of the Census intercensal table (an .xlsx), not a file Census publishes"
+    ),
+    ("conapo", "pop_states_conapo2023_monthly_*.csv"): (
+        "a derivative: CONAPO's mid-year table interpolated to months by a third party"
+    ),
+}
 
 Manifest = dict[str, dict[str, Any]]
 
@@ -113,6 +170,7 @@ class _Response:
     bytes: int = 0
     etag: str | None = None
     last_modified: str | None = None
+    text: str = ""
 
 
 class _Retry(Exception):
@@ -197,6 +255,40 @@ def read_manifest(folder: Path) -> Manifest:
     return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
 
 
+def fetch_page(
+    url: str,
+    *,
+    attempts: int = 4,
+    backoff: float = 0.5,
+    timeout: float = 60.0,
+    client: httpx.Client | None = None,
+) -> str:
+    """The text of a web page (e.g. a publisher's list of files), with fetch's retries.
+
+    Raises:
+        FetchError: the page could not be read (network, refused, 404 …); the message says why.
+    """
+    policy = _RetryPolicy(max(attempts, 1), backoff)
+    http = client or httpx.Client(timeout=timeout, follow_redirects=True)
+    try:
+        response = _retrying(url, policy, lambda: _get_text_once(http, url))
+    finally:
+        if client is None:
+            http.close()
+    if response.status != 200:
+        raise FetchError(f"{url} answered HTTP {response.status}; the page could not be read.")
+    return response.text
+
+
+def no_address_reason(folder: str, name: str) -> str | None:
+    """Why the known file ``name`` of a mirror folder has no download address (``NO_ADDRESS``)."""
+    return next(
+        (why for (f, pattern), why in NO_ADDRESS.items()
+         if f == folder and fnmatch.fnmatchcase(name, pattern)),
+        None,
+    )  # fmt: skip
+
+
 def _planned(sources: list[Source]) -> list[tuple[Source, KnownFile]]:
     """Every known file of ``sources``, once per folder and name."""
     seen: set[tuple[str, str]] = set()
@@ -221,9 +313,11 @@ def _fetch_file(
     folder = dest / source.folder
     url = _address(source, known, base_url)
     if url is None:
+        why = no_address_reason(source.folder, known.name)
         message = (
-            f"{known.name}: no download address is recorded. Download it from "
-            f"{source.homepage} and place it in {folder} by hand."
+            f"{known.name}: no download address is recorded"
+            + (f" ({why})" if why else "")
+            + f". Download it from {source.homepage} and place it in {folder} by hand."
         )
         return FetchOutcome(source.name, known.name, None, "no_url", message=message)
     _ensure_writable(folder)
@@ -293,10 +387,16 @@ def _download(
     policy: _RetryPolicy,
 ) -> _Response:
     """GET ``url`` with retries; the answer is 200 (body saved), 304 or 404, else it fails."""
+    return _retrying(url, policy, lambda: _get_once(http, url, headers, folder, name))
+
+
+def _retrying(url: str, policy: _RetryPolicy, once: Callable[[], _Response]) -> _Response:
+    """Call ``once`` (one GET of ``url``) until it answers 200, 304 or 404, retrying on
+    ``_Retry``; any other answer, or running out of attempts, raises ``_DownloadFailed``."""
     reason = ""
     for attempt in range(1, policy.attempts + 1):
         try:
-            response = _get_once(http, url, headers, folder, name)
+            response = once()
         except _Retry as exc:
             reason = str(exc)
             if attempt < policy.attempts:
@@ -339,6 +439,18 @@ def _get_once(
             )
     except httpx.TransportError as exc:
         raise _Retry(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _get_text_once(http: httpx.Client, url: str) -> _Response:
+    """One GET of a page, read whole (pages are small). Raises ``_Retry`` like ``_get_once``."""
+    try:
+        response = http.get(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html"})
+    except httpx.TransportError as exc:
+        raise _Retry(f"{type(exc).__name__}: {exc}") from exc
+    code = response.status_code
+    if code == 429 or code >= 500:
+        raise _Retry(f"HTTP {code}", _retry_after(response.headers.get("Retry-After")))
+    return _Response(code, text=response.text if code == 200 else "")
 
 
 def _save_body(response: httpx.Response, folder: Path, name: str) -> tuple[Path, str, int]:

@@ -46,9 +46,12 @@ def value(parsed: ParsedFile, state: str, end: str, status: str, measure: str) -
     return float(hit["value"].iloc[0])
 
 
-def test_registered_and_finds_its_file() -> None:
+def test_registered_and_finds_its_files_in_both_layouts() -> None:
     assert all_sources()["cdc_vsrr"] is SOURCE
-    assert [p.name for _, p in SOURCE.files_in(MIRROR)] == [NAME]
+    assert sorted(p.name for _, p in SOURCE.files_in(MIRROR)) == sorted(
+        p.name for p in (MIRROR / "cdc_vsrr").glob("*.csv")
+    )  # the API extract and the CSV download are releases of one series
+    assert {series.key for series, _ in SOURCE.files_in(MIRROR)} == {"vsrr"}
     known = SOURCE.series[0].known_file(NAME)
     assert known is not None and known.rows == 6916 and known.url is None
 

@@ -7,6 +7,8 @@ count of observations was worked out by hand from the 60 data rows: 1 bound (>63
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -26,7 +28,9 @@ def parsed() -> ParsedFile:
 
 
 def figure(parsed: ParsedFile, measure: str, cause: str, status: str, year: int) -> pd.Series:
-    obs = parsed.observations
+    """The one value of a figure, in the file's own release or one of the editions it
+    transcribes."""
+    obs = pd.concat([parsed.observations, *parsed.editions.values()], ignore_index=True)
     hit = obs[
         (obs["measure"] == measure)
         & (obs["cause"] == cause)
@@ -45,7 +49,10 @@ def test_registered_and_finds_its_file() -> None:
 def test_one_value_per_figure(parsed: ParsedFile) -> None:
     assert parsed.rows_read == 60
     assert parsed.rows_rejected == 1
-    assert len(parsed.observations) == 45
+    # 41 values of the file's own release, 5 provisional counts dated by the release that
+    # published them (2020 to 2023; 2023 twice)
+    assert len(parsed.observations) == 41
+    assert sorted(map(len, parsed.editions.values())) == [1, 1, 1, 1, 1]
     assert set(parsed.observations["us_state"]) == {"US"}
     assert set(parsed.observations["period_type"]) == {"calendar_year"}
 
@@ -59,6 +66,16 @@ def test_2022_final_counts(parsed: ParsedFile) -> None:
     assert figure(parsed, "overdose_deaths", "T40.4", "final", 2022)["value"] == 73838
     provisional = figure(parsed, "overdose_deaths", "all_drug_overdose", "provisional", 2022)
     assert provisional["value"] == 109680
+
+
+def test_two_provisional_2023_counts_are_two_editions(parsed: ParsedFile) -> None:
+    by_day = {
+        day: frame["value"].tolist()
+        for day, frame in parsed.editions.items()
+        if (frame["period_start"] == pd.Timestamp(2023, 1, 1)).all()
+    }
+    # SOURCE.md: 107,543 (provisional estimate, May 2024), 110,037 (the May 2025 release)
+    assert by_day == {date(2024, 5, 15): [107543.0], date(2025, 5, 15): [110037.0]}
 
 
 def test_rates_and_percent_change(parsed: ParsedFile) -> None:
@@ -94,9 +111,10 @@ def test_cdc_gov_citation_wins_over_an_earlier_copy(parsed: ParsedFile) -> None:
 
 def test_set_aside_rows_are_reported_once_and_only_as_warnings(parsed: ParsedFile) -> None:
     set_aside = [i for i in parsed.issues if i.kind in ("duplicate_key", "conflicting_value")]
-    assert len(set_aside) == 14 == len({i.row for i in set_aside})
+    assert len(set_aside) == 13 == len({i.row for i in set_aside})
     assert {i.severity for i in set_aside} == {"warning"}
-    assert sorted(i.row or 0 for i in set_aside if i.kind == "conflicting_value") == [11, 51, 55]
+    # Row 51 (110,037, the May 2025 release) is an edition of its own, no longer set aside.
+    assert sorted(i.row or 0 for i in set_aside if i.kind == "conflicting_value") == [11, 55]
 
 
 def test_a_bound_is_rejected_not_read_as_a_number(parsed: ParsedFile) -> None:

@@ -15,9 +15,15 @@ from datetime import date
 from typing import Any
 
 from borderflow.claims import facts
-from borderflow.claims.document import Document, detect_language, find_date
+from borderflow.claims.document import (
+    Document,
+    DocumentError,
+    check_length,
+    detect_language,
+    find_date,
+)
 from borderflow.claims.entities import Entity, entity_finder
-from borderflow.claims.extract import Mention, MentionFinder, split_sentences
+from borderflow.claims.extract import MAX_SENTENCE_CHARS, Mention, MentionFinder, split_sentences
 from borderflow.claims.lexicon import fold, load_lexicon
 from borderflow.claims.resolve import Clue, Memory, Reading, Unresolved, find_topic
 from borderflow.claims.topics import readings
@@ -28,6 +34,14 @@ from borderflow.metrics import Engine, get_measure
 from borderflow.metrics.units import convert
 
 VERDICTS = ("supported", "contradicted", "unverifiable")
+#: The most claims checked in one document. Each claim is asked of the warehouse under several
+#: readings; past this many (a long report, a table pasted as text, 100,000 numbers in a row)
+#: the rest are counted in ``CheckReport.not_checked`` and not asked, so a check ends in seconds.
+MAX_CLAIMS = 200
+#: The most sentences read in one document: some 400 pages of prose. Every sentence is read for
+#: names, periods and facts even when it states no number, so this bounds the work on a text
+#: cut into countless tiny "sentences".
+MAX_SENTENCES = 20_000
 
 
 @dataclass
@@ -73,12 +87,19 @@ class Claim:
 
 @dataclass
 class CheckReport:
-    """Every claim found in a document, in order."""
+    """Every claim found in a document, in order.
+
+    Attributes:
+        not_checked: claims found past ``MAX_CLAIMS``, counted but not checked.
+        notes: what the checker did not read as written (a limit reached), and what to do.
+    """
 
     source: str
     published: date
     lang: str
     claims: list[Claim]
+    not_checked: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         return {v: sum(c.verdict == v for c in self.claims) for v in VERDICTS}
@@ -89,6 +110,8 @@ class CheckReport:
             "published": self.published.isoformat(),
             "lang": self.lang,
             "summary": self.summary(),
+            "not_checked": self.not_checked,
+            "notes": list(self.notes),
             "claims": [c.to_dict() for c in self.claims],
         }
 
@@ -109,7 +132,11 @@ def check_text(
         published: the publication date; default: the first date the text states, else today.
         lang: ``en``, ``es`` or ``auto``.
         source: a name for the report.
+
+    Raises:
+        DocumentError: the text is longer than ``document.MAX_CHARS``.
     """
+    check_length(text, source)
     doc = Document(text, source, find_date(text[:2000]), detect_language(text))
     return check_document(doc, engine, published=published, lang=lang)
 
@@ -117,13 +144,51 @@ def check_text(
 def check_document(
     doc: Document, engine: Engine, *, published: date | None = None, lang: str = "auto"
 ) -> CheckReport:
-    """Check a ``Document`` (see ``claims.document.read_document``)."""
+    """Check a ``Document`` (see ``claims.document.read_document``).
+
+    At most ``MAX_CLAIMS`` claims are checked, in order; the rest are counted in the report's
+    ``not_checked``. Sentences longer than ``extract.MAX_SENTENCE_CHARS`` are read in pieces.
+    Both are said in the report's ``notes``.
+
+    Raises:
+        DocumentError: the text is longer than ``document.MAX_CHARS`` or has more than
+            ``MAX_SENTENCES`` sentences.
+    """
+    check_length(doc.text, doc.source)
+    cut: list[int] = []
+    sentences = split_sentences(doc.text, cut=cut)
+    if len(sentences) > MAX_SENTENCES:
+        raise DocumentError(
+            f"{doc.source}: the text has {len(sentences):,} sentences, more than the "
+            f"{MAX_SENTENCES:,} the checker reads in one document; check the article itself, or "
+            "split the text into parts and check each."
+        )
     day = published or doc.published or date.today()
     checker = _Checker(engine, day)
     claims: list[Claim] = []
-    for _, sentence in split_sentences(doc.text):
-        claims.extend(checker.sentence(sentence))
-    return CheckReport(doc.source, day, doc.lang if lang == "auto" else lang, claims)
+    not_checked = 0
+    for _, sentence in sentences:
+        checked, skipped = checker.sentence(sentence, room=MAX_CLAIMS - len(claims))
+        claims.extend(checked)
+        not_checked += skipped
+    notes = []
+    if cut:
+        notes.append(
+            f"{len(cut):,} passage{'s' if len(cut) > 1 else ''} of over {MAX_SENTENCE_CHARS:,} "
+            f"characters with no sentence end {'were' if len(cut) > 1 else 'was'} read in pieces "
+            f"of at most {MAX_SENTENCE_CHARS:,} characters; a claim whose words fall in two "
+            "pieces may be missed or read without its context. End the sentences, or check "
+            "the passage on its own."
+        )
+    if not_checked:
+        notes.append(
+            f"{not_checked:,} more claim{'s' if not_checked > 1 else ''} found but not checked: "
+            f"the checker checks at most {MAX_CLAIMS:,} claims in one document. Split the "
+            "document and check each part."
+        )
+    return CheckReport(
+        doc.source, day, doc.lang if lang == "auto" else lang, claims, not_checked, notes
+    )
 
 
 class _Checker:
@@ -136,7 +201,11 @@ class _Checker:
         self.memory = Memory()
         self.facts = facts.FactMemory()
 
-    def sentence(self, sentence: str) -> list[Claim]:
+    def sentence(self, sentence: str, room: int = MAX_CLAIMS) -> tuple[list[Claim], int]:
+        """The claims of ``sentence``, at most ``room`` of them checked, and how many more were
+        found but not checked."""
+        if room <= 0:
+            return [], self._count(sentence)
         folded = fold(sentence)
         entities = entity_finder().find(sentence)
         time = read_time(folded, self.published)
@@ -146,12 +215,21 @@ class _Checker:
         drugs = [e.code for e in entities if e.dimension == "drug"]
         found = facts.check_agreements(sentence, self.published, self.facts)
         found += facts.check_precursors(sentence, self.lexicon, drugs, self.published, self.facts)
-        out = [self._fact(sentence, f) for f in found]
-        for mention in self.mentions.find(sentence):
+        mentions = self.mentions.find(sentence)
+        out = [self._fact(sentence, f) for f in found[:room]]
+        for mention in mentions[: room - len(out)]:
             clue = Clue(mention, folded, entities, time, self.published, self.memory, fentanyl)
             out.append(self._numeric(sentence, clue))
         self._remember(folded, entities, time.periods[-1] if time.periods else None, fentanyl)
-        return out
+        return out, len(found) + len(mentions) - len(out)
+
+    def _count(self, sentence: str) -> int:
+        """How many claims ``sentence`` states, past the limit: found as when checked, but
+        neither resolved nor asked of the warehouse (names are not read, so a precursor claim
+        takes its drug from the last sentence read in full)."""
+        found = facts.check_agreements(sentence, self.published, self.facts)
+        found += facts.check_precursors(sentence, self.lexicon, [], self.published, self.facts)
+        return len(found) + len(self.mentions.find(sentence))
 
     def _remember(self, folded: str, entities: list[Entity], period: Any, fentanyl: bool) -> None:
         topic = self.lexicon.first_key("topics", folded)

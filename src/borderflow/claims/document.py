@@ -10,15 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
-from typing import ClassVar
 
 from borderflow.claims.lexicon import fold
 from borderflow.errors import BorderflowError
 
-#: Articles larger than this are refused: the checker is for articles, not corpora.
+#: Files larger than this are refused: the checker is for articles, not corpora. (A saved web
+#: page is mostly markup: 5 MB of HTML is rarely more than a few hundred thousand characters of
+#: text.)
 MAX_BYTES = 5_000_000
+#: Text longer than this, once markup is gone, is refused: about 150 pages of prose, several
+#: times the longest report a news article quotes. Checking time grows linearly with the text;
+#: this keeps the worst text within seconds.
+MAX_CHARS = 1_000_000
 
 _EN_MONTHS = "january february march april may june july august september october november december"
 _ES_MONTHS = (
@@ -56,10 +61,9 @@ _DATES = (
     (re.compile(rf"\b(\d{{1,2}})\s+(?:de\s+)?({_MONTH})\s+(?:de\s+|del\s+)?(20\d\d)\b"), (3, 2, 1)),
     (re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b"), (1, 2, 3)),
 )
-_META_DATE = re.compile(
-    r"<meta[^>]+(?:article:published_time|datePublished|pubdate|date)[^>]+content=\"(20\d\d-\d\d-\d\d)",
-    re.IGNORECASE,
-)
+_META_TAG = re.compile(r"<meta([^<>]*)", re.IGNORECASE)
+_META_KIND = re.compile(r"article:published_time|datePublished|pubdate|date", re.IGNORECASE)
+_META_CONTENT = re.compile(r"content=\"(20\d\d-\d\d-\d\d)", re.IGNORECASE)
 _STOPWORDS = {
     "en": {"the", "of", "and", "in", "to", "is", "was", "that", "for", "with", "by", "from"},
     "es": {"el", "la", "los", "las", "de", "del", "y", "que", "en", "por", "con", "para", "se"},
@@ -109,7 +113,22 @@ def parse_document(raw: bytes, source: str = "<text>") -> Document:
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     if not text.strip():
         raise DocumentError(f"{source}: the document has no text to check.")
+    check_length(text, source)
     return Document(text, source, published or find_date(text[:2000]), detect_language(text))
+
+
+def check_length(text: str, source: str = "<text>") -> None:
+    """Refuse text longer than ``MAX_CHARS``.
+
+    Raises:
+        DocumentError: the text is over the limit; the message says by how much and what to do.
+    """
+    if len(text) > MAX_CHARS:
+        raise DocumentError(
+            f"{source}: the text is {len(text):,} characters, more than the {MAX_CHARS:,} the "
+            "checker reads in one document; check the article itself, or split the text into "
+            "parts and check each."
+        )
 
 
 def _read_file(path: Path) -> bytes:
@@ -163,71 +182,90 @@ def _looks_like_html(text: str) -> bool:
     )
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page; scripts, styles and templates are dropped."""
-
-    SKIP: ClassVar[set[str]] = {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "head",
-        "iframe",
-        "object",
-    }
-    BLOCK: ClassVar[set[str]] = {
-        "p",
-        "div",
-        "br",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "section",
-        "article",
-        "blockquote",
-        "header",
-        "footer",
-        "title",
-        "time",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
+_SKIP = frozenset(("script", "style", "noscript", "template", "svg", "head", "iframe", "object"))
+_BLOCK = frozenset(
+    (
+        *("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section"),
+        *("article", "blockquote", "header", "footer", "title", "time"),
+    )
+)
+#: Elements whose content is text up to their end tag, not markup.
+_RAW = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"))
+_MARKUP = re.compile(r"<(?:(!--)|(/?)([a-zA-Z][^\t\n\r\f />\x00]*)|[!?/])")
+_IN_TAG = re.compile(r"[>\"']")
 
 
 def html_to_text(html: str) -> str:
-    """The visible text of an HTML document, one block per line."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
+    """The visible text of an HTML document, one block per line; scripts, styles, templates and
+    the head are dropped.
+
+    A tokenizer of its own, in one pass: each character is looked at a bounded number of times,
+    so no page, however malformed (thousands of unclosed tags, comments or quotes), takes more
+    than linear time. As in a browser, a tag or comment left open runs to the end of the page.
+    """
+    parts: list[str] = []
+    skipping = 0
+    i, n = 0, len(html)
+    while i < n:
+        m = _MARKUP.search(html, i)
+        if m is None:
+            if not skipping:
+                parts.append(unescape(html[i:]))
+            break
+        if m.start() > i and not skipping:
+            parts.append(unescape(html[i : m.start()]))
+        if m.group(1):  # <!-- comment -->
+            close = html.find("-->", m.end())
+            i = n if close < 0 else close + 3
+            continue
+        name = (m.group(3) or "").lower()
+        end = _tag_end(html, m.end())
+        if end < 0:
+            break  # a tag left open at the end of the page
+        i = end + 1
+        if not name:  # <!doctype …>, <?…>, </>: no text
+            continue
+        closing = m.group(2) == "/"
+        self_closing = html[end - 1] == "/" and end - 1 >= m.end()
+        if not closing:
+            if name in _SKIP:
+                skipping += 1
+            elif name in _BLOCK:
+                parts.append("\n")
+        if closing or self_closing:
+            if name in _SKIP:
+                skipping = max(0, skipping - 1)
+            elif name in _BLOCK:
+                parts.append("\n")
+        if name in _RAW and not closing and not self_closing:
+            close_tag = re.compile(rf"</{re.escape(name)}(?=[\s/>])", re.IGNORECASE).search(html, i)
+            stop = n if close_tag is None else close_tag.start()
+            if not skipping:
+                raw = html[i:stop]
+                parts.append(raw if name in ("script", "style") else unescape(raw))
+            i = stop
+    return "".join(parts)
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+def _tag_end(html: str, i: int) -> int:
+    """The offset of the ``>`` that closes the tag whose attributes start at ``i`` (a quoted
+    value may hold ``>``), or -1 when the page ends first."""
+    while True:
+        m = _IN_TAG.search(html, i)
+        if m is None:
+            return -1
+        if m.group(0) == ">":
+            return m.start()
+        close = html.find(m.group(0), m.end())
+        if close < 0:
+            return -1
+        i = close + 1
+
+
+#: A Markdown link or image: the text in brackets (no brackets inside), then the address in
+#: parentheses (one level of parentheses inside). Neither part can run past the next bracket or
+#: parenthesis, so a page of unclosed brackets is read in linear time.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|(\*\*|__|`)")
 
 
@@ -237,8 +275,16 @@ def markdown_to_text(text: str) -> str:
 
 
 def _meta_date(html: str) -> date | None:
-    m = _META_DATE.search(html[:20000])
-    return date.fromisoformat(m.group(1)) if m else None
+    """The publication date a ``<meta>`` tag in the first 20,000 characters gives, if any."""
+    for tag in _META_TAG.finditer(html[:20000]):
+        attrs = tag.group(1)
+        kind = _META_KIND.search(attrs, 1)
+        if kind is None:
+            continue
+        contents = list(_META_CONTENT.finditer(attrs, kind.end() + 1))
+        if contents:
+            return date.fromisoformat(contents[-1].group(1))
+    return None
 
 
 def find_date(text: str) -> date | None:

@@ -8,11 +8,13 @@ vocabulary of ``data/lexicon.toml``; spans point into the original sentence.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
 
 from borderflow.claims.lexicon import Lexicon, fold, load_lexicon, phrase_pattern
+from borderflow.claims.spans import Taken
 
 _ABBREVIATIONS = re.compile(
     r"\b(?:U\.S(?:\.A)?|U\.N|D\.C|Dr|Mr|Mrs|Ms|Sr|Sra|Jr|St|No|Nos|Gen|Gov|Sen|Rep|Inc|Corp|Co|"
@@ -20,6 +22,12 @@ _ABBREVIATIONS = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
 _DOT = "\u2024"  # one-dot leader: stands in for abbreviation dots while splitting
+_TEXT = re.compile(r"\S")
+
+#: The longest sentence read whole, in characters. News sentences run to a few hundred; a longer
+#: "sentence" (no full stop for pages, a table pasted as prose) is cut into pieces of this size,
+#: so the work done per sentence is bounded and the whole check stays linear in the text.
+MAX_SENTENCE_CHARS = 2_000
 
 #: A number as written: grouped thousands ("27,023", "27.023") or plain digits, with decimals.
 NUMBER = r"(?<![\w.,])(?:\d{1,3}(?:[,.\u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?(?![\w])"
@@ -60,22 +68,54 @@ class Mention:
     object_text: str = ""
 
 
-def split_sentences(text: str) -> list[tuple[int, str]]:
-    """Sentences of ``text`` with their offsets; abbreviations ("U.S.", "Dr.") do not split."""
+def split_sentences(
+    text: str, *, max_chars: int | None = None, cut: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """Sentences of ``text`` with their offsets; abbreviations ("U.S.", "Dr.") do not split.
+
+    A "sentence" longer than ``max_chars`` (default ``MAX_SENTENCE_CHARS``) — a paragraph with
+    no full stop, a list of numbers, a run of links — is cut into pieces of at most that many
+    characters, each at the last space (or else at the limit itself); the offset of every
+    sentence so cut is appended to ``cut``.
+    """
+    limit = MAX_SENTENCE_CHARS if max_chars is None else max_chars
     protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", _DOT), text)
     out: list[tuple[int, str]] = []
     start = 0
     for m in _SENTENCE_END.finditer(protected):
-        _append(out, text, start, m.start())
+        _append(out, text, start, m.start(), limit, cut)
         start = m.end()
-    _append(out, text, start, len(text))
+    _append(out, text, start, len(text), limit, cut)
     return out
 
 
-def _append(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
-    sentence = text[start:end].strip()
-    if sentence:
-        out.append((start + text[start:end].index(sentence[0]), sentence))
+def _append(
+    out: list[tuple[int, str]],
+    text: str,
+    start: int,
+    end: int,
+    limit: int,
+    cut: list[int] | None,
+) -> None:
+    first = _TEXT.search(text, start, end)
+    if first is None:
+        return
+    start = first.start()
+    end = start + len(text[start:end].rstrip())
+    if end - start <= limit:
+        out.append((start, text[start:end]))
+        return
+    if cut is not None:
+        cut.append(start)
+    while end - start > limit:
+        space = text.rfind(" ", start + limit // 2, start + limit + 1)
+        stop = space if space > start else start + limit
+        out.append((start, text[start:stop].rstrip()))
+        following = _TEXT.search(text, stop, end)
+        if following is None:
+            return
+        start = following.start()
+    out.append((start, text[start:end]))
 
 
 def read_number(text: str, scale_word: str | None = None, extra: str | None = None) -> Number:
@@ -165,7 +205,7 @@ class MentionFinder:
     def find(self, sentence: str) -> list[Mention]:
         """Every mention in ``sentence``, in order; a percent is a change or a share, not both."""
         folded = fold(sentence)
-        taken: list[tuple[int, int]] = []
+        taken = Taken(len(folded))
         found = [
             *self._percents(sentence, folded, taken),
             *self._quantities(sentence, folded, taken),
@@ -186,14 +226,12 @@ class MentionFinder:
     def _qualifier(self, m: re.Match[str]) -> str | None:
         return _lexicon_key("qualifiers", m.group("qual")) if m.group("qual") else None
 
-    def _quantities(
-        self, sentence: str, folded: str, taken: list[tuple[int, int]]
-    ) -> list[Mention]:
+    def _quantities(self, sentence: str, folded: str, taken: Taken) -> list[Mention]:
         out = []
         for m in self.quantity.finditer(folded):
-            if _overlaps(m.span("num"), taken) or _is_year(m.group("num"), m.group("scale")):
+            if taken.overlaps(m.span("num")) or _is_year(m.group("num"), m.group("scale")):
                 continue
-            taken.append(m.span())
+            taken.add(m.span())
             unit = _lexicon_key("units", m.group("unit")) or "unknown"
             out.append(self._quantity(sentence, folded, m, unit))
         return out
@@ -210,24 +248,27 @@ class MentionFinder:
             folded[m.end() : m.end() + 80],
         )
 
-    def _bare_numbers(
-        self, sentence: str, folded: str, taken: list[tuple[int, int]]
-    ) -> list[Mention]:
+    def _bare_numbers(self, sentence: str, folded: str, taken: Taken) -> list[Mention]:
         """Large or qualified numbers with no unit after them ("exceeding 13 million"): the unit
         is the last one the sentence named before the number."""
         out = []
+        units: list[re.Match[str]] | None = None  # every unit named, found once per sentence
+        ends: list[int] = []
         for m in self.bare.finditer(folded):
             raw = m.group("num")
             large = m.group("scale") or re.search(r"\d[,.]\d{3}", raw)
-            if _overlaps(m.span(), taken) or not (large or m.group("qual")) or not raw[0].isdigit():
+            if taken.overlaps(m.span()) or not (large or m.group("qual")) or not raw[0].isdigit():
                 continue
             if _is_year(raw, m.group("scale")):
                 continue
-            before = list(self.unit.finditer(folded[: m.start()]))
-            unit = _lexicon_key("units", before[-1].group(0)) if before else None
+            if units is None:
+                units = list(self.unit.finditer(folded))
+                ends = [u.end() for u in units]
+            before = bisect.bisect_right(ends, m.start())
+            unit = _lexicon_key("units", units[before - 1].group(0)) if before else None
             if folded[max(0, m.start() - 2) : m.start()].strip().endswith(("$", "us$", "usd")):
                 unit = "usd"  # "$5.4 millones": money, whatever was counted before it
-            taken.append(m.span())
+            taken.add(m.span())
             out.append(self._quantity(sentence, folded, m, unit or "unknown"))
         return out
 
@@ -252,10 +293,10 @@ class MentionFinder:
                 )
         return out[:1]
 
-    def _percents(self, sentence: str, folded: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    def _percents(self, sentence: str, folded: str, taken: Taken) -> list[Mention]:
         out = []
         for m in self.percent.finditer(folded):
-            taken.append(m.span())
+            taken.add(m.span())
             after = folded[m.end() : m.end() + 80]
             kind = (
                 "share"
@@ -296,10 +337,10 @@ class MentionFinder:
             )
         return out
 
-    def _shares(self, sentence: str, folded: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    def _shares(self, sentence: str, folded: str, taken: Taken) -> list[Mention]:
         out = []
         for m in self.share.finditer(folded):
-            if _overlaps(m.span(), taken):
+            if taken.overlaps(m.span()):
                 continue
             ratio = float(_lexicon_key("shares", m.group("share")) or 0)
             out.append(
@@ -348,10 +389,6 @@ _RANKS = tuple(
 
 def _all_phrases(lexicon: Lexicon, table: str) -> str:
     return phrase_pattern([str(p) for ps in lexicon.table(table).values() for p in ps])
-
-
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
 
 
 def _is_year(raw: str, scale: str | None) -> bool:

@@ -15,6 +15,7 @@ its row: what it is a precursor of, its role, its controls.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -25,6 +26,7 @@ from importlib import resources
 
 from borderflow.claims.document import MONTHS
 from borderflow.claims.lexicon import Lexicon, fold, phrase_pattern
+from borderflow.claims.spans import Taken
 
 #: Event-name prefixes that start an agreement; a bare date beside its name means one of these.
 ORIGIN_EVENTS = (
@@ -143,6 +145,12 @@ def _names(row: dict[str, str], *columns: str) -> list[str]:
     return [n.strip() for n in names if n and len(n.strip()) > 2]
 
 
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does: one pass over a sentence tells
+    whether it names anything at all, before each name is looked for on its own."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or r"(?!)")
+
+
 def _loose(names: list[str]) -> str:
     """A pattern of names where hyphens and spaces are optional ("4ANPP" names "4-ANPP")."""
     return phrase_pattern(names).replace(r"\-", r"[-\s]?")
@@ -170,11 +178,11 @@ def _agreements() -> dict[str, tuple[re.Pattern[str], list[dict[str, str]]]]:
 def written_dates(folded: str, published: date, memory_year: int | None) -> list[Written]:
     """Dates written in a folded sentence, most precise first where they overlap."""
     out: list[Written] = []
-    taken: list[tuple[int, int]] = []
+    taken = Taken(len(folded))
 
     def add(m: re.Match[str], day: date | None, precision: str) -> None:
-        if day and not any(m.start() < e and s < m.end() for s, e in taken):
-            taken.append(m.span())
+        if day and not taken.overlaps(m.span()):
+            taken.add(m.span())
             out.append(Written(m.start(), m.end(), day, precision))
 
     that_year = r"(?:ese|aquel|este) ano|that year"
@@ -238,8 +246,11 @@ def _same(claimed: Written, event: dict[str, str]) -> bool:
     return claimed.day.isoformat()[:width] == official.isoformat()[:width]
 
 
-def _events_for(folded: str, events: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The events the sentence's verb refers to, else those that start the agreement."""
+@functools.lru_cache(maxsize=256)
+def _events_for(folded: str, key: str) -> list[dict[str, str]]:
+    """The events of agreement ``key`` the sentence's verb refers to, else those that start
+    the agreement (remembered: a sentence may name the agreement many times)."""
+    events = _agreements()[key][1]
     for verbs, prefixes in EVENT_VERBS.items():
         if re.search(verbs, folded):
             named = [e for e in events if any(p in e["event"].lower() for p in prefixes)]
@@ -248,21 +259,30 @@ def _events_for(folded: str, events: list[dict[str, str]]) -> list[dict[str, str
     return [e for e in events if e["event"].lower().startswith(ORIGIN_EVENTS)] or events
 
 
+@functools.cache
+def _any_agreement() -> re.Pattern[str]:
+    return _any_of([pattern for pattern, _ in _agreements().values()])
+
+
 def check_agreements(sentence: str, published: date, memory: FactMemory) -> list[FactFinding]:
     """Dates written beside an agreement's name, against the agreements timeline."""
     folded = fold(sentence)
     dates = written_dates(folded, published, memory.year)
-    names: list[tuple[re.Match[str] | None, str]] = [
-        (m, key) for key, (pattern, _) in _agreements().items() for m in pattern.finditer(folded)
-    ]
+    names: list[tuple[re.Match[str] | None, str]] = (
+        [(m, key) for key, (pattern, _) in _agreements().items() for m in pattern.finditer(folded)]
+        if _any_agreement().search(folded)
+        else []
+    )
     if not names and memory.agreement and dates and any(re.search(v, folded) for v in EVENT_VERBS):
         names = [(None, memory.agreement)]
     out = []
+    others = sorted(m.start() for m, _ in names if m is not None)
+    ends = [w.end for w in dates]
     for match, key in names:
         if len(names) == 1 and len(dates) == 1:
             written: Written | None = dates[0]
         else:
-            written = _date_of(match, dates, [m for m, _ in names if m is not None])
+            written = _date_of(match, dates, ends, others)
         if written is not None:
             out.append(_agreement_finding(sentence, folded, match, key, written))
     if names:
@@ -272,10 +292,18 @@ def check_agreements(sentence: str, published: date, memory: FactMemory) -> list
     return out
 
 
+#: How far (characters) a date may be written from an agreement's name and still date it.
+NEAR = 120
+
+
 def _date_of(
-    match: re.Match[str] | None, dates: list[Written], others: list[re.Match[str]]
+    match: re.Match[str] | None, dates: list[Written], ends: list[int], others: list[int]
 ) -> Written | None:
-    """The date written nearest the name, with no other agreement's name between them."""
+    """The date written nearest the name, with no other agreement's name between them.
+
+    ``dates`` are in text order with their ``ends``, and ``others`` are the sorted starts of every
+    name found, so only the dates within reach are looked at.
+    """
     if match is None:
         return dates[0] if len(dates) == 1 else None
 
@@ -284,16 +312,25 @@ def _date_of(
 
     def blocked(w: Written) -> bool:
         lo, hi = sorted((w.start, match.start()))
-        return any(lo < o.start() < hi for o in others if o is not match)
+        # another name starting strictly between (the name itself starts at an end, not inside)
+        return bisect.bisect_left(others, hi) > bisect.bisect_right(others, lo)
 
-    near = [w for w in dates if gap(w) <= 120 and not blocked(w)]
+    # dates do not overlap, so sorted by start they are sorted by end too: those within reach
+    # end at or after match.start() - NEAR and start at or before match.end() + NEAR
+    first = bisect.bisect_left(ends, match.start() - NEAR)
+    near = []
+    for w in dates[first:]:
+        if w.start - match.end() > NEAR:
+            break
+        if gap(w) <= NEAR and not blocked(w):
+            near.append(w)
     return min(near, key=gap, default=None)
 
 
 def _agreement_finding(
     sentence: str, folded: str, match: re.Match[str] | None, key: str, written: Written
 ) -> FactFinding:
-    events = _events_for(folded, _agreements()[key][1])
+    events = _events_for(folded, key)
     verdict = "supported" if any(_same(written, e) for e in events) else "contradicted"
     name = events[0].get("name_en") or key
     timeline = "; ".join(f"{e['event'].replace('_', ' ')} {e['date']}" for e in events)
@@ -322,12 +359,22 @@ def _chemicals() -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
     )
 
 
+@functools.cache
+def _any_chemical() -> re.Pattern[str]:
+    return _any_of([pattern for pattern, _ in _chemicals()])
+
+
 def check_precursors(
     sentence: str, lexicon: Lexicon, drugs: list[str], published: date, memory: FactMemory
 ) -> list[FactFinding]:
     """Chemicals named with a drug and a relation, against the table of precursors."""
     folded = fold(sentence)
-    named = [(m, row) for pattern, row in _chemicals() for m in pattern.finditer(folded)][:8]
+    chemicals = _chemicals()
+    named = (
+        [(m, row) for pattern, row in chemicals for m in pattern.finditer(folded)][:8]
+        if _any_chemical().search(folded)
+        else []
+    )
     drugs = drugs or memory.drugs
     memory.drugs = drugs or memory.drugs
     if not named:

@@ -25,12 +25,16 @@ def render_html(report: CheckReport) -> str:
     summary = report.summary()
     counts = ", ".join(f"{n} {verdict}" for verdict, n in summary.items())
     body = "\n".join(_claim(i, c.to_dict()) for i, c in enumerate(report.claims, start=1))
+    skipped = f" · {report.not_checked:,} more not checked" if report.not_checked else ""
+    notes = "".join(f"<li>{escape(note)}</li>" for note in report.notes)
+    notes = f'<ul class="notes">{notes}</ul>' if notes else ""
     return (
         f'<!doctype html><html lang="{escape(report.lang)}"><head><meta charset="utf-8">'
         f"<title>Claim check: {escape(report.source)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>Claim check: {escape(report.source)}</h1>"
         f"<p>Published {report.published.isoformat()} · language {escape(report.lang)} · "
-        f"{len(report.claims)} claims: {escape(counts)}.</p>{body}</body></html>\n"
+        f"{len(report.claims)} claims: {escape(counts)}{skipped}.</p>"
+        f"{notes}{body}</body></html>\n"
     )
 
 

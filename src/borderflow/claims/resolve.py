@@ -10,6 +10,7 @@ topics themselves (which series, which filters) are builders in ``claims.topics`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -95,12 +96,18 @@ class Clue:
         return head + tail
 
     def _hedged(self, entity: Entity) -> bool:
-        lexicon = load_lexicon()
-        return bool(lexicon.find("hedges", self.folded[max(0, entity.start - 25) : entity.start]))
+        return _hedge_before(self.folded[max(0, entity.start - 25) : entity.start])
 
     def period(self) -> PeriodRef | None:
         m = self.mention
         return self.time.nearest(m.start, m.start + len(m.text)) or self.memory.period
+
+
+@functools.lru_cache(maxsize=4096)
+def _hedge_before(window: str) -> bool:
+    """Whether a hedge ("primarily", "principalmente") is written in ``window``; asked for every
+    name around every claim, so remembered."""
+    return bool(load_lexicon().find("hedges", window))
 
 
 class Unresolved(Exception):

@@ -153,6 +153,14 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
                         ),
                     )
                 )
+        if twelve and not fentanyl and (state is None or state.code == "US"):
+            for status in ("predicted", "reported"):  # published nationally only
+                out.append(
+                    Reading(
+                        f"provisional 12-month-ending (CDC VSRR, {status}), all drugs, US",
+                        Query("all_overdose_deaths_12m", twelve, status=status),
+                    )
+                )
         if not out:
             raise Unresolved(
                 f"no overdose-death series answers {period!r} for this place and cause."

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from borderflow.claims.document import MONTHS
+from borderflow.claims.spans import Taken
 from borderflow.metrics.periods import add_months, fiscal_year_of
 
 _M = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -317,7 +318,7 @@ RANGES = (
 _RANGES_COMPILED = tuple((re.compile(p), build, kind) for p, build, kind in RANGES)
 
 
-def _read_ranges(folded: str, published: date, taken: list[tuple[int, int]]) -> list[PeriodRef]:
+def _read_ranges(folded: str, published: date, taken: Taken) -> list[PeriodRef]:
     refs = []
     for pattern, build, kind in _RANGES_COMPILED:
         for m in pattern.finditer(folded):
@@ -326,8 +327,8 @@ def _read_ranges(folded: str, published: date, taken: list[tuple[int, int]]) -> 
                 period = build(g, published)
             except (KeyError, ValueError):
                 continue
-            if period and not any(m.start() < e and s < m.end() for s, e in taken):
-                taken.append(m.span())
+            if period and not taken.overlaps(m.span()):
+                taken.add(m.span())
                 refs.append(PeriodRef(m.start(), m.end(), period, kind))
     return refs
 
@@ -337,22 +338,24 @@ _COMPILED = tuple((re.compile(p), build, kind) for p, build, kind in PATTERNS)
 
 def read_time(folded: str, published: date) -> TimeFrame:
     """The periods, year-ago comparison and data-release date written in a folded sentence."""
-    taken: list[tuple[int, int]] = []
+    taken = Taken(len(folded))  # periods read, and the phrases that are not periods
     refs: list[PeriodRef] = _read_ranges(folded, published, taken)
     excluded = [m.span() for m in _YEAR_AGO.finditer(folded)]
     released = _RELEASED.search(folded)
     if released:
         excluded.append(released.span())
+    for span in excluded:
+        taken.add(span)
     for pattern, build, kind in _COMPILED:
         for m in pattern.finditer(folded):
-            if any(m.start() < e and s < m.end() for s, e in taken + excluded):
+            if taken.overlaps(m.span()):
                 continue
             groups = [g for g in m.groups() if g]
             needs_group = (_month, _twelve_month_ending, _fiscal, _calendar, _quarter, _bare_month)
             if not groups and build in needs_group:
                 continue
             match = _Compact(m, groups)
-            taken.append(m.span())
+            taken.add(m.span())
             refs.append(PeriodRef(m.start(), m.end(), build(match, published), kind))  # type: ignore[arg-type]
     release_day = date(int(released.group(2)), MONTHS[released.group(1)], 1) if released else None
     return TimeFrame(

@@ -38,11 +38,22 @@ def ingest_command(
     db: DbOption = None,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List every issue.")] = False,
+    accept_partial: Annotated[
+        bool,
+        typer.Option(
+            "--accept-partial",
+            help="Make new releases current even where they hold fewer values than the record "
+            "they replace, or impossible values (they are quarantined otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Load every dataset found in the mirror into the warehouse, one atomic release per file.
 
     Files already loaded (same bytes, same parser) are skipped, so running it again loads nothing
-    new. A file that cannot be read is refused and the warehouse keeps its last good state.
+    new. A file that cannot be read is refused and the warehouse keeps its last good state. A
+    release worse than the one it would replace (fewer values, impossible values, changed since
+    download) is stored but quarantined: the current record stays as it was until
+    `borderflow accept RELEASE`. Exit code 1 when a file is refused, quarantined or unknown.
 
     Example: `borderflow ingest --mirror ../shared/data`
     """
@@ -51,12 +62,14 @@ def ingest_command(
     with Warehouse(resolve_db_path(db)) as warehouse:
         files = plan(chosen, folder) if folder.is_dir() else []
         with _progress(len(files), "Ingesting") as advance:
-            report = ingest(warehouse, chosen, folder, on_file=advance)
+            report = ingest(
+                warehouse, chosen, folder, on_file=advance, accept_partial=accept_partial
+            )
     if as_json:
         print_json(report.to_dict())
     else:
         _print_ingest(report, verbose)
-    if report.refused:
+    if report.refused or report.unknown or report.count("quarantined"):
         raise typer.Exit(1)
 
 
@@ -65,7 +78,12 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
     for name in ("source", "file", "status", "rows read", "loaded", "rejected", "values", "issues"):
         table.add_column(name, justify="right" if name in _NUMERIC else "left")
     for o in report.outcomes:
-        style = {"loaded": "green", "refused": "red"}.get(o.status, "dim")
+        style = {
+            "loaded": "green",
+            "refused": "red",
+            "quarantined": "red",
+            "skipped": "yellow",
+        }.get(o.status, "dim")
         table.add_row(
             o.source,
             o.file,
@@ -79,11 +97,15 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
     out.print(table)
     out.print(
         f"{report.count('loaded')} loaded, {report.count('unchanged')} unchanged, "
-        f"{report.count('refused')} refused."
+        f"{report.count('refused')} refused, {report.count('quarantined')} quarantined, "
+        f"{report.count('skipped')} skipped."
     )
     for o in report.outcomes:
-        if o.message:
-            err.print(f"[red]refused[/red] {o.message}", highlight=False)
+        if o.status in ("refused", "quarantined"):
+            err.print(f"[red]{o.status}[/red] {o.message}", highlight=False)
+        elif o.status == "skipped":
+            colour = "yellow" if o.series else "red"
+            err.print(f"[{colour}]skipped[/{colour}] {o.file}: {o.message}", highlight=False)
         shown = o.issues if verbose else [i for i in o.issues if i.severity != "warning"][:5]
         for issue in shown:
             err.print(f"  {issue.severity}: {issue.where()}: {issue.message}", highlight=False)
@@ -102,6 +124,32 @@ _NUMERIC = {
     "releases",
     "bytes",
 }
+
+
+@app.command("accept")
+@friendly_errors
+def accept_command(
+    release_id: Annotated[int, typer.Argument(help="The quarantined release to make current.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make a quarantined release current, once its issues are understood.
+
+    `ingest` holds back a release that is worse than the one it would replace (fewer values,
+    impossible values, changed since download); its values stay queryable by release id until
+    accepted.
+
+    Example: `borderflow accept 25`
+    """
+    with Warehouse(resolve_db_path(db)) as warehouse:
+        release = warehouse.accept(release_id)
+    if as_json:
+        print_json(release)
+    else:
+        out.print(
+            f"release {release_id} ({release['file_name']}) is now eligible to be current "
+            f"for {release['source']}."
+        )
 
 
 @app.command("fetch")
@@ -151,6 +199,109 @@ def fetch_command(
                 err.print(f"{o.status}: {o.message}", highlight=False)
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command("update")
+@friendly_errors
+def update_command(
+    sources: SourcesArg = None,
+    mirror: MirrorOption = None,
+    db: DbOption = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="An HTTP mirror laid out like the local one (e.g. an internal copy); pages "
+            "listing new files are read at URL/FOLDER/index.html there (a copy of the "
+            "publisher's page). Default: the official addresses and pages.",
+        ),
+    ] = None,
+    attempts: Annotated[int, typer.Option(help="Tries per file on network errors and 5xx.")] = 4,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch what is new, load it, re-run the stored forecasts it changes, say what changed.
+
+    CBP renames its file every month: its Nationwide Drug Seizures page is read for the newest
+    file. Each source with a new release gets one line comparing its headline figure with the
+    previous release, and the months both releases cover whose values were revised. Running it
+    again loads nothing and says so.
+
+    Example: `borderflow update cbp_nationwide cbp_amo`
+    """
+    from borderflow.cli.common import _progress_bar
+    from borderflow.update import update
+
+    chosen = get_sources(sources)
+    folder = resolve_mirror(mirror)
+    bar = _progress_bar("Updating [bold]{task.fields[item]}")
+    with bar:
+        task = bar.add_task("update", total=None, item="")
+        report = update(
+            resolve_db_path(db),
+            chosen,
+            folder,
+            base_url=base_url,
+            attempts=attempts,
+            progress=lambda text: bar.update(task, item=text),
+        )
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print_update(report)
+    for problem in report.problems:
+        err.print(f"[red]failed[/red] {problem}", highlight=False)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+def _print_update(report: Any) -> None:
+    def say(text: str) -> None:
+        out.print(text, highlight=False, markup=False, soft_wrap=True)
+
+    for d in report.discoveries:
+        if d.newest:
+            found = ", ".join(f"{f.name} ({f.source})" for f in d.newest)
+            say(f"Newest files on {d.page}: {found}")
+    fetched = report.fetched
+    counts = [
+        f"{fetched.count(s)} {s.replace('_', ' ')}"
+        for s in ("downloaded", "changed", "not_modified", "missing", "no_url", "failed")
+        if fetched.count(s)
+    ]
+    say(f"Fetched {len(fetched.outcomes)} files into {report.mirror}: {', '.join(counts)}.")
+    for o in fetched.outcomes:
+        if o.status in ("changed", "missing") and o.message:
+            err.print(f"{o.status}: {o.message}", highlight=False)
+    if fetched.count("no_url"):
+        err.print(
+            f"{fetched.count('no_url')} known files have no download address; place them in "
+            "the mirror by hand (`borderflow update --json` says why, file by file).",
+            highlight=False,
+        )
+    unchanged = report.ingested.count("unchanged")
+    if not report.loaded:
+        say(
+            f"Nothing new: the {unchanged} files in the mirror are all loaded already; "
+            "no forecasts to re-run."
+        )
+        return
+    say(f"Loaded {len(report.loaded)} new release(s) ({unchanged} files unchanged):")
+    for o in report.loaded:
+        say(f"  {o.file} ({o.source}, release {o.release_id})")
+    say("What changed:")
+    for change in report.changes:
+        say(f"  {change.source}: {change.sentence}")
+    if not report.reruns:
+        say("No stored forecast read these sources; none re-run.")
+    for r in report.reruns:
+        asked = "; ".join(
+            [", ".join(r.params["measures"]) or "every measure"]
+            + [f"{k}={','.join(v)}" for k, v in r.params["where"].items()]
+            + [f"horizon {r.params['horizon']}"]
+        )
+        result = f"run {r.run_id}" if r.run_id is not None else "not re-run"
+        say(f"Forecast run {r.previous_run_id} ({asked}) re-run as {result}: it read "
+            f"{', '.join(r.sources)}.")  # fmt: skip
 
 
 @app.command("sources")

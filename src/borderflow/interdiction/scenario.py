@@ -6,11 +6,20 @@ shifts in demand, and how the adversary and the simulation behave. Every field h
 (see ``scenarios/default.toml``, which documents each one); a wrong field raises
 ``ScenarioError`` naming the file and the field, e.g.
 ``default.toml: budget.total must be a positive number, got -3``.
+
+Two ways in: ``resolve_scenario`` takes a path or a shipped name (the command line), while
+``shipped_scenario`` takes a *name* only and never looks at any other file, and
+``load_scenario_text`` validates a scenario posted as TOML text (the web app uses these two, so
+no request can make the server open a file of its choosing).
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +31,23 @@ from borderflow.metrics.periods import PeriodError, parse_period
 BETWEEN_PORTS = "Between ports"
 CONVEYANCES = ("Trucks", "Personal Vehicles", "Pedestrians", "Buses", "Trains")
 ORIGIN_WEIGHTS = ("homicide_victims", "uniform")
+
+#: What a scenario *name* may look like: letters, digits, ``_`` and ``-`` (no path).
+SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+#: Largest scenario accepted as text (bytes of UTF-8); the shipped ones are under 6 KB.
+MAX_SCENARIO_BYTES = 64 * 1024
+#: Most months and organisations a simulation may have, and their product (the simulation's
+#: time is about 20 µs per organisation-month: the largest takes about 4 s).
+MAX_MONTHS = 240
+MAX_AGENTS = 5_000
+MAX_AGENT_MONTHS = 200_000
+#: Most units of resources a plan can hold (the smaller of the units available and the units the
+#: budget buys): plans are searched unit by unit, about 1 s per 100 units.
+MAX_UNITS = 1000
+#: Largest quantal-response rationality (far above it the response's weights underflow).
+MAX_RATIONALITY = 1000.0
+#: Largest magnitude of any number in a scenario (keeps the solver's arithmetic finite).
+MAX_NUMBER = 1e9
 
 
 class ScenarioError(BorderflowError):
@@ -108,12 +134,68 @@ def scenario_paths() -> list[Path]:
 
 
 def resolve_scenario(text: str | Path) -> Path:
-    """A scenario file path, or the name of a shipped scenario (``default``, ``closed_port``)."""
+    """A scenario file path, or the name of a shipped scenario (``default``, ``closed_port``).
+
+    For the command line, where the user names their own files; a server takes names only
+    (``shipped_scenario``).
+    """
     path = Path(text)
     if path.exists():
         return path
     shipped = {p.stem: p for p in scenario_paths()}
     return shipped.get(str(text), path)
+
+
+def shipped_scenario(name: str, folders: Iterable[Path] = ()) -> Path:
+    """The scenario called ``name`` in the shipped folder (or one of ``folders``), by name only.
+
+    ``name`` is checked as text (``SCENARIO_NAME``: no separators, no dots) and looked up among
+    the ``*.toml`` files the folders held when first listed, so whatever it says, no other file
+    is opened, or even looked for; the message is the same whatever file may exist elsewhere.
+
+    Raises:
+        ScenarioError: ``name`` is not the name of a scenario in those folders.
+    """
+    known = _scenarios_in((default_scenario_path().parent, *map(Path, folders)))
+    if isinstance(name, str) and SCENARIO_NAME.fullmatch(name) and name in known:
+        return known[name]
+    raise ScenarioError(
+        f"no such scenario; name one of {', '.join(sorted(known))}, or send the scenario "
+        "itself as TOML text."
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _scenarios_in(folders: tuple[Path, ...]) -> dict[str, Path]:
+    """Scenario files by name (``stem``) in ``folders``; the first folder holding a name wins."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.toml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def load_scenario_text(text: str, name: str = "posted.toml") -> Scenario:
+    """Validate a scenario given as TOML text (``name`` stands for the file in messages).
+
+    Raises:
+        ScenarioError: the text is over ``MAX_SCENARIO_BYTES``, not TOML, or a field is wrong.
+    """
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            f"{name}: {size:,} bytes; a scenario may have at most {MAX_SCENARIO_BYTES:,}."
+        )
+    return parse_scenario(_parse_toml(text, name), Path(name))
+
+
+def _parse_toml(text: str, name: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{name}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{name}: not valid TOML: nested too deeply") from None
 
 
 class _Table:
@@ -149,12 +231,16 @@ class _Table:
                 else (f"a number ≥ {low:g}" if low else "a non-negative number")
             )
             raise self.fail(key, what + ("" if high == float("inf") else f" ≤ {high:g}"), value)
+        if not math.isfinite(value) or value > MAX_NUMBER:  # nan passes every comparison
+            raise self.fail(key, f"a finite number ≤ {MAX_NUMBER:g}", value)
         return float(value)
 
-    def integer(self, key: str, default: int, low: int = 1) -> int:
+    def integer(self, key: str, default: int, low: int = 1, high: int = int(MAX_NUMBER)) -> int:
         value = self.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise self.fail(key, "a positive integer" if low == 1 else f"an integer ≥ {low}", value)
+        if value > high:
+            raise self.fail(key, f"an integer ≤ {high:,}", value)
         return value
 
     def text(self, key: str, default: str | None, choices: tuple[str, ...] = ()) -> str | None:
@@ -196,15 +282,13 @@ def load_scenario(path: Path) -> Scenario:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(
             f"no scenario file {path}. Shipped scenarios: "
             f"{', '.join(p.name for p in scenario_paths())} (in {default_scenario_path().parent})"
         ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path.name}: not valid TOML: {exc}") from None
-    return parse_scenario(data, path)
+    return parse_scenario(_parse_toml(text, path.name), path)
 
 
 _TABLES = (
@@ -246,6 +330,21 @@ def parse_scenario(data: dict[str, Any], path: Path) -> Scenario:
             f"{file}: simulation.deploy_month must be less than simulation.months "
             f"({fields['months']}), got {fields['deploy_month']}"
         )
+    resources = fields["resources"]
+    units = min(
+        sum(r.available for r in resources),
+        fields["budget"] / min(r.cost for r in resources),
+    )
+    if units > MAX_UNITS:
+        raise ScenarioError(
+            f"{file}: the plan could hold {units:,.0f} units of resources (the budget and the "
+            f"units available allow that many); at most {MAX_UNITS:,} can be planned"
+        )
+    if fields["months"] * fields["agents"] > MAX_AGENT_MONTHS:
+        raise ScenarioError(
+            f"{file}: simulation.months × simulation.agents must be at most "
+            f"{MAX_AGENT_MONTHS:,}, got {fields['months']} × {fields['agents']}"
+        )
     return Scenario(**fields, raw=data)
 
 
@@ -270,7 +369,7 @@ def _period(t: _Table, key: str, default: str) -> str:
     text = t.text(key, default) or default
     try:
         parse_period(text)
-    except PeriodError as exc:
+    except (PeriodError, ValueError) as exc:  # ValueError: a year the calendar lacks (0)
         raise ScenarioError(f"{t.file}: {t.prefix}.{key}: {exc}") from None
     return text
 
@@ -304,7 +403,7 @@ def _read_calibration(t: _Table) -> dict[str, Any]:
 def _read_adversary(t: _Table) -> dict[str, Any]:
     return {
         "cost_per_1000km": t.number("cost_per_1000km", 0.02, high=1.0),
-        "rationality": t.number("rationality", 20.0, strict=True),
+        "rationality": t.number("rationality", 20.0, high=MAX_RATIONALITY, strict=True),
     }
 
 
@@ -317,9 +416,9 @@ def _read_ports(t: _Table) -> dict[str, Any]:
 
 def _read_simulation(t: _Table) -> dict[str, Any]:
     return {
-        "months": t.integer("months", 24, low=2),
+        "months": t.integer("months", 24, low=2, high=MAX_MONTHS),
         "deploy_month": t.integer("deploy_month", 12),
-        "agents": t.integer("agents", 200),
+        "agents": t.integer("agents", 200, high=MAX_AGENTS),
         "learning_rate": t.number("learning_rate", 0.3, high=1.0, strict=True),
     }
 

@@ -64,21 +64,26 @@ def current(backend: ibis.BaseBackend, as_of: date | None) -> ir.Table:
 
 
 def current_from_releases(backend: ibis.BaseBackend, as_of: date | None) -> ir.Table:
-    """``current`` computed from the ``observations`` and ``releases`` tables alone."""
+    """``current`` computed from the ``observations``, ``releases`` and ``release_slices``
+    tables alone: within a file series, a value is current unless a newer loaded release holds
+    its slice (the same period, stored measure, cause and status)."""
     obs = backend.table("observations")
     rel = backend.table("releases")
-    rel = rel.filter(rel.state == "loaded")
+    rel = rel.filter(rel.state == "loaded", rel.quarantine.isnull())
     if as_of is not None:
         rel = rel.filter(rel.vintage <= as_of)
     meta = rel.select("release_id", "source", "series", "vintage", "file_name", "sha256")
     joined = obs.join(meta, "release_id")
-    newer = rel.select(
+    slices = backend.table("release_slices")
+    newer = slices.join(rel, "release_id").select(
         n_source=rel.source,
         n_series=rel.series,
         n_vintage=rel.vintage,
         n_id=rel.release_id,
-        n_start=rel.coverage_start,
-        n_end=rel.coverage_end,
+        n_start=slices.period_start,
+        n_measure=slices.measure,
+        n_cause=slices.cause,
+        n_status=slices.status,
     )
     return joined.anti_join(
         newer,
@@ -87,8 +92,10 @@ def current_from_releases(backend: ibis.BaseBackend, as_of: date | None) -> ir.T
             joined.series == newer.n_series,
             (newer.n_vintage > joined.vintage)
             | ((newer.n_vintage == joined.vintage) & (newer.n_id > joined.release_id)),
-            joined.period_start >= newer.n_start,
-            joined.period_start <= newer.n_end,
+            joined.period_start == newer.n_start,
+            joined.measure == newer.n_measure,
+            joined.cause.fill_null("") == newer.n_cause,
+            joined.status == newer.n_status,
         ],
     )
 

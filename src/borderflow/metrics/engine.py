@@ -189,7 +189,7 @@ class Engine:
         return self._members[key]
 
     def last_month(self, measure: Measure, as_of: date | None) -> date:
-        value = self._reads.last_month(measure.source, measure.stored, as_of)
+        value = self._reads.last_month(measure, as_of)
         if value is None or pd.isna(value):
             raise QueryError(f"no {measure.name} data in the warehouse; run `borderflow ingest`.")
         return pd.Timestamp(value).date()
@@ -197,8 +197,8 @@ class Engine:
     def _release_table(self) -> dict[int, dict[str, Any]]:
         if self._releases is None:
             table = self.backend.table("releases")
-            cols = ["release_id", "source", "file_name", "url", "sha256", "vintage", "retrieved_at",
-                    "state"]  # fmt: skip
+            cols = ["release_id", "source", "file_name", "url", "sha256", "vintage", "data_through",
+                    "retrieved_at", "state"]  # fmt: skip
             frame = self.backend.execute(table.select(cols))
             self._releases = {int(r["release_id"]): r for r in frame.to_dict(orient="records")}
         return self._releases
@@ -222,6 +222,10 @@ class Engine:
             info = dict(self._releases[rid])
             info.pop("state")
             info["vintage"] = pd.Timestamp(info["vintage"]).date().isoformat()
+            through = info["data_through"]
+            info["data_through"] = (
+                None if pd.isna(through) else pd.Timestamp(through).strftime("%Y-%m")
+            )
             info["retrieved_at"] = str(info["retrieved_at"]) if info["retrieved_at"] else None
             out.append(info)
         return out

@@ -105,7 +105,19 @@ MEASURES: tuple[Measure, ...] = (
         },
         notes=(
             "VSRR values are 12-month rolling sums by place of occurrence, not monthly counts.",
-            "The extract in hand holds synthetic opioids other than methadone (T40.4) only.",
+            "Deaths involving synthetic opioids other than methadone (T40.4); all drugs: "
+            "all_overdose_deaths_12m.",
+        ),
+    ),
+    Measure(
+        "all_overdose_deaths_12m", "provisional drug overdose deaths, all drugs, 12-month-ending "
+        "(CDC VSRR)", "cdc_vsrr", "overdose_deaths", "deaths", "12_month_ending", "rolling",
+        ("us_state", "cause"), statuses=("reported", "predicted"),
+        fixed={"cause": "all_drug_overdose"}, totals={"us_state": "US"},
+        notes=(
+            "VSRR values are 12-month rolling sums by place of occurrence, not monthly counts.",
+            "All drug overdose deaths (\"Number of Drug Overdose Deaths\"); provisional, so "
+            "they differ from NCHS final counts (overdose_deaths_annual).",
         ),
     ),
     Measure(

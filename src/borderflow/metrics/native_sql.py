@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from borderflow.metrics.compile import FORECAST_STATUS, Selection, forecast_dims_key
+from borderflow.metrics.measures import Measure
 from borderflow.warehouse.sql import observations_as_of_bound
 
 #: Bucket start for each grain, from the month a value counts in (``{day}``).
@@ -110,12 +111,11 @@ def members_sql(dimension: str) -> str:
     )
 
 
-def last_month_sql(as_of: date | None) -> tuple[str, dict[str, Any]]:
-    """The newest month with values of a (source, measure) current as of ``as_of``; parameters
-    ``$source`` and ``$measure`` are added by the caller."""
+def last_month_sql(measure: Measure, as_of: date | None) -> tuple[str, dict[str, Any]]:
+    """The newest month with values of ``measure`` (its fixed filters applied) current as of
+    ``as_of``, and its parameters."""
     st = Statement()
     source = relation(as_of, st, False)
-    text = (
-        f"SELECT max(period_start) FROM {source} AS t WHERE source = $source AND measure = $measure"
-    )
-    return text, st.params
+    preds = [f"source = {st.bind(measure.source)}", f"measure = {st.bind(measure.stored)}"]
+    preds += [f'"{dim}" = {st.bind(value)}' for dim, value in measure.fixed.items()]
+    return f"SELECT max(period_start) FROM {source} AS t WHERE {' AND '.join(preds)}", st.params

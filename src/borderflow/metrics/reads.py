@@ -17,6 +17,7 @@ import pandas as pd
 from borderflow.cache import BoundedCache
 from borderflow.metrics import native_sql
 from borderflow.metrics.compile import FORECAST_STATUS, Selection, aggregate, current
+from borderflow.metrics.measures import Measure
 from borderflow.metrics.query import QueryError
 
 NO_FORECASTS = "this warehouse holds no forecasts: run `borderflow outlook` to make them."
@@ -42,11 +43,13 @@ class IbisReads:
         values = self.backend.execute(rows[dimension].name("m").as_table().distinct())
         return tuple(sorted(str(v) for v in values["m"].dropna()))
 
-    def last_month(self, source: str, measure: str, as_of: date | None) -> Any:
-        """The newest ``period_start`` of a stored (source, measure), or None."""
+    def last_month(self, measure: Measure, as_of: date | None) -> Any:
+        """The newest ``period_start`` of a measure's stored values (its fixed filters applied:
+        one indicator of a table may end earlier than another), or None."""
         table = self._current(as_of)
-        expr = table.filter(table.source == source, table.measure == measure)
-        return self.backend.execute(expr.period_start.max())
+        preds = [table.source == measure.source, table.measure == measure.stored]
+        preds += [table[dim] == value for dim, value in measure.fixed.items()]
+        return self.backend.execute(table.filter(preds).period_start.max())
 
     def _forecasts(self) -> Any:
         try:
@@ -75,9 +78,9 @@ class DuckDBReads(IbisReads):
         rows = self._con.execute(text, {"source": source, "measure": measure}).fetchall()
         return tuple(sorted(str(v) for (v,) in rows))
 
-    def last_month(self, source: str, measure: str, as_of: date | None) -> Any:
-        text, params = native_sql.last_month_sql(as_of)
-        row = self._con.execute(text, {**params, "source": source, "measure": measure}).fetchone()
+    def last_month(self, measure: Measure, as_of: date | None) -> Any:
+        text, params = native_sql.last_month_sql(measure, as_of)
+        row = self._con.execute(text, params).fetchone()
         return None if row is None else row[0]
 
     @property

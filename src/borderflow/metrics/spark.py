@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from pyspark.sql.types import StructType
 
 #: Warehouse tables copied into Spark; ``current_observations`` is derived from them there.
-COPIED_TABLES = ("observations", "releases")
+COPIED_TABLES = ("observations", "releases", "release_slices")
 
 #: Rows per Spark partition of a copied table.
 ROWS_PER_PARTITION = 500_000
@@ -87,8 +87,8 @@ def spark_engine(warehouse: Path, session: SparkSession | None = None) -> Engine
     Args:
         warehouse: the DuckDB warehouse file (opened read-only; it is not changed).
         session: the Spark session to use; None starts ``local_session()``. Its temporary views
-            ``observations``, ``releases`` and ``current_observations`` are replaced, so a
-            session serves one warehouse at a time.
+            ``observations``, ``releases``, ``release_slices`` and ``current_observations`` are
+            replaced, so a session serves one warehouse at a time.
 
     Returns:
         An ``Engine`` over the session. ``engine.close()`` stops the session.

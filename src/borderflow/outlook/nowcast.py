@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from borderflow.metrics import Engine, Query, get_measure
+from borderflow.metrics import Engine, Query, QueryError, get_measure
 from borderflow.outlook.groups import SeriesGroup
 from borderflow.outlook.series import query_group
 
@@ -69,11 +69,15 @@ def revision_factors(
     engine: Engine, group: SeriesGroup, where: Any, newest: pd.DataFrame
 ) -> dict[int, float]:
     """Lag (months before the older release's newest period) → median growth of the reported
-    count from the previous VSRR release to the newest; empty with fewer than two releases."""
+    count from the previous VSRR release to the newest; empty with fewer than two releases, or
+    when the previous release holds none of the group's series."""
     vintages = engine.vintages(SOURCE)
     if len(vintages) < 2:
         return {}
-    older = query_group(engine, group, where, "reported", vintages[-2])
+    try:
+        older = query_group(engine, group, where, "reported", vintages[-2])
+    except QueryError:  # the previous release holds none of these series (e.g. U.S. rows only)
+        return {}
     keys = ["bucket", *group.by]
     both = older[[*keys, "value"]].merge(newest[[*keys, "value"]], on=keys, suffixes=("_old", ""))
     both = both[(both["value_old"] > 0) & both["value"].notna()]

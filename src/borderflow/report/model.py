@@ -30,6 +30,8 @@ class Value:
         change_text: ``change_pct`` formatted, with the period it compares with.
         releases: ids of the releases the number was read from.
         query: the metrics query that produced it (JSON form).
+        release_text: the month the newest release read runs through and when it was
+            published, in words.
     """
 
     label: str
@@ -41,6 +43,7 @@ class Value:
     change_text: str | None = None
     releases: list[int] = field(default_factory=list)
     query: dict[str, Any] | None = None
+    release_text: str | None = None
 
 
 @dataclass

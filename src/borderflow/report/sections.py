@@ -97,6 +97,7 @@ def single_value(
         period=c.period(period),
         releases=collect(sec, result),
         query=query.to_dict(),
+        release_text=release_text(ctx, result),
     )
     if query.compare and "pct_change" in row:
         value.change_pct = _number(row["pct_change"])
@@ -105,6 +106,19 @@ def single_value(
             "change.against", pct=c.percent(value.change_pct), period=c.period(base)
         )
     return value
+
+
+def release_text(ctx: Context, result: Result) -> str | None:
+    """ "data through Apr 2026; published May 15, 2026": the newest release an answer read (for a
+    comparison, the release of the latest values)."""
+    dated = [r for r in result.releases if r.get("data_through")]
+    if not dated:
+        return None
+    newest = max(dated, key=lambda r: (r["vintage"], r["data_through"]))
+    through = date.fromisoformat(f"{newest['data_through']}-01")
+    published = date.fromisoformat(str(newest["vintage"]))
+    c = ctx.catalog
+    return c.t("release.published", through=c.month(through), published=c.day(published))
 
 
 def row_value(

@@ -155,13 +155,25 @@ def deaths(ctx: Context) -> Section:
     sec = new_section(ctx, "deaths")
     last = last_month(ctx, "overdose_deaths_12m")
     filters = where(us_state=f.place)
+    national = f.place in (None, "US")  # all-drug provisional counts are published nationally
     period = f.period or f"2015-01..{last:%Y-%m}"
-    series = ctx.run(Query("overdose_deaths_12m", period, where=filters, grain="month"))
+    causes = {"cause": ("all_drug_overdose", "T40.4")} if national else {}
+    series = ctx.run(
+        Query("overdose_deaths_12m", period, where={**filters, **causes}, by=tuple(causes),
+              grain="month")
+    )  # fmt: skip
     spec = charts.lines(
-        chart_frame(ctx, series, dates=True), title=c.t("deaths.rolling"), y_title=c.unit("deaths")
+        chart_frame(ctx, series, "cause" if national else None, dates=True),
+        title=c.t("deaths.rolling"),
+        y_title=c.unit("deaths"),
+        color_title=c.t("dims.cause"),
     )
     sec.figures.append(Figure("deaths_rolling", c.t("deaths.rolling"), spec, collect(sec, series)))
     latest = f"12ME {last:%Y-%m}"
+    if national:
+        last_all = last_month(ctx, "all_overdose_deaths_12m")
+        query = Query("all_overdose_deaths_12m", f"12ME {last_all:%Y-%m}", compare="year_ago")
+        sec.values.append(single_value(ctx, sec, query, c.t("deaths.latest_all")))
     sec.values.append(
         single_value(
             ctx,

@@ -9,12 +9,14 @@ raises ``SourceError`` only when the file as a whole cannot be read.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from borderflow.sources.issues import Issue
 from borderflow.vocabulary import DIMENSIONS
@@ -58,8 +60,9 @@ class KnownFile:
         name: file name inside the source's mirror folder.
         url: the official download address, or None where it was not recorded (then the file
             must be placed in the mirror by hand; the source's homepage says where to find it).
-        vintage: when the publisher released it (or the last month its data cover, if that is
-            all that is known). Decides which release is current when releases overlap.
+        vintage: when the publisher released it (estimated with the series' ``published`` rule
+            where the date was not recorded). Decides which release is current when releases
+            overlap, and what ``--as-of`` can see.
         sha256: the published file's checksum; a mismatch is reported as an issue.
         rows: data rows in the published file, if known.
     """
@@ -69,6 +72,17 @@ class KnownFile:
     vintage: date
     sha256: str | None = None
     rows: int | None = None
+
+
+def published_after(months: int, day: int = 15) -> Callable[[date], date]:
+    """A publication rule: ``day`` of the month ``months`` after the month data run through
+    (``published_after(1)``: data through April, published May 15)."""
+
+    def estimate(data_through: date) -> date:
+        index = data_through.year * 12 + data_through.month - 1 + months
+        return date(index // 12, index % 12 + 1, day)
+
+    return estimate
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,11 @@ class FileSeries:
         pattern: glob for the series' files in the mirror folder.
         parse: turns one file's bytes into observations.
         known: files we know by name, with URL, vintage and checksum.
-        vintage_of: vintage for a file not in ``known`` (e.g. parsed from its name).
+        vintage_of: publication date of a file not in ``known``, where its name says it.
+        data_through_of: the last month of data a file carries, where its name says it (else
+            the last month of the values read is used).
+        published: how the publisher's release date is estimated from the month its data run
+            through, when the file does not say (e.g. CBP: the middle of the next month).
     """
 
     key: str
@@ -91,6 +109,8 @@ class FileSeries:
     parse: Callable[[bytes, str], ParsedFile]
     known: tuple[KnownFile, ...] = ()
     vintage_of: Callable[[str], date | None] | None = None
+    data_through_of: Callable[[str], date | None] | None = None
+    published: Callable[[date], date] | None = None
 
     def known_file(self, name: str) -> KnownFile | None:
         return next((k for k in self.known if k.name == name), None)
@@ -98,7 +118,11 @@ class FileSeries:
 
 @dataclass(frozen=True)
 class Source:
-    """An official dataset: publisher, terms, mirror folder and the file series it publishes."""
+    """An official dataset: publisher, terms, mirror folder and the file series it publishes.
+
+    ``ignored`` names files that may sit in the folder but are deliberately not loaded (glob →
+    the reason, shown by ``ingest``): every other file no series takes is reported as unknown.
+    """
 
     name: str
     title: str
@@ -110,6 +134,7 @@ class Source:
     series: tuple[FileSeries, ...]
     parser_version: str
     quirks: str = ""
+    ignored: Mapping[str, str] = field(default_factory=dict)
 
     def files_in(self, mirror: Path) -> list[tuple[FileSeries, Path]]:
         """The files of this source present in ``mirror``, each with the series it belongs to."""
@@ -124,6 +149,14 @@ class Source:
                     break
         return found
 
+    def takes(self, name: str) -> bool:
+        """Whether one of this source's series loads a file of that name."""
+        return any(fnmatch.fnmatch(name, series.pattern) for series in self.series)
+
+    def ignores(self, name: str) -> str | None:
+        """Why a file of that name is deliberately not loaded, or None."""
+        return next((why for pat, why in self.ignored.items() if fnmatch.fnmatch(name, pat)), None)
+
 
 @dataclass
 class ParsedFile:
@@ -133,16 +166,26 @@ class ParsedFile:
         observations: rows in ``OBSERVATION_COLUMNS`` order.
         issues: problems found; rows with ``error`` issues are not in ``observations``.
         rows_read: data rows read from the file (header excluded).
+        editions: values the file transcribes from earlier releases of the publisher, by the
+            date each was published (e.g. a provisional count as first announced); each is
+            loaded as a release of its own with that vintage, so ``--as-of`` can reach it.
     """
 
     observations: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
     rows_read: int = 0
+    editions: dict[date, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def rows_loaded(self) -> int:
         """Rows that produced at least one observation (skipped rows, e.g. other borders, not)."""
-        return int(self.observations["source_row"].nunique())
+        frames = [self.observations, *self.editions.values()]
+        return int(pd.concat([f["source_row"] for f in frames]).nunique())
+
+    @property
+    def empty(self) -> bool:
+        """No value was read at all."""
+        return self.observations.empty and not any(len(f) for f in self.editions.values())
 
     @property
     def rows_rejected(self) -> int:
@@ -173,27 +216,78 @@ def make_observations(
     if period_type not in PERIOD_TYPES:
         raise ValueError(f"unknown period type {period_type!r}")
     index = frame.index
-    out = pd.DataFrame(index=index)
-    out["measure"] = measure
-    out["unit"] = unit
-    out["status"] = status
-    out["period_type"] = period_type
-    out["period_start"] = pd.to_datetime(period_start)
-    out["period_end"] = pd.to_datetime(period_end)
-    out["value"] = pd.to_numeric(value).astype("float64")
-    for name in DIMENSIONS:
-        out[name] = dims.get(name)
-    out["footnote"] = footnote
-    out["source_row"] = frame["source_row"].astype("int64")
-    return out.reset_index(drop=True)
+    texts: dict[str, object] = {
+        "measure": measure,
+        "unit": unit,
+        "status": status,
+        "period_type": period_type,
+        **{name: dims.get(name) for name in DIMENSIONS},
+        "footnote": footnote,
+    }
+    typed = {
+        "period_start": _column(_dates(period_start), index),
+        "period_end": _column(_dates(period_end), index),
+        "value": _column(pd.to_numeric(value).astype("float64"), index),
+        "source_row": _column(frame["source_row"].astype("int64"), index),
+    }
+    return _observation_frame(texts, typed, index)
+
+
+def _observation_frame(
+    texts: dict[str, object], typed: dict[str, np.ndarray | ExtensionArray], index: pd.Index
+) -> pd.DataFrame:
+    """The frame ``make_observations`` returns: numbered from 0, columns in warehouse order.
+
+    The same frame as assigning the columns one by one to a frame on ``index`` and resetting
+    the index, built with one copy of the data: text columns are written into one block of
+    objects (unset ones stay None), the dates, values and rows are inserted beside it.
+    """
+    block = np.empty((len(texts), len(index)), dtype=object)  # all None
+    apart: dict[str, np.ndarray | ExtensionArray] = {}
+    for row, (name, value) in enumerate(texts.items()):
+        if value is None:
+            continue
+        if not isinstance(value, pd.Series):
+            block[row].fill(value)  # a scalar, repeated
+            continue
+        column = _column(value, index)
+        if isinstance(column, np.ndarray) and column.dtype == object:
+            block[row] = column
+        else:  # e.g. a categorical or nullable dimension: kept with its own dtype
+            apart[name] = column
+    frame = pd.DataFrame(block.T, columns=list(texts), dtype=object, copy=False)
+    for name, column in apart.items():
+        frame[name] = column
+    for name, column in typed.items():
+        at = OBSERVATION_COLUMNS.index(name)
+        frame.insert(at, name, pd.Series(column, index=frame.index, copy=False))
+    return frame
+
+
+def _column(value: object, index: pd.Index) -> np.ndarray | ExtensionArray:
+    """``value`` as a column of a frame on ``index``: a scalar repeated, a Series aligned."""
+    if not isinstance(value, pd.Series):
+        return np.full(len(index), value, dtype=object)
+    if len(index) and not value.index.equals(index):
+        value = value.reindex(index)
+    return value.to_numpy() if isinstance(value.dtype, np.dtype) else value.array
+
+
+def _dates(value: pd.Series) -> pd.Series:
+    """``pd.to_datetime(value)``, skipping the conversion where ``value`` holds dates already."""
+    if isinstance(value, pd.Series) and pd.api.types.is_datetime64_dtype(value.dtype):
+        return value
+    return pd.to_datetime(value)
 
 
 def combine(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate observation frames into one, with the columns in warehouse order."""
     if not parts:
         return empty_observations()
-    frame = pd.concat(parts, ignore_index=True)
-    return frame[list(OBSERVATION_COLUMNS)]
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if list(frame.columns) == list(OBSERVATION_COLUMNS) and _numbered(frame):
+        return frame
+    return frame.reset_index(drop=True)[list(OBSERVATION_COLUMNS)]
 
 
 def empty_observations() -> pd.DataFrame:
@@ -207,9 +301,17 @@ def finish(
     from borderflow.sources.tabular import drop_duplicate_keys
 
     observations = drop_duplicate_keys(combine(parts), KEY_COLUMNS, file, issues)
-    return ParsedFile(observations.reset_index(drop=True), issues, rows_read)
+    if not _numbered(observations):
+        observations = observations.reset_index(drop=True)
+    return ParsedFile(observations, issues, rows_read)
+
+
+def _numbered(frame: pd.DataFrame) -> bool:
+    """Whether ``frame``'s index is 0, 1, 2, … (as ``reset_index(drop=True)`` would make it)."""
+    index = frame.index
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
 def month_end(start: pd.Series) -> pd.Series:
     """The last day of the month that begins on each date of ``start``."""
-    return pd.to_datetime(start) + pd.offsets.MonthEnd(0)
+    return _dates(start) + pd.offsets.MonthEnd(0)

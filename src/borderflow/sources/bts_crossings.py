@@ -46,7 +46,14 @@ from borderflow.sources.base import (
     month_end,
 )
 from borderflow.sources.issues import Issue, shorten
-from borderflow.sources.tabular import drop_rejected, read_csv_table, to_numbers, unknown_values
+from borderflow.sources.tabular import (
+    by_distinct,
+    drop_rejected,
+    read_csv_table,
+    stripped,
+    to_numbers,
+    unknown_values,
+)
 from borderflow.sources.us_states import POSTAL_BY_NAME
 
 PAGE = "https://data.bts.gov/Research-and-Statistics/Border-Crossing-Entry-Data/keg4-3bc2"
@@ -148,22 +155,25 @@ def ports(raw: bytes, file: str) -> pd.DataFrame:
 def port_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """``Port Code`` as a 4-digit string (``108`` → ``"0108"``); anything else is a row error."""
     text = frame["port"]
-    good = text.str.fullmatch(r"\d{1,4}")
+    padded = by_distinct(_padded, text)
+    good = padded.notna()
     for row, value in zip(frame.loc[~good, "source_row"], text[~good], strict=True):
         message = f"port code {value!r} is not a 4-digit CBP port code; row skipped"
         issues.append(
             Issue("unknown_category", "error", file, message, int(row), "Port Code", shorten(value))
         )
-    return text.where(good).str.zfill(4)
+    return padded
+
+
+def _padded(text: pd.Series) -> pd.Series:
+    """Codes of 1–4 digits zero-padded to 4 (``108`` → ``"0108"``); anything else is NaN."""
+    return text.where(text.str.fullmatch(r"\d{1,4}")).str.zfill(4)
 
 
 def _months(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """First day of the month in ``Date``; unreadable or implausible dates are row errors."""
     text = frame["date"]
-    parsed = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    for fmt in DATE_FORMATS:
-        parsed = parsed.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
-    start = parsed.dt.to_period("M").dt.to_timestamp()
+    start = by_distinct(_month_starts, text)
     outside = start.notna() & ((start.dt.year < FIRST_YEAR) | (start.dt.year > LAST_YEAR))
     for kind, bad, why in (
         ("unparseable_period", start.isna(), "is not a month"),
@@ -175,10 +185,18 @@ def _months(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     return start
 
 
+def _month_starts(text: pd.Series) -> pd.Series:
+    """The first day of the month each text names, in any of ``DATE_FORMATS``; else NaT."""
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for fmt in DATE_FORMATS:
+        parsed = parsed.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+    return parsed.dt.to_period("M").dt.to_timestamp()
+
+
 def _stripped(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its text columns stripped of surrounding blanks (not ``value``)."""
     text = [c for c in frame.columns if c not in ("source_row", "value", "lat", "lon")]
-    return frame.assign(**{c: frame[c].fillna("").astype(str).str.strip() for c in text})
+    return frame.assign(**{c: stripped(frame[c]) for c in text})
 
 
 SOURCE = Source(

@@ -17,7 +17,7 @@ Quirks:
 from __future__ import annotations
 
 from borderflow.sources.base import FileSeries, KnownFile, ParsedFile, Source
-from borderflow.sources.cbp_nationwide import parse_seizure_file, window_vintage
+from borderflow.sources.cbp_nationwide import CBP_PUBLISHED, parse_seizure_file, window_month
 
 
 def parse_amo(raw: bytes, file: str) -> ParsedFile:
@@ -25,9 +25,9 @@ def parse_amo(raw: bytes, file: str) -> ParsedFile:
 
 
 def _known(name: str, sha256: str, rows: int) -> KnownFile:
-    vintage = window_vintage(name)
-    assert vintage is not None
-    return KnownFile(name=name, url=None, vintage=vintage, sha256=sha256, rows=rows)
+    through = window_month(name)
+    assert through is not None
+    return KnownFile(name=name, url=None, vintage=CBP_PUBLISHED(through), sha256=sha256, rows=rows)
 
 
 SOURCE = Source(
@@ -45,7 +45,8 @@ SOURCE = Source(
             key="amo",
             pattern="amo-drug-seizures-fy*.csv",
             parse=parse_amo,
-            vintage_of=window_vintage,
+            data_through_of=window_month,
+            published=CBP_PUBLISHED,
             known=(
                 _known(
                     "amo-drug-seizures-fy19-fy22.csv",

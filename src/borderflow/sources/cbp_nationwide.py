@@ -34,9 +34,17 @@ from borderflow.sources.base import (
     finish,
     make_observations,
     month_end,
+    published_after,
 )
 from borderflow.sources.issues import Issue
-from borderflow.sources.tabular import drop_rejected, read_csv_table, to_numbers, unknown_values
+from borderflow.sources.tabular import (
+    by_distinct,
+    drop_rejected,
+    read_csv_table,
+    stripped,
+    to_numbers,
+    unknown_values,
+)
 
 MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
 COMPONENTS = ("Office of Field Operations", "U.S. Border Patrol", "Air and Marine Operations")
@@ -93,7 +101,7 @@ def fiscal_month_start(fy: pd.Series, month: pd.Series) -> pd.Series:
 def parse_seizure_file(raw: bytes, file: str, area_header: str) -> ParsedFile:
     """Parse a CBP seizure CSV (nationwide or AMO layout) into pounds and events per month."""
     frame, issues, rows_read = read_csv_table(raw, file, seizure_columns(area_header))
-    frame["period_start"] = fiscal_month_start(frame["fy"], frame["month"])
+    frame["period_start"] = by_distinct(fiscal_month_start, frame["fy"], frame["month"])
     _report_bad_periods(frame, file, issues)
     pounds = to_numbers(frame, "pounds", file, issues, label="Sum Qty (lbs)")
     events = to_numbers(frame, "events", file, issues, label="Count of Event")
@@ -103,9 +111,10 @@ def parse_seizure_file(raw: bytes, file: str, area_header: str) -> ParsedFile:
     frame = frame.assign(pounds=pounds, events=events)
     frame = drop_rejected(frame, issues)
     dims: dict[str, str | pd.Series] = {
-        name: frame[name].str.strip()
+        name: stripped(frame[name])
         for name in ("component", "region", "land_filter", "area", "drug")
     }
+    period_end = month_end(frame["period_start"])
 
     def monthly(measure: str, unit: str, value: pd.Series) -> pd.DataFrame:
         return make_observations(
@@ -115,7 +124,7 @@ def parse_seizure_file(raw: bytes, file: str, area_header: str) -> ParsedFile:
             status="reported",
             period_type="month",
             period_start=frame["period_start"],
-            period_end=month_end(frame["period_start"]),
+            period_end=period_end,
             value=value,
             dims=dims,
         )
@@ -143,8 +152,13 @@ def _report_bad_periods(frame: pd.DataFrame, file: str, issues: list[Issue]) -> 
         )
 
 
-def window_vintage(name: str) -> date | None:
-    """Vintage of a window file from its name: the last month of data it carries.
+#: CBP posts a month's figures around the middle of the next month (the August 2026 window is
+#: under ``/sites/default/files/2026-09/``); the exact day is not recorded.
+CBP_PUBLISHED = published_after(1)
+
+
+def window_month(name: str) -> date | None:
+    """The last month of data a window file carries, from its name.
 
     ``nationwide-drugs-fy23-fy26-dec.csv`` → 2025-12-01; ``…-fy19-fy22.csv`` (a closed window)
     → 2022-09-01, the end of FY2022.
@@ -164,9 +178,9 @@ def parse_nationwide(raw: bytes, file: str) -> ParsedFile:
 
 
 def _known(name: str, url: str | None, sha256: str | None, rows: int | None) -> KnownFile:
-    vintage = window_vintage(name)
-    assert vintage is not None
-    return KnownFile(name=name, url=url, vintage=vintage, sha256=sha256, rows=rows)
+    through = window_month(name)
+    assert through is not None
+    return KnownFile(name=name, url=url, vintage=CBP_PUBLISHED(through), sha256=sha256, rows=rows)
 
 
 SOURCE = Source(
@@ -179,12 +193,17 @@ SOURCE = Source(
     folder="cbp_drug_seizures",
     parser_version="1",
     quirks=__doc__ or "",
+    ignored={
+        "derived_*.csv": "a third party's fiscal-year totals computed from CBP's -aug release, "
+        "not a CBP file; borderflow reads CBP's own monthly files (see SOURCE.md)",
+    },
     series=(
         FileSeries(
             key="nationwide",
             pattern="nationwide-drugs-fy*.csv",
             parse=parse_nationwide,
-            vintage_of=window_vintage,
+            data_through_of=window_month,
+            published=CBP_PUBLISHED,
             known=(
                 _known(
                     "nationwide-drugs-fy19-fy22.csv",

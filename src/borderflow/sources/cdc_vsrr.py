@@ -42,12 +42,16 @@ from borderflow.sources.base import (
     finish,
     make_observations,
     month_end,
+    published_after,
 )
 from borderflow.sources.issues import Issue, shorten
 from borderflow.sources.tabular import (
+    by_distinct,
     drop_rejected,
     fold,
+    per_value,
     read_csv_table,
+    stripped,
     to_numbers,
     unknown_values,
 )
@@ -118,10 +122,10 @@ def parse_vsrr(raw: bytes, file: str) -> ParsedFile:
     """Parse a VSRR file (API extract or CSV download) into 12-month-ending observations."""
     frame, issues, rows_read = read_csv_table(raw, file, VSRR_COLUMNS)
     frame = _with_meaning(frame, file, issues)
-    frame = frame.assign(period_end=_period_end(frame["year"], frame["month"]))
+    frame = frame.assign(period_end=by_distinct(_period_end, frame["year"], frame["month"]))
     _report_bad_periods(frame, file, issues)
     for column in ("state", "period"):
-        frame[column] = frame[column].str.strip()
+        frame[column] = stripped(frame[column])
     unknown_values(frame, "state", JURISDICTIONS, file, issues, label="state", severity="error")
     unknown_values(frame, "period", (PERIOD,), file, issues, label="period", severity="error")
     numbers = {
@@ -135,7 +139,8 @@ def parse_vsrr(raw: bytes, file: str) -> ParsedFile:
 def _with_meaning(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.DataFrame:
     """Add measure, cause and unit columns; unknown indicators are reported as errors."""
     meanings = {text: indicator_meaning(text) for text in frame["indicator"].unique()}
-    known = frame["indicator"].map(lambda text: meanings[text] is not None).astype(bool)
+    known = per_value(frame["indicator"], lambda text: meanings[text] is not None, True)
+    known = known.astype(bool)
     for row, text in zip(
         frame.loc[~known, "source_row"], frame.loc[~known, "indicator"], strict=True
     ):
@@ -232,8 +237,13 @@ def _build(
 
 def _footnote(frame: pd.DataFrame) -> pd.Series:
     """``"* Underreported due to incomplete data."`` — symbol then text, as published."""
-    symbol = frame["footnote_symbol"].str.strip()
-    text = symbol.where(symbol == "", symbol + " ") + frame["footnote"].str.strip()
+    return by_distinct(_symbol_and_text, frame["footnote_symbol"], frame["footnote"])
+
+
+def _symbol_and_text(symbol: pd.Series, footnote: pd.Series) -> pd.Series:
+    """Each footnote symbol, a space and the footnote text (both stripped); NaN if both blank."""
+    symbol = symbol.str.strip()
+    text = symbol.where(symbol == "", symbol + " ") + footnote.str.strip()
     return text.mask(text == "")
 
 
@@ -250,8 +260,12 @@ SOURCE = Source(
     series=(
         FileSeries(
             key="vsrr",
-            pattern="vsrr_*.csv",
+            # API extracts (vsrr_…) and CSV downloads (VSRR_Provisional_…) are releases of the
+            # same table: a newer one is current for the indicators and months it holds.
+            pattern="[Vv][Ss][Rr][Rr]_*.csv",
             parse=parse_vsrr,
+            # CDC posts a release about four months after its newest 12-month period ends.
+            published=published_after(4),
             known=(
                 # url is None: the file was written by the origin repository's extractor
                 # (pandas ``to_csv`` of the Socrata JSON answer to indicator = T40.4,
@@ -264,6 +278,16 @@ SOURCE = Source(
                     vintage=date(2026, 6, 15),
                     sha256="71535fc385706401c88a1016558f2a9b805fd4b41ae80e22d593172f4e99af0e",
                     rows=6916,
+                ),
+                # An earlier release (newest period: 12 months ending April 2025), U.S. rows of
+                # the CSV download for all drugs and T40.4, fields as published. CDC posted it
+                # around September 2025; the day is not recorded (SOURCE.md).
+                KnownFile(
+                    name="VSRR_Provisional_Drug_Overdose_Death_Counts_US_2015-01_to_2025-04.csv",
+                    url=None,
+                    vintage=date(2025, 9, 15),
+                    sha256="c94cc57837502be7130abc5cc4aa6339e9589bc9261f70afbecb69a877da17ab",
+                    rows=248,
                 ),
             ),
         ),

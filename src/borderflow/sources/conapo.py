@@ -39,7 +39,13 @@ from borderflow.sources.base import (
     month_end,
 )
 from borderflow.sources.issues import Issue, shorten
-from borderflow.sources.tabular import drop_rejected, read_csv_table, to_numbers
+from borderflow.sources.tabular import (
+    by_distinct,
+    drop_rejected,
+    read_csv_table,
+    stripped,
+    to_numbers,
+)
 
 PAGE = "https://www.gob.mx/conapo"
 LAST_ESTIMATED_YEAR = 2019  # conciliación demográfica 1950–2019; projections from 2020
@@ -106,8 +112,8 @@ def state_names(raw: bytes, file: str) -> dict[str, str]:
 
 def state_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """``state_code`` as the 2-digit INEGI code; anything but 1–32 is a row error."""
-    text = frame["state"].fillna("").astype(str).str.strip()
-    number = pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,2}")), errors="coerce")
+    text = stripped(frame["state"])
+    number = by_distinct(_small_numbers, text)
     bad = number.isna() | (number < 1) | (number > 32)
     for row, value in zip(frame.loc[bad, "source_row"], text[bad], strict=True):
         message = f"state code {value!r} is not an INEGI state code (1–32); row skipped"
@@ -116,13 +122,25 @@ def state_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Serie
                 "unknown_category", "error", file, message, int(row), "state_code", shorten(value)
             )
         )
+    return by_distinct(_two_digit_codes, text)
+
+
+def _small_numbers(text: pd.Series) -> pd.Series:
+    """Texts of one or two digits as numbers; other texts NaN."""
+    return pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,2}")), errors="coerce")
+
+
+def _two_digit_codes(text: pd.Series) -> pd.Series:
+    """Codes 1–32 zero-padded to two digits (``"1"`` → ``"01"``); other texts missing."""
+    number = _small_numbers(text)
+    bad = number.isna() | (number < 1) | (number > 32)
     return number.where(~bad).astype("Int64").astype("string").str.zfill(2).astype("object")
 
 
 def _months(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """``date`` (``YYYY-MM-01``) as a month start; unreadable or out-of-span dates are errors."""
-    text = frame["date"].fillna("").astype(str).str.strip()
-    start = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    text = stripped(frame["date"])
+    start = by_distinct(_dates, text)
     unreadable = start.isna() | (start.dt.day != 1)
     outside = ~unreadable & ((start.dt.year < FIRST_YEAR) | (start.dt.year > LAST_YEAR))
     for kind, bad, why in (
@@ -135,6 +153,11 @@ def _months(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     return start
 
 
+def _dates(text: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` texts as dates; NaT for other texts."""
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+
+
 SOURCE = Source(
     name="conapo",
     title="CONAPO population of the Mexican states, 2023 projections, monthly",
@@ -145,6 +168,10 @@ SOURCE = Source(
     folder="conapo",
     parser_version="1",
     quirks=__doc__ or "",
+    ignored={
+        "state_codes.csv": "a lookup of INEGI state codes and names, not data; the gazetteer "
+        "(reference/data) holds the same codes with Spanish and English names",
+    },
     series=(
         FileSeries(
             key="states_monthly",

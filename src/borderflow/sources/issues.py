@@ -25,6 +25,8 @@ ISSUE_KINDS: dict[str, str] = {
     "row_count_mismatch": "the file has a different number of rows than the published file",
     "placeholder_value": "a value known to be a placeholder, not data, was dropped",
     "conflicting_value": "two citations give different values for the same figure",
+    "not_finite": "a value is infinite or not a number",
+    "out_of_range": "a value lies outside its measure's valid range (e.g. a negative count)",
 }
 
 SEVERITIES = ("fatal", "error", "warning")

@@ -13,8 +13,13 @@ Quirks:
       cdc.gov, else the first listed. The others are reported as ``duplicate_key`` warnings (same
       value) or ``conflicting_value`` warnings (different value: 2016 rate 19.8 vs 19.9, kept 19.8
       from Data Brief 294; 2024 final count 79,384 vs 79,385, neither on cdc.gov, kept the first,
-      79,384). Two provisional 2023 totals from different releases (107,543 in May 2024, 110,037
-      in May 2025) also collide; the first, 107,543, is kept.
+      79,384).
+    - Provisional counts name the release they come from in ``unit`` ("provisional estimate, May
+      2024"; "… in the May 2025 release"): each is loaded as an edition with that month's
+      publication date (mid-month), so the two provisional 2023 totals are both kept — 107,543
+      as published in May 2024 and 110,037 as revised in May 2025 — and ``--as-of`` tells them
+      apart. Final and provisional counts are separate series (statuses), never each other's
+      revision.
     - A bound such as ``>63600`` ("more than 63,600") is not a figure; the row is rejected.
     - The percent-change row (2023 → 2024 change in the T40.4 age-adjusted rate) is stored under
       its later year.
@@ -43,8 +48,15 @@ from borderflow.sources.tabular import drop_rejected, read_csv_table, to_numbers
 
 NCHS_COLUMNS: dict[str, tuple[str, ...]] = {
     name: (name,)
-    for name in ("year", "measure", "value", "status", "source_title", "source_url", "quoted_text")
-}
+    for name in (
+        "year", "measure", "value", "unit", "status", "source_title", "source_url", "quoted_text"
+    )
+}  # fmt: skip
+#: "May 2024" in a provisional row's unit: the release the count was published in.
+_EDITION = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" (\d{4})\b"
+)
 RATE_UNIT = "per 100,000 standard population (age-adjusted)"
 #: Figure name in the file → (measure, cause, unit).
 FIGURES: dict[str, tuple[str, str, str]] = {
@@ -64,7 +76,7 @@ FIGURES: dict[str, tuple[str, str, str]] = {
 _CHANGE = re.compile(r"(total_overdose|synthetic_opioid_T40\.4)_rate_pct_change_(\d{4})_to_(\d{4})")
 _CHANGE_CAUSE = {"total_overdose": "all_drug_overdose", "synthetic_opioid_T40.4": "T40.4"}
 NCHS_STATUSES = ("final", "provisional")
-KEY = ["measure", "cause", "status", "year"]
+KEY = ["measure", "cause", "status", "year", "edition"]
 PAGE = "https://www.cdc.gov/nchs/products/databriefs.htm"
 
 
@@ -93,6 +105,7 @@ def parse_nchs_final(raw: bytes, file: str) -> ParsedFile:
     frame = frame.assign(
         **{c: frame[c].str.strip() for c in ("year", "measure", "value", "status")}
     )
+    frame = frame.assign(edition=_editions(frame))
     frame = _with_meaning(frame, file, issues)
     _report(
         frame,
@@ -108,8 +121,32 @@ def parse_nchs_final(raw: bytes, file: str) -> ParsedFile:
     plain = frame[~bound]
     frame = frame.assign(number=to_numbers(plain, "value", file, issues).reindex(frame.index))
     frame = _keep_one_per_figure(drop_rejected(frame, issues), file, issues)
+    own = frame["edition"] == ""
+    parsed = finish([_observations(frame[own])], file, issues, rows_read)
+    parsed.editions = {
+        date.fromisoformat(str(day)): finish([_observations(part)], file, issues, 0).observations
+        for day, part in frame[~own].groupby("edition")
+    }
+    return parsed
+
+
+def _editions(frame: pd.DataFrame) -> pd.Series:
+    """The publication date (ISO text; "" for the file's own) of each provisional row whose unit
+    names the release it was published in, on the 15th of that month (the day is unknown)."""
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+    found = frame["unit"].str.extract(_EDITION)
+    dated = found[0].notna() & (frame["status"] == "provisional")
+    days = [
+        f"{year}-{months.index(month) + 1:02d}-15" if ok else ""
+        for month, year, ok in zip(found[0], found[1], dated, strict=True)
+    ]
+    return pd.Series(days, index=frame.index, dtype="object")
+
+
+def _observations(frame: pd.DataFrame) -> pd.DataFrame:
     start = pd.to_datetime(frame["year"] + "-01-01", format="%Y-%m-%d", errors="coerce")
-    observations = make_observations(
+    return make_observations(
         frame,
         measure=frame["measure"],
         unit=frame["unit"],
@@ -121,7 +158,6 @@ def parse_nchs_final(raw: bytes, file: str) -> ParsedFile:
         dims={"us_state": "US", "cause": frame["cause"]},
         footnote=frame["source_title"].str.strip() + " — " + frame["quoted_text"].str.strip(),
     )
-    return finish([observations], file, issues, rows_read)
 
 
 def _with_meaning(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.DataFrame:

@@ -40,7 +40,14 @@ from borderflow.sources.base import (
     month_end,
 )
 from borderflow.sources.issues import Issue, shorten
-from borderflow.sources.tabular import drop_rejected, flag_rows, read_csv_table, to_numbers
+from borderflow.sources.tabular import (
+    by_distinct,
+    drop_rejected,
+    flag_rows,
+    read_csv_table,
+    stripped,
+    to_numbers,
+)
 
 PAGE = "https://www.gob.mx/sesnsp/acciones-y-programas/datos-abiertos-de-incidencia-delictiva"
 MONTHS = (
@@ -80,7 +87,7 @@ def repair_mojibake(text: str) -> str:
 
 def clean_category(column: pd.Series) -> pd.Series:
     """Stripped, mojibake-repaired category text (repaired once per distinct value)."""
-    text = column.fillna("").astype(str).str.strip()
+    text = stripped(column)
     return text.map({value: repair_mojibake(value) for value in text.unique()})
 
 
@@ -127,8 +134,8 @@ def _months_to_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _years(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """The ``Año`` column as numbers; unreadable or implausible years are row errors."""
-    text = frame["year"].fillna("").astype(str).str.strip()
-    years = pd.to_numeric(text.where(text.str.fullmatch(r"\d{4}")), errors="coerce")
+    text = stripped(frame["year"])
+    years = by_distinct(_four_digit_numbers, text)
     unreadable = years.isna()
     outside = ~unreadable & ((years < FIRST_YEAR) | (years > LAST_YEAR))
     for kind, bad, why in (
@@ -150,8 +157,8 @@ def _years(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
 
 def _state_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """``Clave_Ent`` as the 2-digit INEGI code; anything but 1–32 is a row error."""
-    text = frame["state"].fillna("").astype(str).str.strip()
-    number = pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,2}")), errors="coerce")
+    text = stripped(frame["state"])
+    number = by_distinct(_small_numbers, text)
     bad = number.isna() | (number < 1) | (number > 32)
     for row, value in zip(frame.loc[bad, "source_row"], text[bad], strict=True):
         issues.append(
@@ -165,7 +172,22 @@ def _state_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Seri
                 value=shorten(value),
             )
         )
-    return number.astype("Int64").astype("string").str.zfill(2).astype("object")
+    return by_distinct(_two_digits, text)
+
+
+def _four_digit_numbers(text: pd.Series) -> pd.Series:
+    """Texts of exactly four digits as numbers; other texts NaN."""
+    return pd.to_numeric(text.where(text.str.fullmatch(r"\d{4}")), errors="coerce")
+
+
+def _small_numbers(text: pd.Series) -> pd.Series:
+    """Texts of one or two digits as numbers; other texts NaN."""
+    return pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,2}")), errors="coerce")
+
+
+def _two_digits(text: pd.Series) -> pd.Series:
+    """Texts of one or two digits zero-padded to two (``"1"`` → ``"01"``); other texts NaN."""
+    return _small_numbers(text).astype("Int64").astype("string").str.zfill(2).astype("object")
 
 
 def release_vintage(name: str) -> date | None:

@@ -35,10 +35,12 @@ from borderflow.sources.base import (
 )
 from borderflow.sources.issues import Issue, shorten
 from borderflow.sources.tabular import (
+    by_distinct,
     drop_rejected,
     flag_rows,
     fold,
     read_csv_table,
+    stripped,
     to_numbers,
     unknown_values,
 )
@@ -110,7 +112,7 @@ def parse_victims(raw: bytes, file: str) -> ParsedFile:
     frame, issues, rows_read = read_csv_table(raw, file, COLUMNS, encodings=("utf-8", "latin-1"))
     frame["period_start"] = _months(frame, file, issues)
     frame["mx_state"] = _state_codes(frame, file, issues)
-    frame["crime"] = frame["crime"].fillna("").astype(str).str.strip()
+    frame["crime"] = stripped(frame["crime"])
     unknown_values(frame, "crime", CRIMES, file, issues, label="delito")
     frame["victims"] = to_numbers(frame, "victims", file, issues, label="total")
     frame = drop_placeholder_months(drop_rejected(frame, issues), file, issues)
@@ -159,11 +161,9 @@ def drop_placeholder_months(frame: pd.DataFrame, file: str, issues: list[Issue])
 
 def _months(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """``isodate`` (``YYYY-MM-01``) as a date; other text and implausible years are row errors."""
-    text = frame["date"].fillna("").astype(str).str.strip()
-    well_formed = text.str.fullmatch(r"\d{4}-\d{2}-01")
-    year = pd.to_numeric(text.str[:4].where(well_formed), errors="coerce")
-    outside = (year < FIRST_YEAR) | (year > LAST_YEAR)
-    start = pd.to_datetime(text.where(well_formed & ~outside), format="%Y-%m-%d", errors="coerce")
+    text = stripped(frame["date"])
+    outside = by_distinct(_out_of_range, text)
+    start = by_distinct(_month_starts, text)
     unreadable = start.isna() & ~outside
     for kind, bad, why in (
         ("unparseable_period", unreadable, "is not the first day of a month (YYYY-MM-01)"),
@@ -180,6 +180,25 @@ def _months(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
             message=("isodate {!r} " + why + "; row skipped").format,
         )
     return start
+
+
+def _years(text: pd.Series) -> pd.Series:
+    """The year of each well-formed ``YYYY-MM-01`` text; NaN for other texts."""
+    well_formed = text.str.fullmatch(r"\d{4}-\d{2}-01")
+    return pd.to_numeric(text.str[:4].where(well_formed), errors="coerce")
+
+
+def _out_of_range(text: pd.Series) -> pd.Series:
+    """Whether each text is a well-formed month outside ``FIRST_YEAR``–``LAST_YEAR``."""
+    year = _years(text)
+    return (year < FIRST_YEAR) | (year > LAST_YEAR)
+
+
+def _month_starts(text: pd.Series) -> pd.Series:
+    """Each well-formed ``YYYY-MM-01`` text in range as a date; NaT for other texts."""
+    well_formed = text.str.fullmatch(r"\d{4}-\d{2}-01")
+    usable = text.where(well_formed & ~_out_of_range(text))
+    return pd.to_datetime(usable, format="%Y-%m-%d", errors="coerce")
 
 
 def _state_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from borderflow.errors import SourceError
@@ -89,11 +92,114 @@ def read_csv_table(
             issues=[Issue("empty_file", "fatal", file, "no header row", row=1)],
         )
     positions = _map_header(header, columns, file, repair_header)
+    lines = _plain_lines(text)
+    if lines is not None:
+        return _table_from_lines(lines[1:], text, file, positions, len(header))
+    records = list(reader)
+    if len(records) + 1 == _physical_lines(text):
+        # One record per line, so a record's line number is its position: read it in bulk.
+        return _table_by_position(records, text, file, positions, len(header))
+    return _table_by_line(text, file, positions, len(header))
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of ``text`` if splitting each at commas reads it exactly as ``csv`` would.
+
+    That holds when there are no quotes, no line ends but ``\\n`` and ``\\r\\n``, and no line
+    longer than ``csv``'s field size limit (over which ``csv`` raises). Otherwise None.
+    """
+    if '"' in text:
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if max(map(len, lines), default=0) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _physical_lines(text: str) -> int:
+    """Lines ``io.StringIO(text, newline="")`` yields: ends are ``\\n``, ``\\r\\n`` or ``\\r``."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return ends + (0 if not text or text.endswith(("\n", "\r")) else 1)
+
+
+def _table_from_lines(
+    lines: list[str], text: str, file: str, positions: dict[str, int], width: int
+) -> tuple[pd.DataFrame, list[Issue], int]:
+    """``read_csv_table``'s result for the data lines of a file read by ``_plain_lines``."""
+    sizes = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    commas = np.fromiter(map(operator.methodcaller("count", ","), lines), np.int64, len(lines))
+    lengths = np.where(sizes == 0, 0, commas + 1)  # fields csv reads; none on an empty line
+    blank = lengths == 0
+    for i in np.flatnonzero(lengths == 1):
+        blank[i] = not lines[i].strip()
+    good, issues, rows_read = _check_widths(lengths, blank, width, text, file)
+    kept = lines if good.all() else list(itertools.compress(lines, good.tolist()))
+    # Every kept line has ``width - 1`` commas, so joined they split into rows × width fields.
+    fields = np.array(",".join(kept).split(",") if kept else [], dtype=object)
+    return _bulk_frame(fields.reshape(len(kept), width), good, positions), issues, rows_read
+
+
+def _table_by_position(
+    records: list[list[str]], text: str, file: str, positions: dict[str, int], width: int
+) -> tuple[pd.DataFrame, list[Issue], int]:
+    """``read_csv_table``'s result when record ``i`` (0-based, after the header) is line ``i + 2``.
+
+    Same rows, issues and refusals as ``_table_by_line``, without a Python step per row.
+    """
+    lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    blank = lengths == 0
+    for i in np.flatnonzero(lengths == 1):
+        blank[i] = not records[i][0].strip()
+    good, issues, rows_read = _check_widths(lengths, blank, width, text, file)
+    kept = records if good.all() else list(itertools.compress(records, good.tolist()))
+    fields = np.array(kept, dtype=object).reshape(len(kept), width)
+    return _bulk_frame(fields, good, positions), issues, rows_read
+
+
+def _check_widths(
+    lengths: np.ndarray, blank: np.ndarray, width: int, text: str, file: str
+) -> tuple[np.ndarray, list[Issue], int]:
+    """Which data rows to keep, the malformed-row issues, and the rows read (blank ones are not).
+
+    Raises:
+        SourceError: the last row is malformed and the file does not end with a line end.
+    """
+    good = (lengths == width) & ~blank
+    lines = np.arange(2, len(lengths) + 2, dtype=np.int64)
+    malformed = ~good & ~blank
+    issues = [
+        _malformed(file, int(line), int(got), width)
+        for line, got in zip(lines[malformed], lengths[malformed], strict=True)
+    ]
+    _refuse_if_truncated(text, file, issues, len(lengths) + 1 if len(lengths) else 1)
+    return good, issues, int((~blank).sum())
+
+
+def _bulk_frame(fields: np.ndarray, good: np.ndarray, positions: dict[str, int]) -> pd.DataFrame:
+    """The frame of the kept rows' ``fields`` (rows × all columns), numbered by line."""
+    if not len(fields):
+        return _frame([], [], positions)
+    frame = pd.DataFrame({name: fields[:, i] for name, i in positions.items()}, dtype=object)
+    frame["source_row"] = np.flatnonzero(good) + 2
+    return frame
+
+
+def _table_by_line(
+    text: str, file: str, positions: dict[str, int], width: int
+) -> tuple[pd.DataFrame, list[Issue], int]:
+    """``read_csv_table``'s result, read record by record (for quoted line breaks)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)  # the header
     rows: list[list[str]] = []
     lines: list[int] = []
     issues: list[Issue] = []
     rows_read = 0
-    width = len(header)
     last_line = 1
     for record in reader:
         last_line = reader.line_num
@@ -106,9 +212,13 @@ def read_csv_table(
         rows.append([record[i] for i in positions.values()])
         lines.append(last_line)
     _refuse_if_truncated(text, file, issues, last_line)
+    return _frame(rows, lines, positions), issues, rows_read
+
+
+def _frame(rows: list[list[str]], lines: list[int], positions: dict[str, int]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(positions), dtype="object")
     frame["source_row"] = pd.Series(lines, dtype="int64")
-    return frame, issues, rows_read
+    return frame
 
 
 def _map_header(
@@ -172,6 +282,61 @@ def _refuse_if_truncated(text: str, file: str, issues: list[Issue], last_line: i
         )
 
 
+def stripped(column: pd.Series) -> pd.Series:
+    """``column.fillna("").astype(str).str.strip()``, stripping each distinct value once.
+
+    Category-like columns repeat a few values over many rows, so this is much faster.
+    """
+    return per_value(column, lambda value: str(value).strip(), "")
+
+
+def by_distinct(convert: Callable[..., pd.Series], *columns: pd.Series) -> pd.Series:
+    """``convert(*columns)``, computed once per distinct combination of the columns' values.
+
+    ``convert`` must treat each row on its own (vectorised string, number or date parsing);
+    its result is spread back to every row. Columns with missing cells are converted whole.
+
+    Returns:
+        ``convert``'s result on the index of ``columns[0]``.
+    """
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = factorize_text(column.to_numpy(dtype=object))
+        if (codes == -1).any():
+            return convert(*columns)
+        combined, _ = pd.factorize(combined * len(uniques) + codes)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    picked = [column.iloc[first].reset_index(drop=True) for column in columns]
+    converted = convert(*picked)
+    return pd.Series(
+        converted.array.take(inverse.ravel()), index=columns[0].index, name=converted.name
+    )
+
+
+def per_value(column: pd.Series, convert: Callable[[object], object], missing: object) -> pd.Series:
+    """``convert`` applied to each distinct value of ``column`` once; missing cells → ``missing``.
+
+    Returns:
+        An object Series with ``column``'s index and name.
+    """
+    codes, uniques = factorize_text(column.to_numpy(dtype=object))
+    converted = np.empty(len(uniques) + 1, dtype=object)
+    converted[:-1] = [convert(value) for value in uniques]
+    converted[-1] = missing  # code -1: a missing cell
+    return pd.Series(converted[codes], index=column.index, name=column.name, dtype=object)
+
+
+def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of an object array of text: codes (-1 where missing) and distinct values.
+
+    Exact for text holding NUL characters too, which pandas' string hashing would confuse with
+    the text before the NUL (``"a\\x00b"`` with ``"a"``).
+    """
+    # A leading None makes pandas hash the values as Python objects, not as C strings.
+    codes, uniques = pd.factorize(np.concatenate([np.array([None], dtype=object), values]))
+    return codes[1:], uniques
+
+
 def to_numbers(
     frame: pd.DataFrame,
     column: str,
@@ -185,15 +350,38 @@ def to_numbers(
     """Convert a string column to floats; unparseable cells become ``error`` issues and NaN.
 
     Blank cells are NaN; they are errors unless ``blank_ok`` (for values a publisher withholds).
+    Each distinct text is converted once.
     """
-    text = frame[column].fillna("").astype(str).str.strip()
-    cleaned = text.str.replace(",", "", regex=False) if thousands else text
-    numbers = pd.to_numeric(cleaned, errors="coerce")
-    blank = text == ""
-    bad = numbers.isna() & ~blank
-    if not blank_ok:
-        bad = bad | blank
-    for row, value in zip(frame.loc[bad, "source_row"], text[bad], strict=True):
+    codes, uniques = factorize_text(frame[column].to_numpy(dtype=object))
+    has_missing = bool((codes == -1).any())  # a missing cell reads as blank text
+    texts = np.array([str(value).strip() for value in uniques] + [""], dtype=object)
+    parsed = _parse_numbers(texts if has_missing else texts[:-1], thousands)
+    if not has_missing:
+        parsed = np.append(parsed, np.nan)
+    blank = texts == ""
+    bad_text = (np.isnan(parsed) & ~blank) | (blank & (not blank_ok))
+    bad = bad_text[codes]
+    if bad.any():
+        _report_numbers(frame, bad, texts[codes], file, issues, label or column)
+    return pd.Series(parsed[codes], index=frame.index, name=column)
+
+
+def _parse_numbers(texts: np.ndarray, thousands: bool) -> np.ndarray:
+    """``pd.to_numeric`` of stripped texts (less thousands separators) as float64, NaN if bad."""
+    cleaned = np.array([text.replace(",", "") for text in texts] if thousands else texts, object)
+    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
+
+
+def _report_numbers(
+    frame: pd.DataFrame,
+    bad: np.ndarray,
+    text: np.ndarray,
+    file: str,
+    issues: list[Issue],
+    label: str,
+) -> None:
+    """One ``unparseable_number`` error per row selected by ``bad``."""
+    for row, value in zip(frame["source_row"].to_numpy()[bad], text[bad], strict=True):
         issues.append(
             Issue(
                 "unparseable_number",
@@ -201,11 +389,10 @@ def to_numbers(
                 file,
                 f"{value!r} is not a number; row skipped" if value else "empty value; row skipped",
                 row=int(row),
-                column=label or column,
+                column=label,
                 value=shorten(value),
             )
         )
-    return numbers.astype("float64")
 
 
 def flag_rows(
@@ -242,12 +429,13 @@ def drop_duplicate_keys(
     observations: pd.DataFrame, key: Sequence[str], file: str, issues: list[Issue]
 ) -> pd.DataFrame:
     """Keep the first of rows with the same key; report the others as ``duplicate_key`` errors."""
-    dup = observations.duplicated(subset=list(key), keep="first")
+    # A column with no value in any row cannot tell rows apart: leave it out of the comparison.
+    used = [name for name in key if _has_values(observations[name])] or list(key)
+    dup = observations.duplicated(subset=used, keep="first")
     if not dup.any():
         return observations
-    first = observations.groupby(list(key), dropna=False, sort=False)["source_row"].transform(
-        "first"
-    )
+    groups = observations.groupby(used, dropna=False, sort=False)
+    first = groups["source_row"].transform("first")
     repeats = pd.DataFrame({"row": observations["source_row"], "first": first})[dup]
     for row, kept in repeats.drop_duplicates("row").itertuples(index=False):
         issues.append(
@@ -260,6 +448,12 @@ def drop_duplicate_keys(
             )
         )
     return observations[~dup]
+
+
+def _has_values(column: pd.Series) -> bool:
+    """``column.notna().any()``, deciding on the first cell where it holds a value."""
+    values = column.to_numpy()
+    return len(values) > 0 and (not pd.isna(values[0]) or not pd.isna(values).all())
 
 
 def unknown_values(

@@ -46,7 +46,13 @@ from borderflow.sources.base import (
     make_observations,
 )
 from borderflow.sources.issues import Issue, shorten
-from borderflow.sources.tabular import drop_rejected, read_csv_table, to_numbers
+from borderflow.sources.tabular import (
+    by_distinct,
+    drop_rejected,
+    read_csv_table,
+    stripped,
+    to_numbers,
+)
 
 PAGE = "https://data.un.org"
 FLOWS = ("Import", "Export", "Re-Export", "Re-Import")
@@ -103,7 +109,7 @@ def parse_all_reporters(raw: bytes, file: str) -> ParsedFile:
     code and remain identified by ``commodity``.
     """
     frame, issues, rows_read = read_csv_table(raw, file, BASE_COLUMNS)
-    frame["hs_code"] = frame["commodity"].str.strip().map(HS_BY_COMMODITY)
+    frame["hs_code"] = stripped(frame["commodity"]).map(HS_BY_COMMODITY)
     return _observations(frame, file, issues, rows_read)
 
 
@@ -112,7 +118,7 @@ def _observations(
 ) -> ParsedFile:
     """Value, weight and (non-kg) quantity observations from a frame with ``hs_code`` set."""
     for name in ("reporter", "commodity", "flow", "quantity_name"):
-        frame[name] = frame[name].fillna("").astype(str).str.strip()
+        frame[name] = stripped(frame[name])
     frame["period_start"] = _year_starts(frame, file, issues)
     _unknown_flows(frame, file, issues)
     frame["usd"] = to_numbers(frame, "usd", file, issues, label="Trade (USD)")
@@ -159,8 +165,8 @@ def _units(frame: pd.DataFrame) -> pd.Series:
 
 def _hs_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """``Comm. Code`` as text (2–6 digits, leading zeros kept); anything else is a row error."""
-    text = frame["hs_code"].fillna("").astype(str).str.strip()
-    good = text.str.fullmatch(r"\d{2,6}")
+    text = stripped(frame["hs_code"])
+    good = by_distinct(lambda codes: codes.str.fullmatch(r"\d{2,6}"), text)
     for row, value in zip(frame.loc[~good, "source_row"], text[~good], strict=True):
         message = f"commodity code {value!r} is not an HS code; row skipped"
         issues.append(
@@ -173,8 +179,8 @@ def _hs_codes(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
 
 def _year_starts(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Series:
     """1 January of each row's ``Year``; unreadable or implausible years are row errors."""
-    text = frame["year"].fillna("").astype(str).str.strip()
-    years = pd.to_numeric(text.where(text.str.fullmatch(r"\d{4}")), errors="coerce")
+    text = stripped(frame["year"])
+    years = by_distinct(_four_digit_numbers, text)
     unreadable = years.isna()
     outside = ~unreadable & ((years < FIRST_YEAR) | (years > LAST_YEAR))
     for kind, bad, why in (
@@ -184,7 +190,18 @@ def _year_starts(frame: pd.DataFrame, file: str, issues: list[Issue]) -> pd.Seri
         for row, value in zip(frame.loc[bad, "source_row"], text[bad], strict=True):
             message = f"year {value!r} {why}; row skipped"
             issues.append(Issue(kind, "error", file, message, int(row), "Year", shorten(value)))
-    usable = years.where(~outside)
+    return by_distinct(_january_firsts, text)
+
+
+def _four_digit_numbers(text: pd.Series) -> pd.Series:
+    """Texts of exactly four digits as numbers; other texts NaN."""
+    return pd.to_numeric(text.where(text.str.fullmatch(r"\d{4}")), errors="coerce")
+
+
+def _january_firsts(text: pd.Series) -> pd.Series:
+    """1 January of each four-digit year ``FIRST_YEAR``–``LAST_YEAR``; NaT for other texts."""
+    years = _four_digit_numbers(text)
+    usable = years.where(years.isna() | ((years >= FIRST_YEAR) & (years <= LAST_YEAR)))
     return pd.to_datetime(usable.astype("Int64").astype("string") + "-01-01", errors="coerce")
 
 

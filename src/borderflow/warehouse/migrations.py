@@ -98,9 +98,26 @@ def m002_observations(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+#: Current observations as migrations 003 and 004 defined them (a newer release is current for
+#: the whole range of periods it covers). Kept as shipped: migrations are never edited.
+_CURRENT_BY_COVERAGE_RANGE = """
+    SELECT o.*, r.source, r.series, r.vintage, r.file_name, r.sha256
+    FROM observations o
+    JOIN releases r ON r.release_id = o.release_id
+    WHERE r.state = 'loaded'
+      AND NOT EXISTS (
+        SELECT 1 FROM releases n
+        WHERE n.state = 'loaded'
+          AND n.source = r.source AND n.series = r.series
+          AND (n.vintage > r.vintage OR (n.vintage = r.vintage AND n.release_id > r.release_id))
+          AND o.period_start BETWEEN n.coverage_start AND n.coverage_end
+      )
+"""
+
+
 def m003_current_view(con: duckdb.DuckDBPyConnection) -> None:
     """``current_observations``: for each period, the values of the newest release covering it."""
-    con.execute(f"CREATE VIEW current_observations AS {sql.observations_as_of(None)}")
+    con.execute(f"CREATE VIEW current_observations AS {_CURRENT_BY_COVERAGE_RANGE}")
 
 
 def m004_current_periods(con: duckdb.DuckDBPyConnection) -> None:
@@ -110,9 +127,14 @@ def m004_current_periods(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         "INSERT INTO current_periods SELECT DISTINCT release_id, period_start "
-        f"FROM ({sql.observations_as_of(None)})"
+        f"FROM ({_CURRENT_BY_COVERAGE_RANGE})"
     )
-    con.execute(sql.CURRENT_OBSERVATIONS_VIEW)
+    con.execute(
+        "CREATE OR REPLACE VIEW current_observations AS "
+        "SELECT o.*, r.source, r.series, r.vintage, r.file_name, r.sha256 FROM observations o "
+        "JOIN current_periods p ON p.release_id = o.release_id AND p.period_start = o.period_start "
+        "JOIN releases r ON r.release_id = o.release_id"
+    )
 
 
 def m005_forecasts(con: duckdb.DuckDBPyConnection) -> None:
@@ -179,6 +201,37 @@ def m006_interdiction_runs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.CREATE_INTERDICTION_RUNS)
 
 
+def m007_slices_publication_quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    """Releases are current per slice (period × measure × cause × status), so a release holding one
+    indicator does not hide another indicator published only in an older release; releases
+    record the month their data run through (``data_through``) beside their vintage, which is
+    the (estimated) publication date; and a release worse than the one it supersedes is stored
+    but held out of the current record until accepted (``quarantine`` says why; NULL: eligible
+    to be current)."""
+    con.execute("ALTER TABLE releases ADD COLUMN data_through DATE")
+    con.execute("ALTER TABLE releases ADD COLUMN quarantine VARCHAR")
+    con.execute("UPDATE releases SET data_through = date_trunc('month', coverage_end)")
+    con.execute(
+        "CREATE TABLE release_slices (release_id INTEGER NOT NULL, period_start DATE NOT NULL, "
+        "measure VARCHAR NOT NULL, cause VARCHAR NOT NULL, status VARCHAR NOT NULL)"
+    )
+    con.execute(
+        "INSERT INTO release_slices SELECT DISTINCT release_id, period_start, measure, "
+        "coalesce(cause, ''), status FROM observations"
+    )
+    con.execute("DROP VIEW current_observations")
+    con.execute("DROP TABLE current_periods")
+    con.execute(
+        "CREATE TABLE current_periods (release_id INTEGER NOT NULL, period_start DATE NOT NULL, "
+        "measure VARCHAR NOT NULL, cause VARCHAR NOT NULL, status VARCHAR NOT NULL)"
+    )
+    con.execute(
+        "INSERT INTO current_periods SELECT DISTINCT release_id, period_start, measure, "
+        f"coalesce(cause, ''), status FROM ({sql.observations_as_of(None)})"
+    )
+    con.execute(sql.CURRENT_OBSERVATIONS_VIEW)
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_releases", m001_releases),
     ("002_observations", m002_observations),
@@ -186,6 +239,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("004_current_periods", m004_current_periods),
     ("005_forecasts", m005_forecasts),
     ("006_interdiction_runs", m006_interdiction_runs),
+    ("007_slices_publication_quarantine", m007_slices_publication_quarantine),
 )
 
 

@@ -14,9 +14,11 @@ from borderflow.sources.base import OBSERVATION_COLUMNS
 def observations_as_of(as_of: date | None) -> str:
     """Observations as they stood once every release with vintage ≤ ``as_of`` was known.
 
-    For each source file series and each period, the newest release whose coverage includes that
-    period is authoritative: its values are current, and periods it covers never take values
-    from older (overlapping or revised) releases. ``None`` means the newest of all.
+    Within each source file series, a release is authoritative for the slices it holds — a
+    slice is one period of one stored measure, cause and status (``release_slices``): its
+    values are current, and those slices never take values from older (overlapping or revised)
+    releases, even where the newer release leaves a member out. ``None`` means the newest of
+    all.
     """
     return _observations_bounded_by(None if as_of is None else f"DATE '{as_of.isoformat()}'")
 
@@ -34,18 +36,26 @@ def _observations_bounded_by(bound: str | None) -> str:
         SELECT o.*, r.source, r.series, r.vintage, r.file_name, r.sha256
         FROM observations o
         JOIN releases r ON r.release_id = o.release_id
-        WHERE r.state = 'loaded'{bound_r}
+        WHERE r.state = 'loaded' AND r.quarantine IS NULL{bound_r}
           AND NOT EXISTS (
-            SELECT 1 FROM releases n
-            WHERE n.state = 'loaded'{bound_n}
+            SELECT 1 FROM release_slices s JOIN releases n ON n.release_id = s.release_id
+            WHERE n.state = 'loaded' AND n.quarantine IS NULL{bound_n}
               AND n.source = r.source AND n.series = r.series
               AND (n.vintage > r.vintage OR (n.vintage = r.vintage AND n.release_id > r.release_id))
-              AND o.period_start BETWEEN n.coverage_start AND n.coverage_end
+              AND s.period_start = o.period_start AND s.measure = o.measure
+              AND s.cause = coalesce(o.cause, '') AND s.status = o.status
           )
     """
 
 
-#: The periods for which each release is current, recomputed for one file series (``$1`` source,
+#: The slices (period × stored measure × cause, '' for none × status) a release holds values for.
+INSERT_RELEASE_SLICES = """
+    INSERT INTO release_slices
+    SELECT DISTINCT release_id, period_start, measure, coalesce(cause, ''), status
+    FROM observations WHERE release_id = $1
+"""
+
+#: The slices for which each release is current, recomputed for one file series (``$1`` source,
 #: ``$2`` series) whenever a release of it is loaded: a small table that makes reading current
 #: values a plain join instead of a correlated scan.
 REFRESH_CURRENT_PERIODS = (
@@ -55,7 +65,7 @@ REFRESH_CURRENT_PERIODS = (
     """,
     """
     INSERT INTO current_periods
-    SELECT DISTINCT release_id, period_start FROM ("""
+    SELECT DISTINCT release_id, period_start, measure, coalesce(cause, ''), status FROM ("""
     + "{as_of}"
     + """) WHERE source = $1 AND series = $2
     """,
@@ -66,6 +76,7 @@ CURRENT_OBSERVATIONS_VIEW = """
     SELECT o.*, r.source, r.series, r.vintage, r.file_name, r.sha256
     FROM observations o
     JOIN current_periods p ON p.release_id = o.release_id AND p.period_start = o.period_start
+        AND p.measure = o.measure AND p.cause = coalesce(o.cause, '') AND p.status = o.status
     JOIN releases r ON r.release_id = o.release_id
 """
 
@@ -97,9 +108,9 @@ UPSERT_SOURCE = """
 
 INSERT_RELEASE = """
     INSERT INTO releases (source, series, file_name, url, retrieved_at, sha256, bytes,
-        parser_version, vintage, state, rows_read, rows_loaded, rows_rejected, observations,
-        coverage_start, coverage_end, loaded_at, message)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)
+        parser_version, vintage, data_through, state, rows_read, rows_loaded, rows_rejected,
+        observations, coverage_start, coverage_end, loaded_at, message, quarantine)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
     RETURNING release_id
 """
 
@@ -123,9 +134,9 @@ SET_COVERAGE = """
 """
 
 LIST_RELEASES = """
-    SELECT release_id, source, series, file_name, url, retrieved_at, sha256, bytes, parser_version,
-           vintage, state, rows_read, rows_loaded, rows_rejected, observations,
-           coverage_start, coverage_end, loaded_at, message,
+    SELECT release_id, source, series, file_name, url, retrieved_at, sha256, bytes,
+           parser_version, vintage, data_through, state, quarantine, rows_read, rows_loaded,
+           rows_rejected, observations, coverage_start, coverage_end, loaded_at, message,
            (SELECT count(*) FROM issues i WHERE i.release_id = r.release_id) AS issues
     FROM releases r
     ORDER BY source, series, vintage, release_id
@@ -134,7 +145,8 @@ LIST_RELEASES = """
 HAS_TABLE = "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?"
 
 LOADED_VINTAGES = """
-    SELECT DISTINCT vintage FROM releases WHERE source = ? AND state = 'loaded' ORDER BY vintage
+    SELECT DISTINCT vintage FROM releases
+    WHERE source = ? AND state = 'loaded' AND quarantine IS NULL ORDER BY vintage
 """
 
 LIST_ISSUES = """
@@ -151,7 +163,7 @@ SOURCE_COVERAGE = """
     latest AS (
         SELECT source, arg_max(file_name, vintage) AS latest_file, max(vintage) AS latest_vintage,
                count(*) AS releases
-        FROM releases WHERE state = 'loaded' GROUP BY source
+        FROM releases WHERE state = 'loaded' AND quarantine IS NULL GROUP BY source
     )
     SELECT s.name, s.title, s.publisher, s.cadence, latest.releases, latest.latest_file,
            latest.latest_vintage, cur.first_period, cur.last_period, cur.observations
@@ -245,3 +257,49 @@ GET_FORECAST_RUN = "SELECT * FROM forecast_runs WHERE run_id = ?"
 LIST_FORECAST_RUNS = """
     SELECT run_id, started_at, finished_at, horizon, params FROM forecast_runs ORDER BY run_id DESC
 """
+
+
+# -- quarantine (migration 007) ------------------------------------------------------------------
+
+#: Slices where an incoming release (registered as ``incoming_observations``) holds fewer values
+#: than the values it would replace: those current in its file series (``$1`` source, ``$2``
+#: series) from releases older than its vintage (``$3``).
+FEWER_VALUES_THAN_CURRENT = """
+    WITH new AS (
+        SELECT period_start, measure, coalesce(cause, '') AS cause, status, count(value) AS n
+        FROM incoming_observations GROUP BY ALL
+    ),
+    cur AS (
+        SELECT period_start, measure, coalesce(cause, '') AS cause, status, count(value) AS n
+        FROM current_observations
+        WHERE source = $1 AND series = $2 AND vintage <= $3
+        GROUP BY ALL
+    )
+    SELECT new.period_start, new.measure, new.cause, new.status, new.n, cur.n AS current_n
+    FROM new JOIN cur USING (period_start, measure, cause, status)
+    WHERE new.n < cur.n
+    ORDER BY new.period_start, new.measure
+"""
+
+OLDER_RELEASES_IN_SERIES = """
+    SELECT count(*) FROM releases
+    WHERE source = ? AND series = ? AND state = 'loaded' AND quarantine IS NULL AND vintage <= ?
+"""
+
+#: Rows rejected in the newest release of a series that a release of vintage ``?`` supersedes.
+REJECTED_ROWS_OF_SUPERSEDED = """
+    SELECT arg_max(rows_rejected, (vintage, release_id)) FROM releases
+    WHERE source = ? AND series = ? AND state = 'loaded' AND quarantine IS NULL AND vintage <= ?
+"""
+
+LATEST_VINTAGE_OF_FILE = """
+    SELECT max(vintage) FROM releases
+    WHERE source = ? AND series = ? AND file_name = ? AND state = 'loaded' AND sha256 <> ?
+"""
+
+ACCEPT_RELEASE = """
+    UPDATE releases SET quarantine = NULL WHERE release_id = ? AND state = 'loaded'
+    RETURNING source, series
+"""
+
+GET_RELEASE = "SELECT * FROM releases WHERE release_id = ?"

@@ -7,10 +7,12 @@ leaves the warehouse exactly as it was after the last good release.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -37,6 +39,8 @@ class ReleaseRecord:
     bytes: int
     parser_version: str
     vintage: date
+    data_through: date | None = None
+    quarantine: str | None = None
 
 
 class Warehouse:
@@ -106,29 +110,76 @@ class Warehouse:
         rows_read: int,
         rows_loaded: int,
         rows_rejected: int,
+        editions: Sequence[tuple[ReleaseRecord, pd.DataFrame]] = (),
     ) -> int:
-        """Write a release, its observations and its issues in one transaction; return its id."""
+        """Write a release, its observations and its issues in one transaction; return its id.
+
+        ``editions`` are earlier releases the file transcribes (each with its own vintage and
+        values): written in the same transaction, before the file's own release.
+        """
         with self.transaction():
-            release_id = self._insert_release(
-                record, "loaded", rows_read, rows_loaded, rows_rejected, None
-            )
-            self.con.register("incoming_observations", observations)
-            try:
-                self.con.execute(sql.insert_observations("incoming_observations"), [release_id])
-            finally:
-                self.con.unregister("incoming_observations")
-            start, end, count = self.con.execute(
-                sql.COVERAGE_OF_RELEASE, [release_id]
-            ).fetchone() or (
-                None,
-                None,
-                0,
-            )
-            self.con.execute(sql.SET_COVERAGE, [start, end, count, release_id])
+            for edition, values in editions:
+                self._write_release(edition, values, len(values), 0)
+            release_id = self._write_release(record, observations, rows_loaded, rows_rejected,
+                                             rows_read=rows_read)  # fmt: skip
             for statement in sql.refresh_current_periods():
                 self.con.execute(statement, [record.source, record.series])
             self._insert_issues(release_id, issues)
         return release_id
+
+    def _write_release(
+        self,
+        record: ReleaseRecord,
+        observations: pd.DataFrame,
+        rows_loaded: int,
+        rows_rejected: int,
+        *,
+        rows_read: int | None = None,
+    ) -> int:
+        """The release row, its observations, coverage and slices (inside a transaction)."""
+        read = len(observations) if rows_read is None else rows_read
+        release_id = self._insert_release(record, "loaded", read, rows_loaded, rows_rejected, None)
+        self.con.register("incoming_observations", observations)
+        try:
+            self.con.execute(sql.insert_observations("incoming_observations"), [release_id])
+        finally:
+            self.con.unregister("incoming_observations")
+        coverage = self.con.execute(sql.COVERAGE_OF_RELEASE, [release_id]).fetchone()
+        start, end, count = coverage or (None, None, 0)
+        self.con.execute(sql.SET_COVERAGE, [start, end, count, release_id])
+        self.con.execute(sql.INSERT_RELEASE_SLICES, [release_id])
+        return release_id
+
+    def fewer_values_than_current(
+        self, record: ReleaseRecord, observations: pd.DataFrame
+    ) -> list[dict[str, Any]]:
+        """Slices where ``observations`` hold fewer values than the current values they would
+        replace (from older releases of the same file series)."""
+        self.con.register("incoming_observations", observations)
+        try:
+            return self.read.rows(
+                sql.FEWER_VALUES_THAN_CURRENT, [record.source, record.series, record.vintage]
+            )
+        finally:
+            self.con.unregister("incoming_observations")
+
+    def earlier_vintage_of_file(self, record: ReleaseRecord) -> date | None:
+        """The newest vintage of a loaded release of the same file name with other bytes."""
+        ((vintage,),) = self.con.execute(
+            sql.LATEST_VINTAGE_OF_FILE,
+            [record.source, record.series, record.file_name, record.sha256],
+        ).fetchall()
+        return None if vintage is None else pd.Timestamp(vintage).date()
+
+    def accept(self, release_id: int) -> dict[str, Any]:
+        """Make a quarantined release eligible to be current; return its record as it is now."""
+        with self.transaction():
+            found = self.con.execute(sql.ACCEPT_RELEASE, [release_id]).fetchone()
+            if found is None:
+                raise WarehouseError(f"no release {release_id}; `borderflow releases` lists them.")
+            for statement in sql.refresh_current_periods():
+                self.con.execute(statement, list(found))
+        return self.read.rows(sql.GET_RELEASE, [release_id])[0]
 
     def record_refusal(self, record: ReleaseRecord, message: str, issues: list[Issue]) -> int:
         """Record that a file was refused (with its issues); no observations are written."""
@@ -162,6 +213,7 @@ class Warehouse:
                 record.bytes,
                 record.parser_version,
                 record.vintage,
+                record.data_through,
                 state,
                 rows_read,
                 rows_loaded,
@@ -170,6 +222,7 @@ class Warehouse:
                 None,
                 None,
                 message,
+                record.quarantine if state == "loaded" else None,
             ],
         ).fetchone()
         assert row is not None

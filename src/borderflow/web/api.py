@@ -5,7 +5,6 @@ the warehouse, and every number is an answer of the metrics layer with its prove
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -14,11 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi import Query as Param
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from borderflow.errors import BorderflowError
-from borderflow.metrics import Query, all_measures, get_measure
+from borderflow.metrics import Query, QueryError, all_measures, get_measure
 from borderflow.vocabulary import parse_where
+from borderflow.web.encoding import encode
+from borderflow.web.inputs import check_period
 from borderflow.web.state import AppState, state_of
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -45,6 +46,15 @@ class QueryIn(BaseModel):
     as_of: date | None = None
     include_amo: bool = False
     unit: Text | None = None
+
+    @field_validator("by")
+    @classmethod
+    def each_dimension_once(cls, by: list[str]) -> list[str]:
+        """A breakdown names each dimension once (a repeated one has no meaning)."""
+        repeated = sorted({d for d in by if by.count(d) > 1})
+        if repeated:
+            raise ValueError(f"by names {', '.join(repeated)} more than once")
+        return by
 
 
 @router.get("", summary="What the API offers")
@@ -165,8 +175,17 @@ async def answer(request: Request, key: str, body: Callable[[], QueryIn]) -> Res
 
 
 def _run(state: AppState, body: Callable[[], QueryIn]) -> bytes:
-    """The engine's answer to the query ``body`` builds, as JSON bytes (behind the lock)."""
-    query = Query.from_dict(body().model_dump())
+    """The engine's answer to the query ``body`` builds, as JSON bytes (behind the lock).
+
+    The query is checked before the engine sees it: a period the metrics layer cannot compute
+    with, or a field its parsers refuse (``ValueError``), is a 400 in the error shape.
+    """
+    asked = body()
+    check_period(asked.period)
+    try:
+        query = Query.from_dict(asked.model_dump())
+    except ValueError as exc:
+        raise QueryError(f"cannot read the query: {exc}") from None
     with state.lock:
         data = {"ok": True, **state.engine.run(query).to_dict()}
-    return json.dumps(data, ensure_ascii=False, default=str).encode()
+    return encode(data)

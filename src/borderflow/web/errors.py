@@ -1,25 +1,26 @@
-"""One error shape for every endpoint, and the request-body size limit.
+"""One error shape for every endpoint, and the request-size limits (body and address).
 
 Every failure answers ``{"ok": false, "error": "<message>", "status": <code>, "errors": [...]}``
 (the datasette idiom): unknown paths (404), bad parameters (422), bodies over the limit (413),
-questions the library refuses (400) and unexpected failures (500). Pages (paths that are neither
+addresses over the limit (414), questions the library refuses (400: every ``BorderflowError``)
+and unexpected failures (500, a bug: inputs never cause one). Pages (paths that are neither
 ``/api/...`` nor ``*.json``) render the same fields as an HTML page with the same status.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from borderflow.errors import BorderflowError
+from borderflow.web.encoding import JSON, encode
 
 log = logging.getLogger("borderflow.web")
 
@@ -40,10 +41,10 @@ def error_response(
     """The error as JSON, or as an HTML page for page paths."""
     body = error_body(status, message, errors)
     if wants_json(request.url.path):
-        return JSONResponse(body, status_code=status)
+        return JSON(body, status_code=status)
     render = getattr(request.app.state, "render_error", None)
     if render is None:
-        return JSONResponse(body, status_code=status)
+        return JSON(body, status_code=status)
     return HTMLResponse(render(request, body), status_code=status)
 
 
@@ -133,15 +134,38 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         message = f"request body over the limit of {self.max_bytes:,} bytes; send less text."
-        body = json.dumps(error_body(413, message)).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, message)
+
+
+class URLLimit:
+    """ASGI middleware: refuse a request whose address (path and query) is over ``max_bytes``
+    with a 414, before any route reads it (a page would echo it in its links)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            if size > self.max_bytes:
+                message = f"address over the limit of {self.max_bytes:,} bytes; ask for less."
+                await send_error(send, 414, message)
+                return
+        await self.app(scope, receive, send)
+
+
+async def send_error(send: Send, status: int, message: str) -> None:
+    """Answer the error shape as JSON straight from a middleware."""
+    body = encode(error_body(status, message))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -5,12 +5,16 @@ Each group is added only when its library is installed in this build, so each li
 inside the function that builds its router. All of them read: a claim check asks the shared
 read-only engine, forecasts are read from stored runs, and a scenario is run without storing it
 (its answer is kept per engine, ``engine.memo``). The report layer only presents what they return.
+
+A scenario is named (a shipped one: ``default``, ``closed_port``, …) or sent as TOML text; a
+request never names a file of the server (``interdiction.scenario.shipped_scenario``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
@@ -18,7 +22,7 @@ from fastapi import Query as Param
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from borderflow.metrics import get_measure
 from borderflow.report.extras import article_section, available
@@ -41,13 +45,40 @@ class CheckIn(BaseModel):
     published: date | None = None
 
 
+#: Largest scenario accepted as TOML text (characters; ``load_scenario_text`` counts bytes).
+MAX_SCENARIO_TEXT = 64 * 1024
+
+
 class ScenarioIn(BaseModel):
-    """An interdiction scenario to run (by name: ``default``, ``closed_port``, …)."""
+    """An interdiction scenario to run: a shipped one by name, or one sent as TOML text."""
 
     model_config = ConfigDict(extra="forbid")
 
-    scenario: str = Field(default="default", max_length=100)
+    scenario: str = Field(
+        default="default",
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        description="a shipped scenario by name (GET /api/interdiction/scenarios), not a path",
+    )
+    toml: str | None = Field(
+        default=None,
+        max_length=MAX_SCENARIO_TEXT,
+        description="a whole scenario as TOML text (as default.toml), instead of a name",
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+    @model_validator(mode="after")
+    def one_scenario(self) -> Self:
+        if self.toml is not None and "scenario" in self.model_fields_set:
+            raise ValueError("send a scenario name or a scenario as TOML text, not both")
+        return self
+
+    def key(self) -> tuple[str, str, int]:
+        """What the run depends on besides the warehouse: the scenario (or its text's hash)."""
+        if self.toml is None:
+            return ("interdiction", self.scenario, self.seed)
+        digest = hashlib.sha256(self.toml.encode("utf-8", errors="surrogatepass")).hexdigest()
+        return ("interdiction", "toml:" + digest, self.seed)
 
 
 def add_library_routes(app: FastAPI) -> None:
@@ -178,23 +209,30 @@ def _plain(record: dict[Any, Any]) -> dict[str, Any]:
 
 
 def _interdiction_router() -> APIRouter:
-    from borderflow.interdiction import (
-        load_scenario,
-        resolve_scenario,
-        run_scenario,
-        scenario_paths,
+    from borderflow.interdiction import load_scenario, run_scenario, scenario_paths
+    from borderflow.interdiction.scenario import (
+        Scenario,
+        load_scenario_text,
+        shipped_scenario,
     )
 
     router = APIRouter(prefix="/api", tags=["api"])
 
-    def compute(state: AppState, body: ScenarioIn) -> dict[str, Any]:
-        """Run the scenario unstored, one at a time (429 while another runs)."""
-        path = resolve_scenario(body.scenario)
+    def scenario_of(body: ScenarioIn) -> Scenario:
+        """The scenario asked for: a shipped one by name, or the text sent (never a path)."""
+        if body.toml is not None:
+            return load_scenario_text(body.toml)
+        return load_scenario(shipped_scenario(body.scenario))
+
+    def compute(state: AppState, scenario: Scenario, seed: int) -> dict[str, Any]:
+        """Run the scenario unstored, one at a time (429 while another runs), on the
+        scenarios' own engine, so pages and queries are not held up meanwhile."""
         if not state.scenario_gate.acquire(blocking=False):
             raise HTTPException(429, "a scenario is already running; try again shortly.")
         try:
-            with state.lock:
-                result = run_scenario(load_scenario(path), state.engine, seed=body.seed)
+            engine, lock = state.scenario_engine()
+            with lock:
+                result = run_scenario(scenario, engine, seed=seed)
         finally:
             state.scenario_gate.release()
         answer: dict[str, Any] = result.to_dict()
@@ -207,7 +245,8 @@ def _interdiction_router() -> APIRouter:
     @router.post("/interdiction", summary="Run an interdiction scenario (not stored)")
     def run(request: Request, body: ScenarioIn) -> dict[str, Any]:
         state = state_of(request)
-        key = ("interdiction", body.scenario, body.seed)
-        return {"ok": True, **state.engine.memo(key, lambda: compute(state, body))}
+        scenario = scenario_of(body)  # anything but a scenario is refused here, at once
+        engine, _ = state.scenario_engine()
+        return {"ok": True, **engine.memo(body.key(), lambda: compute(state, scenario, body.seed))}
 
     return router

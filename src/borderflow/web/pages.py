@@ -3,17 +3,23 @@
 A topic page is a section of the brief (``report.registry``) built for the reader's filters (drug,
 place, period) and language, drawn in the browser with the vendored vega-embed. Every number
 links to the releases it was read from (``/releases/{id}``: file, sha256, vintage, address).
+
+The app serves one read-only snapshot, so a page depends only on its path and its normalised
+parameters: rendered pages and twins are kept as bytes (``AppState.pages``, bounded) and a
+repeated page costs a lookup on the event loop; a new one is built in a worker thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import jinja2
 from fastapi import APIRouter, HTTPException, Request
 from fastapi import Query as Param
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from borderflow.metrics import get_measure
@@ -21,12 +27,19 @@ from borderflow.report.i18n import LOCALES, load_catalog
 from borderflow.report.model import Filters, Section, Value
 from borderflow.report.registry import all_sections, build_section
 from borderflow.report.sections import place_options
-from borderflow.web.state import AppState, state_of
+from borderflow.web.encoding import dumps, encode
+from borderflow.web.inputs import check_period
+from borderflow.web.state import AppState, PageKey, state_of
 
 router = APIRouter(tags=["pages"])
 
 Lang = Annotated[str, Param(pattern="^(en|es)$", description="en or es")]
 FilterText = Annotated[str | None, Param(max_length=100)]
+#: Most releases one ``/releases?ids=`` page lists (a number is read from a handful).
+MAX_IDS = 200
+IdsText = Annotated[
+    str | None, Param(max_length=2000, description=f"release ids, comma-separated (≤ {MAX_IDS})")
+]
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("borderflow.web", "templates"),
@@ -34,6 +47,7 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.policies["json.dumps_function"] = dumps  # chart specs: strict JSON (NaN as null)
 
 
 def provenance_href(releases: list[int]) -> str:
@@ -59,8 +73,18 @@ def number_html(value: Value | str, state: AppState) -> Markup:
     )
 
 
-def render(name: str, request: Request, lang: str = "en", **values: Any) -> str:
-    """Render a page template with the shared navigation and helpers."""
+def render(
+    name: str,
+    request: Request,
+    lang: str = "en",
+    params: Mapping[str, str | None] | None = None,
+    **values: Any,
+) -> str:
+    """Render a page template with the shared navigation and helpers.
+
+    ``params`` are the page's normalised parameters (its links to itself in the other language
+    keep them); None: the request's own query (error pages, forms).
+    """
     state = state_of(request)
     catalog = load_catalog(lang)
     nav = [(key, catalog.t(f"{key}.title")) for key in all_sections() if key != "headline"]
@@ -72,18 +96,48 @@ def render(name: str, request: Request, lang: str = "en", **values: Any) -> str:
         langs=list(LOCALES),
         nav=nav,
         path=request.url.path,
-        query=request.url.query,
         num=lambda v: number_html(v, state),
-        lang_href=lambda other: f"{request.url.path}?{_with_lang(request, other)}",
+        lang_href=lambda other: f"{request.url.path}?{_with_lang(request, params, other)}",
         **values,
     )
 
 
-def _with_lang(request: Request, lang: str) -> str:
-    """The request's query string with ``lang`` set (filters kept)."""
-    params = dict(request.query_params)
-    params["lang"] = lang
-    return urlencode(params)
+def _with_lang(request: Request, params: Mapping[str, str | None] | None, lang: str) -> str:
+    """The page's query string with ``lang`` set (filters kept)."""
+    kept = dict(request.query_params) if params is None else dict(params)
+    kept["lang"] = lang
+    return urlencode({k: v for k, v in kept.items() if v})
+
+
+def query_string(params: Mapping[str, str | None], lang: str = "en") -> str:
+    """``?drug=…&lang=es``: the non-empty parameters in a fixed order (``lang`` if not English)."""
+    kept = {k: v for k, v in params.items() if v and k != "lang"}
+    if lang != "en":
+        kept["lang"] = lang
+    return "?" + urlencode(kept) if kept else ""
+
+
+async def cached(
+    request: Request, params: Mapping[str, str | None], build: Callable[[], bytes], media: str
+) -> Response:
+    """The page ``build`` renders for these parameters, kept by path and parameters.
+
+    A kept page is answered on the event loop; a new one is built in a worker thread (it asks
+    the engine, behind the lock). Errors are not kept.
+    """
+    state = state_of(request)
+    key: PageKey = (request.url.path, tuple(sorted((k, v) for k, v in params.items() if v)))
+    if state.pages is None:
+        body = await run_in_threadpool(build)
+    elif key in state.pages:
+        body = state.pages.get_or_compute(key, build)
+    else:
+        body = await run_in_threadpool(state.pages.get_or_compute, key, build)
+    return Response(body, media_type=media)
+
+
+HTML = "text/html; charset=utf-8"
+JSON_TYPE = "application/json"
 
 
 def render_error(request: Request, body: dict[str, Any]) -> str:
@@ -95,6 +149,7 @@ def render_error(request: Request, body: dict[str, Any]) -> str:
 
 def _section_page(request: Request, name: str, lang: str, filters: Filters) -> Section:
     state = state_of(request)
+    check_period(filters.period)
     return build_section(name, state.context(lang, filters))
 
 
@@ -107,65 +162,82 @@ def _drug_options(request: Request, lang: str) -> list[tuple[str, str]]:
 
 
 @router.get("/", response_class=HTMLResponse, summary="Overview: headline indicators")
-def home(request: Request, lang: Lang = "en") -> HTMLResponse:
-    sec = _section_page(request, "headline", lang, Filters())
-    return HTMLResponse(
-        render(
+async def home(request: Request, lang: Lang = "en") -> Response:
+    params = {"lang": lang}
+
+    def build() -> bytes:
+        sec = _section_page(request, "headline", lang, Filters())
+        html = render(
             "page.html.j2",
             request,
             lang,
+            params,
             section=sec,
             spec=None,
             options={},
-            json_href="/index.json",
+            json_href="/index.json" + query_string(params, lang),
         )
-    )
+        return html.encode()
+
+    return await cached(request, params, build, HTML)
 
 
 @router.get("/index.json", summary="Overview as JSON")
-def home_json(request: Request, lang: Lang = "en") -> JSONResponse:
-    return JSONResponse(_section_page(request, "headline", lang, Filters()).to_dict())
+async def home_json(request: Request, lang: Lang = "en") -> Response:
+    def build() -> bytes:
+        return encode(_section_page(request, "headline", lang, Filters()).to_dict())
+
+    return await cached(request, {"lang": lang}, build, JSON_TYPE)
 
 
 def _topic_routes(name: str) -> None:
     """Register ``/<name>`` and ``/<name>.json`` for a topic section."""
 
-    def page(
+    async def page(
         request: Request,
         lang: Lang = "en",
         drug: FilterText = None,
         place: FilterText = None,
         period: FilterText = None,
-    ) -> HTMLResponse:
-        spec = all_sections()[name]
-        filters = Filters(drug or None, place or None, period or None)
-        sec = _section_page(request, name, lang, filters)
-        options = {
-            "drug": _drug_options(request, lang) if spec.drug else [],
-            "place": place_options(state_of(request).context(lang), spec),
-        }
-        json_href = f"/{name}.json" + (f"?{request.url.query}" if request.url.query else "")
-        return HTMLResponse(
-            render(
+    ) -> Response:
+        params = {"drug": drug, "place": place, "period": period, "lang": lang}
+
+        def build() -> bytes:
+            spec = all_sections()[name]
+            filters = Filters(drug or None, place or None, period or None)
+            sec = _section_page(request, name, lang, filters)
+            options = {
+                "drug": _drug_options(request, lang) if spec.drug else [],
+                "place": place_options(state_of(request).context(lang), spec),
+            }
+            html = render(
                 "page.html.j2",
                 request,
                 lang,
+                params,
                 section=sec,
                 spec=spec,
                 options=options,
-                json_href=json_href,
+                json_href=f"/{name}.json" + query_string(params, lang),
             )
-        )
+            return html.encode()
 
-    def twin(
+        return await cached(request, params, build, HTML)
+
+    async def twin(
         request: Request,
         lang: Lang = "en",
         drug: FilterText = None,
         place: FilterText = None,
         period: FilterText = None,
-    ) -> JSONResponse:
-        filters = Filters(drug or None, place or None, period or None)
-        return JSONResponse(_section_page(request, name, lang, filters).to_dict())
+    ) -> Response:
+        params = {"drug": drug, "place": place, "period": period, "lang": lang}
+
+        def build() -> bytes:
+            filters = Filters(drug or None, place or None, period or None)
+            return encode(_section_page(request, name, lang, filters).to_dict())
+
+        return await cached(request, params, build, JSON_TYPE)
 
     router.add_api_route(
         f"/{name}",
@@ -185,27 +257,34 @@ for _name, _spec in all_sections().items():
 
 
 @router.get("/releases", response_class=HTMLResponse, summary="Releases (all, or ?ids=1,2)")
-def releases_page(request: Request, lang: Lang = "en", ids: FilterText = None) -> HTMLResponse:
-    rows = _releases(request, ids)
-    return HTMLResponse(
-        render(
+async def releases_page(request: Request, lang: Lang = "en", ids: IdsText = None) -> Response:
+    wanted = _ids(ids)
+    params = {"ids": ",".join(map(str, wanted)) if wanted else None, "lang": lang}
+
+    def build() -> bytes:
+        html = render(
             "releases.html.j2",
             request,
             lang,
-            releases=rows,
-            json_href="/releases.json" + (f"?ids={ids}" if ids else ""),
+            params,
+            releases=_releases(request, wanted),
+            json_href="/releases.json" + query_string({"ids": params["ids"]}),
         )
-    )
+        return html.encode()
+
+    return await cached(request, params, build, HTML)
 
 
 @router.get("/releases.json", summary="Releases as JSON")
-def releases_json(request: Request, ids: FilterText = None) -> JSONResponse:
-    return JSONResponse(_releases(request, ids))
+async def releases_json(request: Request, ids: IdsText = None) -> Response:
+    wanted = _ids(ids)
+    params = {"ids": ",".join(map(str, wanted)) if wanted else None}
+    return await cached(request, params, lambda: encode(_releases(request, wanted)), JSON_TYPE)
 
 
 @router.get("/releases/{release_id}.json", summary="One release as JSON")
-def release_json(request: Request, release_id: int) -> JSONResponse:
-    return JSONResponse(_release(request, release_id))
+def release_json(request: Request, release_id: int) -> Response:
+    return Response(encode(_release(request, release_id)), media_type=JSON_TYPE)
 
 
 @router.get("/releases/{release_id}", response_class=HTMLResponse, summary="One release")
@@ -216,6 +295,7 @@ def release_page(request: Request, release_id: int, lang: Lang = "en") -> HTMLRe
             "releases.html.j2",
             request,
             lang,
+            {"lang": lang},
             releases=rows,
             json_href=f"/releases/{release_id}.json",
         )
@@ -229,11 +309,18 @@ def _release(request: Request, release_id: int) -> dict[str, Any]:
     return found
 
 
-def _releases(request: Request, ids: str | None) -> list[dict[str, Any]]:
-    state = state_of(request)
-    if not ids:
-        return list(state.releases.values())
-    wanted = [p.strip() for p in ids.split(",") if p.strip()]
-    if not all(p.isdigit() for p in wanted):
-        raise HTTPException(422, f"ids takes release numbers separated by commas, not {ids!r}.")
-    return [_release(request, int(p)) for p in wanted]
+def _ids(ids: str | None) -> list[int]:
+    """Release ids from ``1,2,3`` (422 if not numbers, or more than ``MAX_IDS``)."""
+    wanted = [p.strip() for p in (ids or "").split(",") if p.strip()]
+    if not all(p.isdigit() and len(p) <= 9 for p in wanted):
+        shown = ids if len(ids or "") <= 60 else (ids or "")[:60] + "…"
+        raise HTTPException(422, f"ids takes release numbers separated by commas, not {shown!r}.")
+    if len(wanted) > MAX_IDS:
+        raise HTTPException(422, f"ids takes at most {MAX_IDS} release numbers, not {len(wanted)}.")
+    return [int(p) for p in wanted]
+
+
+def _releases(request: Request, wanted: list[int]) -> list[dict[str, Any]]:
+    if not wanted:
+        return list(state_of(request).releases.values())
+    return [_release(request, r) for r in wanted]
