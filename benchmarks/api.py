@@ -1,21 +1,30 @@
-"""A bounded load test of the API on 127.0.0.1: concurrent clients on cached metric queries.
+"""A bounded load test of the web app on 127.0.0.1: dashboard pages and API queries, with the
+page cache and without it, in the same run.
 
-Starts ``borderflow serve`` (uvicorn, one process) on a free local port over a warehouse, warms
-the answers, connects ``--clients`` asynchronous users (one keep-alive connection each;
-connecting is not timed), then lets them loop for ``--seconds`` seconds over a set of metric
-queries (``GET /api/query``). The users speak HTTP/1.1 over asyncio streams (a lean client, so
-the figure is the server's); the same load with httpx clients is printed beside it. Prints
-p50/p99 latency, throughput and errors. Baselines in the same run: the same users on a static
-endpoint (``/api``, no metrics work: HTTP + uvicorn + FastAPI alone), and the same queries
-through ``Engine.run`` in-process (cached answers, no HTTP). Target: p99 < 200 ms, 0 errors.
+Starts the app under uvicorn (one process, as ``borderflow serve``) on a free local port over a
+warehouse, connects ``--clients`` asynchronous users (one keep-alive connection each; connecting
+is not timed), then lets them loop for ``--seconds`` over
 
-Usage: python benchmarks/api.py [--db FILE] [--clients 50] [--seconds 20]
+- pages: the dashboard pages and their ``.json`` twins, with a few filter sets and both
+  languages (``PAGES``);
+- API: metric queries (``GET /api/query``, ``QUERIES``);
+- mixed: every user alternating between the two;
+
+first on an app that renders every page anew (``create_app(page_cache=0)``: the baseline), then
+on the app as served (pages kept per filter set and language). The users speak HTTP/1.1 over
+asyncio streams (a lean client, so the figure is the server's). Prints p50/p95/p99 latency,
+throughput and errors per kind, the cold first pass over the pages, the ratios of the baseline to
+the cached figures, and a static baseline (``/api``: HTTP + uvicorn + FastAPI alone).
+Targets: pages p99 < 300 ms and API p99 < 200 ms at 30 clients, 0 errors.
+
+Usage: python benchmarks/api.py [--db FILE] [--clients 30] [--seconds 15]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import statistics
 import subprocess
 import sys
@@ -27,7 +36,6 @@ from typing import Any
 import httpx
 
 from borderflow.config import resolve_db_path, resolve_mirror
-from borderflow.metrics import Engine, Query
 
 QUERIES = [
     "measure=seized_lb&period=FY2024&where=drug=Fentanyl",
@@ -39,33 +47,62 @@ QUERIES = [
     "measure=crossings&period=2024&where=conveyance=Trucks&compare=year_ago",
 ]
 
+PAGES = [
+    "/",
+    "/index.json",
+    "/seizures",
+    "/seizures?drug=Fentanyl",
+    "/seizures.json?drug=Methamphetamine&place=Southwest Border",
+    "/seizures?lang=es",
+    "/deaths",
+    "/deaths.json?lang=es",
+    "/crossings",
+    "/crossings.json",
+    "/homicides?lang=es",
+    "/homicides.json",
+    "/trade",
+    "/trade.json",
+    "/outlook",
+    "/interdiction",
+    "/releases",
+    "/releases?ids=1,2,3",
+]
+
+#: The app under uvicorn, as ``borderflow serve`` runs it, with the page cache size given.
+SERVER = """
+import sys
+from pathlib import Path
+import uvicorn
+from borderflow.web.app import create_app
+app = create_app(Path(sys.argv[1]), page_cache=int(sys.argv[3]))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
 
 def ensure_warehouse(db: Path | None) -> Path:
-    """The warehouse to serve: ``--db``, else a fresh one ingested from the mirror."""
+    """The warehouse to serve: ``--db``, else the configured one, else one ingested now."""
     if db is not None:
         return db
     path = resolve_db_path(None)
     if path.exists():
         return path
     path = Path(tempfile.mkdtemp()) / "bench.duckdb"
+    mirror = str(resolve_mirror(None))
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "borderflow",
-            "ingest",
-            "--mirror",
-            str(resolve_mirror(None)),
-            "--db",
-            str(path),
-        ],
+        [sys.executable, "-m", "borderflow", "ingest", "--mirror", mirror, "--db", str(path)],
         check=True,
     )
     return path
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "borderflow", "serve", "--db", str(db), "--port", str(port)]
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db: Path, port: int, page_cache: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-c", SERVER, str(db), str(port), str(page_cache)]
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -76,19 +113,6 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("the server did not start within 60 s")
-
-
-class HttpxUser:
-    """One simulated user: an ``httpx.AsyncClient`` with one keep-alive connection."""
-
-    def __init__(self, base: str) -> None:
-        self.client = httpx.AsyncClient(base_url=base, timeout=10)
-
-    async def get(self, path: str) -> int:
-        return (await self.client.get(path)).status_code
-
-    async def close(self) -> None:
-        await self.client.aclose()
 
 
 class RawUser:
@@ -122,38 +146,44 @@ class RawUser:
             self.streams[1].close()
 
 
-USERS = {"raw": RawUser, "httpx": HttpxUser}
+def kind_of(path: str) -> str:
+    return "api" if path.startswith("/api") else "pages"
 
 
 async def load(
-    base: str, paths: list[str], clients: int, seconds: float, kind: str = "raw"
-) -> dict[str, float]:
-    """``clients`` concurrent users loop over ``paths`` for ``seconds``; latencies and errors.
+    base: str, paths: list[str], clients: int, seconds: float
+) -> dict[str, dict[str, float]]:
+    """``clients`` concurrent users loop over ``paths`` for ``seconds``; figures by kind.
 
     Every user connects (untimed) before the clock starts, so connection set-up is not counted.
+    User ``n`` starts at path ``n``, so all paths are asked at once.
     """
-    latencies: list[float] = []
-    errors = 0
+    latencies: dict[str, list[float]] = {}
+    errors: dict[str, int] = {}
     ready = asyncio.Event()
     connected = 0
     stop = time.monotonic() + seconds + 3600  # set when every user is connected
 
     async def worker(offset: int) -> None:
-        nonlocal errors, connected
-        user = USERS[kind](base)
+        nonlocal connected
+        user = RawUser(base)
         try:
-            await user.get(paths[offset % len(paths)])
+            await user.get("/api")
             connected += 1
             await ready.wait()
             i = offset
             while time.monotonic() < stop:
+                path = paths[i % len(paths)]
                 started = time.perf_counter()
                 try:
-                    ok = await user.get(paths[i % len(paths)]) == 200
-                except (httpx.HTTPError, OSError, ValueError, IndexError):
+                    ok = await user.get(path) == 200
+                except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
                     ok = False
-                latencies.append(time.perf_counter() - started)
-                errors += not ok
+                    await user.close()
+                    user = RawUser(base)
+                kind = kind_of(path)
+                latencies.setdefault(kind, []).append(time.perf_counter() - started)
+                errors[kind] = errors.get(kind, 0) + (not ok)
                 i += 1
         finally:
             await user.close()
@@ -167,98 +197,119 @@ async def load(
         ready.set()
 
     await asyncio.gather(start(), *(worker(n) for n in range(clients)))
-    return summary(latencies, errors, seconds)
+    return {kind: summary(lat, errors[kind], seconds) for kind, lat in latencies.items()}
 
 
 def summary(latencies: list[float], errors: int, seconds: float) -> dict[str, float]:
     ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
     return {
         "requests": len(ordered),
         "p50_ms": 1000 * statistics.median(ordered),
-        "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
         "rps": len(ordered) / seconds,
         "errors": errors,
     }
 
 
-def in_process(db: Path, rounds: int = 2000) -> dict[str, float]:
-    """The same queries answered by ``Engine.run`` (cached) in this process, no HTTP."""
-    engine = Engine.open(db)
-    queries = []
-    for text in QUERIES:
-        params = httpx.QueryParams(text)
-        where: dict[str, tuple[str, ...]] = {}
-        for item in params.get_list("where"):
-            dim, _, value = item.partition("=")
-            where[dim] = (value,)
-        queries.append(
-            Query(
-                params["measure"],
-                params["period"],
-                where=where,
-                by=tuple(params.get_list("by")),
-                grain=params.get("grain"),
-                compare=params.get("compare"),
-                rate=params.get("rate"),
-                rank=params.get("rank") == "true",
-            )
-        )
-    for q in queries:
-        engine.run(q)
-    latencies = []
-    for i in range(rounds):
-        started = time.perf_counter()
-        engine.run(queries[i % len(queries)]).to_dict()
-        latencies.append(time.perf_counter() - started)
-    engine.close()
-    return summary(latencies, 0, sum(latencies))
+def first_pass(base: str, paths: list[str]) -> dict[str, float]:
+    """Each page once, in turn (cold: nothing kept yet); milliseconds by path."""
+    times = {}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for path in paths:
+            started = time.perf_counter()
+            client.get(path).raise_for_status()
+            times[path] = 1000 * (time.perf_counter() - started)
+    return times
 
 
-def line(name: str, r: dict[str, float]) -> str:
-    return (
-        f"{name:<34} requests {r['requests']:>7,.0f}  p50 {r['p50_ms']:7.2f} ms  "
-        f"p99 {r['p99_ms']:7.2f} ms  {r['rps']:>8,.0f} req/s  errors {r['errors']:.0f}"
-    )
-
-
-def run(work: Any) -> dict[str, float]:
+def run(work: Any) -> Any:
     """Run the clients on uvloop when it is installed (less client overhead), else asyncio."""
     try:
         import uvloop
     except ImportError:
         return asyncio.run(work)
-    result: dict[str, float] = uvloop.run(work)
-    return result
+    return uvloop.run(work)
+
+
+def measure(db: Path, page_cache: int, clients: int, seconds: float) -> dict[str, Any]:
+    """Start the app with ``page_cache`` and measure pages, API and both mixed."""
+    port = free_port()
+    server = start_server(db, port, page_cache)
+    base = f"http://127.0.0.1:{port}"
+    api = [f"/api/query?{q}" for q in QUERIES]
+    try:
+        cold = first_pass(base, PAGES)  # also computes what the engine keeps (memo, answers)
+        first_pass(base, api)
+        figures = {
+            "cold": cold,
+            "static": run(load(base, ["/api"], clients, min(seconds, 5)))["api"],
+            "pages": run(load(base, PAGES, clients, seconds))["pages"],
+            "api": run(load(base, api, clients, seconds))["api"],
+        }
+        mixed_paths = [p for pair in zip(PAGES, api * 3, strict=False) for p in pair]
+        figures["mixed"] = run(load(base, mixed_paths, clients, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return figures
+
+
+def line(name: str, r: dict[str, float]) -> str:
+    return (
+        f"  {name:<26} {r['requests']:>7,.0f} req  p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}"
+        f"  p99 {r['p99_ms']:7.1f} ms  {r['rps']:>7,.0f} req/s  errors {r['errors']:.0f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None)
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args()
     db = ensure_warehouse(args.db)
-    server = start_server(db, args.port)
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        paths = [f"/api/query?{q}" for q in QUERIES]
-        for path in paths:  # warm: first answers are computed, later ones cached
-            httpx.get(base + path, timeout=30).raise_for_status()
-        static = run(load(base, ["/api"], args.clients, min(args.seconds, 5)))
-        cached = run(load(base, paths, args.clients, args.seconds))
-        via_httpx = run(load(base, paths, args.clients, min(args.seconds, 10), "httpx"))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    local = in_process(db)
-    print(f"API load test: {args.clients} clients, 127.0.0.1, warehouse {db}")
-    print(line(f"cached metric queries ({args.seconds:.0f} s)", cached))
-    print(line("same, httpx clients (10 s)", via_httpx))
-    print(line("baseline: static /api (5 s)", static))
-    print(line("baseline: Engine.run in-process", local))
-    verdict = "met" if cached["p99_ms"] < 200 and cached["errors"] == 0 else "NOT met"
-    print(f"target p99 < 200 ms and 0 errors: {verdict}")
+    from borderflow.web.state import MAX_PAGES
+
+    runs = {
+        "uncached": measure(db, 0, args.clients, args.seconds),
+        "cached": measure(db, MAX_PAGES, args.clients, args.seconds),
+    }
+    print(
+        f"Web load test: {args.clients} clients, {args.seconds:.0f} s per load, 127.0.0.1, "
+        f"one uvicorn process, warehouse {db}"
+    )
+    for name, r in runs.items():
+        cold = sorted(r["cold"].values())
+        print(
+            f"{name} (pages {'rendered every request' if name == 'uncached' else 'kept'}): "
+            f"first pass over {len(cold)} pages {sum(cold):,.0f} ms, "
+            f"slowest {max(cold):,.0f} ms"
+        )
+        print(line("pages", r["pages"]))
+        print(line("API queries", r["api"]))
+        print(line("mixed: pages", r["mixed"]["pages"]))
+        print(line("mixed: API queries", r["mixed"]["api"]))
+        print(line("static /api (5 s)", r["static"]))
+    base, kept = runs["uncached"], runs["cached"]
+    print("uncached / cached:")
+    for kind, label in (("pages", "pages"), ("api", "API queries")):
+        ratios = "  ".join(
+            f"{m.removesuffix('_ms')} ×{base[kind][m] / kept[kind][m]:.1f}"
+            for m in ("p50_ms", "p95_ms", "p99_ms")
+        )
+        throughput = kept[kind]["rps"] / base[kind]["rps"]
+        print(f"  {label:<26} {ratios}  throughput ×{throughput:.1f} (cached / uncached)")
+    errors = sum(r[kind]["errors"] for kind in ("pages", "api") for r in (kept, kept["mixed"]))
+    met = kept["pages"]["p99_ms"] < 300 and kept["api"]["p99_ms"] < 200 and errors == 0
+    print(
+        f"targets (cached): pages p99 < 300 ms, API p99 < 200 ms, 0 errors: "
+        f"{'met' if met else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

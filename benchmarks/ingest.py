@@ -104,6 +104,7 @@ def main() -> None:
 
 
 def verdict(met: bool) -> str:
+    """How a figure stands against its target."""
     return "met" if met else "MISSED"
 
 

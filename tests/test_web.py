@@ -216,3 +216,56 @@ def test_serve_get_prints_a_page_without_a_server(loaded) -> None:
     assert missing.output.strip() == (
         '{"ok":false,"error":"no release 99; see /api/releases.","status":404,"errors":[]}'
     )
+
+
+def test_pages_are_kept_by_path_filters_and_language(web, monkeypatch) -> None:
+    from borderflow.web import pages
+
+    built: list[str] = []
+    real = pages.build_section
+
+    def counting(name, ctx):
+        built.append(name)
+        return real(name, ctx)
+
+    monkeypatch.setattr(pages, "build_section", counting)
+    web.state.bf.pages.clear()
+    first = get(web, "/seizures.json?drug=Fentanyl&place=Southwest Border")
+    same = [
+        "/seizures.json?place=Southwest Border&drug=Fentanyl",  # another order
+        "/seizures.json?drug=Fentanyl&place=Southwest Border&period=&utm=x",  # empty, unknown
+        "/seizures.json?drug=Fentanyl&place=Southwest Border&lang=en",  # the default language
+    ]
+    for path in same:
+        again = get(web, path)
+        assert again.status_code == 200 and again.content == first.content
+    assert built == ["seizures"]
+    get(web, "/seizures.json?drug=Fentanyl&place=Southwest Border&lang=es")
+    get(web, "/seizures?drug=Fentanyl&place=Southwest Border")  # the page, not its twin
+    get(web, "/seizures.json?drug=Heroin&place=Southwest Border")
+    assert built == ["seizures"] * 4
+    assert get(web, "/seizures.json?period=FY1899").status_code == 400  # errors are not kept
+    assert get(web, "/seizures.json?period=FY1899").status_code == 400
+    assert built == ["seizures"] * 6
+
+
+def test_kept_pages_are_the_pages_rendered_anew(web, loaded) -> None:
+    db, _ = loaded
+    fresh = create_app(db, page_cache=0)
+    try:
+        assert fresh.state.bf.pages is None
+        for path in [
+            "/",
+            "/index.json?lang=es",
+            "/seizures?drug=Fentanyl&lang=es",
+            "/deaths.json",
+            "/releases?ids=1,3",
+            "/releases.json",
+        ]:
+            get(web, path)  # kept
+            kept, anew = get(web, path), get(fresh, path)
+            assert kept.status_code == anew.status_code == 200, path
+            assert kept.headers["content-type"] == anew.headers["content-type"]
+            assert kept.content == anew.content, path
+    finally:
+        fresh.state.bf.close()

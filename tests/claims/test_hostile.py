@@ -319,7 +319,7 @@ def test_html_is_read_as_the_standard_parser_reads_a_well_formed_page() -> None:
 
 
 def test_markdown_links_keep_their_text() -> None:
-    text = "See [the CBP page](https://www.cbp.gov/x_(y) \"title\") and ![chart](a.png) [x]."
+    text = 'See [the CBP page](https://www.cbp.gov/x_(y) "title") and ![chart](a.png) [x].'
     assert markdown_to_text(text) == "See the CBP page and chart [x]."
 
 

@@ -38,9 +38,9 @@ VERDICTS = ("supported", "contradicted", "unverifiable")
 #: readings; past this many (a long report, a table pasted as text, 100,000 numbers in a row)
 #: the rest are counted in ``CheckReport.not_checked`` and not asked, so a check ends in seconds.
 MAX_CLAIMS = 200
-#: The most sentences read in one document: some 400 pages of prose. Every sentence is read for
-#: names, periods and facts even when it states no number, so this bounds the work on a text
-#: cut into countless tiny "sentences".
+#: The most sentences read in one document, far more than an article has (the shared one has
+#: 37). Every sentence is read for names, periods and facts even when it states no number, so
+#: this bounds the work on a text cut into countless tiny "sentences" ("A.\nA.\nA.\n…").
 MAX_SENTENCES = 20_000
 
 

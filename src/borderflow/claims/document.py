@@ -20,9 +20,9 @@ from borderflow.errors import BorderflowError
 #: page is mostly markup: 5 MB of HTML is rarely more than a few hundred thousand characters of
 #: text.)
 MAX_BYTES = 5_000_000
-#: Text longer than this, once markup is gone, is refused: about 150 pages of prose, several
-#: times the longest report a news article quotes. Checking time grows linearly with the text;
-#: this keeps the worst text within seconds.
+#: Text longer than this, once markup is gone, is refused: some 300 pages of prose, far more
+#: than an article (the shared one is 6,534 characters). Checking time grows linearly with the
+#: text; this keeps the worst text (a claim in every few words) within a few seconds.
 MAX_CHARS = 1_000_000
 
 _EN_MONTHS = "january february march april may june july august september october november december"
@@ -100,7 +100,11 @@ def read_document(source: str, *, stdin_text: str | None = None) -> Document:
 
 
 def parse_document(raw: bytes, source: str = "<text>") -> Document:
-    """Turn raw bytes into a ``Document`` (decoding, markup removal, date and language)."""
+    """Turn raw bytes into a ``Document`` (decoding, markup removal, date and language).
+
+    Raises:
+        DocumentError: over ``MAX_BYTES``, binary, empty, or over ``MAX_CHARS`` of text.
+    """
     if len(raw) > MAX_BYTES:
         raise DocumentError(
             f"{source}: {len(raw) / 1e6:.1f} MB is larger than the {MAX_BYTES / 1e6:.0f} MB the "

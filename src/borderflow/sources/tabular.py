@@ -216,6 +216,7 @@ def _table_by_line(
 
 
 def _frame(rows: list[list[str]], lines: list[int], positions: dict[str, int]) -> pd.DataFrame:
+    """The frame of ``rows`` (the requested fields only) with their line numbers."""
     frame = pd.DataFrame(rows, columns=list(positions), dtype="object")
     frame["source_row"] = pd.Series(lines, dtype="int64")
     return frame

@@ -24,7 +24,7 @@ from borderflow.report.model import Context, Filters
 #: JSON answers of ``/api/query`` kept per app (the least recently asked go first).
 MAX_ANSWERS = 4096
 #: Rendered pages (HTML or JSON twin) kept per app, by path, filters and language. A page is
-#: 10–120 KB, so the cache stays under about 60 MB.
+#: 4–45 KB on the real warehouse, so the cache stays under about 25 MB.
 MAX_PAGES = 512
 
 #: A rendered page's key: its path and its normalised parameters (filters, ids, language).
