@@ -3,7 +3,7 @@ no server errors.
 
 Two runs on one server: every operation but the scenario runner with 25 examples each (two
 workers), then ``POST /api/interdiction`` alone with 10 (each new seed solves a scenario, about
-a second). The whole file takes about 45 s on two cores.
+a second). The whole file takes 40–55 s on two cores.
 """
 
 from __future__ import annotations

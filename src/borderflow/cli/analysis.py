@@ -95,6 +95,8 @@ def _print_claims(report: Any) -> None:
     out.print(table)
     counts = ", ".join(f"{n} {verdict}" for verdict, n in report.summary().items())
     out.print(f"{len(report.claims)} claims: {counts}.", highlight=False)
+    for note in report.notes:
+        err.print(f"note: {note}", highlight=False)
 
 
 @app.command("interdict")
