@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,14 @@ def warehouse(loaded: tuple[Path, IngestReport]) -> Iterator[Warehouse]:
     path, _ = loaded
     with Warehouse(path, read_only=True) as wh:
         yield wh
+
+
+@pytest.fixture(scope="module")
+def web(loaded: tuple[Path, IngestReport], request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The dashboard and API over the session warehouse, one app per test module (options from
+    the module's ``WEB_OPTIONS``); closed after, as a later ingest may open the file to write."""
+    from borderflow.web.app import create_app
+
+    app = create_app(loaded[0], **getattr(request.module, "WEB_OPTIONS", {}))
+    yield app
+    app.state.bf.close()

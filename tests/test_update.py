@@ -10,15 +10,11 @@ module (``reference.py``), never from borderflow.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +40,7 @@ from borderflow.update import (
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import ingest
 from conftest import MIRROR
+from http_mirror import MirrorHandler, serving
 from reference import CBP, cbp_files, cbp_pounds_by_month
 
 FOLDER = "cbp_drug_seizures"
@@ -57,43 +54,19 @@ runner = CliRunner()
 # -- the server -------------------------------------------------------------------------------
 
 
-class Handler(SimpleHTTPRequestHandler):
-    """The mirror's files with ETags (``If-None-Match`` → 304), plus the CBP page copy."""
+class Handler(MirrorHandler):
+    """The mirror's files with ETags, plus the copy of CBP's page at the folder's index."""
 
     def translate_path(self, path: str) -> str:
         if urlsplit(path).path == f"/{FOLDER}/index.html":
             return str(PAGE)
         return super().translate_path(path)
 
-    def send_head(self) -> Any:
-        path = Path(self.translate_path(self.path))
-        self.etag = None
-        if path.is_file():
-            self.etag = '"' + hashlib.sha256(path.read_bytes()).hexdigest() + '"'
-            if self.headers.get("If-None-Match") == self.etag:
-                self.send_response(304)
-                self.end_headers()
-                return None
-        return super().send_head()
-
-    def end_headers(self) -> None:
-        if getattr(self, "etag", None):
-            self.send_header("ETag", self.etag)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(MIRROR)))
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(MIRROR, Handler) as httpd:
+        yield httpd.base_url + "/"
 
 
 @dataclass

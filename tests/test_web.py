@@ -4,7 +4,6 @@ linked to their provenance, read-only, no CDN, real answers checked against the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -32,12 +31,8 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def web(loaded) -> Iterator[FastAPI]:
-    db, _ = loaded
-    app = create_app(db, max_body=10_000)
-    yield app
-    app.state.bf.close()  # a later ingest may open the file for writing
+#: Options of the app the shared ``web`` fixture builds (conftest.py).
+WEB_OPTIONS = {"max_body": 10_000}
 
 
 def get(app: FastAPI, path: str, **kwargs: Any):

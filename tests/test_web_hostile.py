@@ -11,7 +11,6 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -34,7 +33,7 @@ from borderflow.interdiction.scenario import (
 from borderflow.metrics import all_measures
 from borderflow.report.model import Figure, Section, Value
 from borderflow.web import pages
-from borderflow.web.app import create_app, request
+from borderflow.web.app import request
 from borderflow.web.encoding import encode
 from conftest import REPO
 from live import serve
@@ -47,14 +46,6 @@ HYPOTHESIS = settings(
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-
-
-@pytest.fixture(scope="module")
-def web(loaded) -> Iterator[FastAPI]:
-    db, _ = loaded
-    app = create_app(db)
-    yield app
-    app.state.bf.close()  # a later ingest may open the file for writing
 
 
 def strict_json(text: str) -> Any:

@@ -5,25 +5,15 @@ nothing written to the warehouse."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 
 from borderflow.report.brief import build_brief
 from borderflow.web.app import create_app, request
 from conftest import REPO
 
 ARTICLE = REPO.parent / "shared" / "articles" / "borderline-crisis-2026-01-16.txt"
-
-
-@pytest.fixture(scope="module")
-def web(loaded) -> Iterator[FastAPI]:
-    db, _ = loaded
-    app = create_app(db)
-    yield app
-    app.state.bf.close()  # a later ingest may open the file for writing
 
 
 def test_check_api_gives_verdicts_with_evidence(web) -> None:

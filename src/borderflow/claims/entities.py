@@ -56,13 +56,10 @@ class EntityFinder:
         self._token_keys: dict[str, str] = {}
 
     @functools.cached_property
-    def _keys(self) -> tuple[frozenset[str], frozenset[str]] | None:
+    def _keys(self) -> tuple[frozenset[str], frozenset[str]]:
         """The folded key of every name the gazetteer knows, and every run of whole words a key
-        starts with ("san", "san luis", …); None if the gazetteer cannot say."""
-        keys = getattr(self.gazetteer, "_by_key", None)
-        if not isinstance(keys, dict):
-            return None
-        names = frozenset(str(k) for k in keys)
+        starts with ("san", "san luis", …)."""
+        names = self.gazetteer.name_keys()
         starts = {""}
         for name in names:
             words = name.split()
@@ -86,12 +83,7 @@ class EntityFinder:
         extended only while its key starts some name, and kept if it is a name, so a sentence
         costs time linear in its words (a set test each, not a lookup that refolds the words).
         """
-        known = self._keys
-        if known is None:  # every sequence
-            return [
-                (size, i) for size in range(MAX_WORDS, 0, -1) for i in range(len(tokens) - size + 1)
-            ]
-        names, starts = known
+        names, starts = self._keys
         keys = [self._key(t[2]) for t in tokens]
         out = []
         for i in range(len(tokens)):

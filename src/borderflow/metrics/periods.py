@@ -159,17 +159,40 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _TTM = re.compile(r"^(?:12me|12m|ttm|12 months ending|12-month-ending)\s*(\d{4})-(\d{1,2})$")
 
 
+#: Years a period may span: the record starts in the 1990s, and the margins keep every
+#: comparison (the period before a range as long as this one) inside the date type's calendar.
+FIRST_YEAR, LAST_YEAR = 1000, 8999
+
+
 def parse_period(text: str) -> Period:
     """Read a period as analysts write it.
 
     ``FY2024``, ``FY24``, ``FY2026 YTD``, ``2024`` / ``CY2024``, ``2024Q1`` / ``Q1 2024``,
     ``2023-10``, ``2023-10..2023-12``, ``12ME 2022-12``. Ranges of any of these: ``A..B``
     spans from the first month of A to the last month of B.
+
+    Raises:
+        PeriodError: it cannot be read, or lies outside ``FIRST_YEAR``–``LAST_YEAR``.
     """
+    try:
+        period = _parse(text)
+        inside = period.first.year >= FIRST_YEAR and period.last.year <= LAST_YEAR
+        period.previous()  # comparisons need the period before to exist too
+    except ValueError as exc:  # a year the date type cannot hold (year 0)
+        raise PeriodError(f"cannot read the period {text!r}: {exc}.") from None
+    if not inside:
+        raise PeriodError(
+            f"the period {text!r} lies outside the years {FIRST_YEAR}–{LAST_YEAR} borderflow "
+            "can compute with."
+        )
+    return period
+
+
+def _parse(text: str) -> Period:
     cleaned = " ".join(text.strip().lower().split())
     if ".." in cleaned:
         start, _, end = cleaned.partition("..")
-        a, b = parse_period(start), parse_period(end)
+        a, b = _parse(start), _parse(end)
         return month_range(a.first, b.last)
     for pattern, build in _PARSERS:
         match = pattern.match(cleaned)

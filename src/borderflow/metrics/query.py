@@ -71,6 +71,9 @@ class Query:
             )
         if self.rate is not None and self.rate not in RATES:
             raise QueryError(f"unknown rate {self.rate!r}; use one of {', '.join(RATES)}.")
+        repeated = sorted({d for d in self.by if self.by.count(d) > 1})
+        if repeated:
+            raise QueryError(f"by names {', '.join(repeated)} more than once; name each once.")
         self.parsed_period()
 
     def __hash__(self) -> int:

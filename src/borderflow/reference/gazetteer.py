@@ -228,6 +228,11 @@ class Gazetteer:
                 suggestions.append(surface[key])
         return suggestions[:MAX_SUGGESTIONS]
 
+    def name_keys(self) -> frozenset[str]:
+        """The folded key (``fold_name``) of every name and alias the gazetteer knows, so a
+        caller scanning text can tell quickly whether a run of words could name anything."""
+        return frozenset(self._by_key)
+
     def lookup(self, text: str) -> list[Member]:
         """Every member, in any dimension, that ``text`` names exactly (after folding).
 

@@ -72,15 +72,8 @@ class StoreReader:
 
     def interdiction_run(self, run_id: int) -> dict[str, Any] | None:
         """One stored run with its parameters and result parsed, or None."""
-        if not self.has_table("interdiction_runs"):
-            return None
-        rows = self.rows(sql.GET_INTERDICTION_RUN, [run_id])
-        if not rows:
-            return None
-        run = rows[0]
-        run["parameters"] = json.loads(run["parameters"])
-        run["result"] = json.loads(run["result"])
-        return run
+        return self._run("interdiction_runs", sql.GET_INTERDICTION_RUN, run_id,
+                         ("parameters", "result"))  # fmt: skip
 
     # -- forecast runs (migration 005) -----------------------------------------------------
 
@@ -93,18 +86,23 @@ class StoreReader:
 
     def forecast_run(self, run_id: int) -> dict[str, Any] | None:
         """One forecast run's record (parameters, releases, summary parsed) or None."""
-        if not self.has_table("forecast_runs"):
-            return None
-        rows = self.rows(sql.GET_FORECAST_RUN, [run_id])
-        if not rows:
-            return None
-        record = rows[0]
-        for key in ("params", "releases", "summary"):
-            record[key] = json.loads(record[key])
-        return record
+        return self._run("forecast_runs", sql.GET_FORECAST_RUN, run_id,
+                         ("params", "releases", "summary"))  # fmt: skip
 
     def forecast_runs(self) -> list[dict[str, Any]]:
         """Every forecast run, newest first."""
         if not self.has_table("forecast_runs"):
             return []
         return self.rows(sql.LIST_FORECAST_RUNS)
+
+    def _run(
+        self, table: str, statement: str, run_id: int, json_fields: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """One stored run with its JSON fields parsed, or None (no such run, or no table)."""
+        rows = self.rows(statement, [run_id]) if self.has_table(table) else []
+        if not rows:
+            return None
+        run = rows[0]
+        for key in json_fields:
+            run[key] = json.loads(run[key])
+        return run

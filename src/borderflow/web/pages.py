@@ -23,12 +23,12 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from borderflow.metrics import get_measure
+from borderflow.metrics.periods import parse_period
 from borderflow.report.i18n import LOCALES, load_catalog
 from borderflow.report.model import Filters, Section, Value
 from borderflow.report.registry import all_sections, build_section
 from borderflow.report.sections import place_options
 from borderflow.web.encoding import dumps, encode
-from borderflow.web.inputs import check_period
 from borderflow.web.state import AppState, PageKey, state_of
 
 router = APIRouter(tags=["pages"])
@@ -149,7 +149,8 @@ def render_error(request: Request, body: dict[str, Any]) -> str:
 
 def _section_page(request: Request, name: str, lang: str, filters: Filters) -> Section:
     state = state_of(request)
-    check_period(filters.period)
+    if filters.period and filters.period.strip():
+        parse_period(filters.period)  # a PeriodError is a 400 before any section is built
     return build_section(name, state.context(lang, filters))
 
 
