@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-import tomllib
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -15,15 +13,14 @@ import pytest
 from borderflow.errors import BorderflowError
 from borderflow.metrics.periods import add_months, parse_period
 from borderflow.report.brief import BriefOutput, build_brief
-from borderflow.report.i18n import flatten, load_catalog
+from borderflow.report.i18n import catalog_messages, load_catalog
 from reference import cbp_current_rows, cbp_last_month, cbp_month_start
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 def catalog_file(lang: str) -> dict[str, str]:
-    text = resources.files("borderflow.report").joinpath("i18n", f"{lang}.toml").read_text("utf-8")
-    return flatten(tomllib.loads(text))
+    return catalog_messages(lang)
 
 
 def test_every_key_exists_in_both_languages_with_the_same_placeholders() -> None:

@@ -1,7 +1,10 @@
 """Words, numbers and dates in the reader's language.
 
 The message catalog is data: ``report/i18n/en.toml`` and ``es.toml`` hold every sentence the brief
-and the dashboard print, under the same keys (a test checks that both files have every key).
+and the dashboard print, under the same keys (a test checks that both languages have every key).
+An area may keep its messages in a file of its own, ``<lang>.<area>.toml`` (``en.claims.toml``,
+``es.claims.toml``); the catalog of a language is the union of its files, and a key defined in two
+files is refused.
 Numbers and dates are formatted with Babel for ``en_US`` and ``es_MX``; names of drugs, places and
 other dimension members come from the gazetteer, which carries both languages.
 """
@@ -153,8 +156,25 @@ def load_catalog(lang: str) -> Catalog:
     """The catalog of ``lang`` (``en`` or ``es``)."""
     if lang not in LOCALES:
         raise LanguageError(f"no catalog for language {lang!r}; use one of {', '.join(LOCALES)}.")
-    text = resources.files("borderflow.report").joinpath("i18n", f"{lang}.toml").read_text("utf-8")
-    return Catalog(lang, LOCALES[lang], flatten(tomllib.loads(text)))
+    return Catalog(lang, LOCALES[lang], catalog_messages(lang))
+
+
+def catalog_messages(lang: str) -> dict[str, str]:
+    """Every message of ``lang``: the union of ``i18n/<lang>.toml`` and ``i18n/<lang>.*.toml``."""
+    folder = resources.files("borderflow.report").joinpath("i18n")
+    files = sorted(
+        f.name
+        for f in folder.iterdir()
+        if f.name == f"{lang}.toml" or (f.name.startswith(f"{lang}.") and f.name.endswith(".toml"))
+    )
+    messages: dict[str, str] = {}
+    for name in files:
+        part = flatten(tomllib.loads(folder.joinpath(name).read_text("utf-8")))
+        twice = sorted(set(part) & set(messages))
+        if twice:
+            raise LanguageError(f"report/i18n/{name} defines {', '.join(twice)} again.")
+        messages.update(part)
+    return messages
 
 
 def months_ending(last_start: date, months: int) -> tuple[date, date]:
