@@ -15,9 +15,12 @@ SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 .PHONY: demo test bench system-deps
 
 demo: $(VENV)/.installed
+	@echo "Loading every dataset of $(MIRROR) into the warehouse…"
 	$(BIN)/borderflow ingest --mirror $(MIRROR)
-	$(BIN)/borderflow outlook -m seized_lb -w drug=Fentanyl,Methamphetamine > /dev/null
-	$(BIN)/borderflow outlook -m overdose_deaths_12m > /dev/null
+	@echo "Forecasting the brief's outlook series (about 30 s)…"
+	$(BIN)/borderflow outlook -g cbp_lb_drug -w drug=Fentanyl,Methamphetamine > /dev/null
+	$(BIN)/borderflow outlook -g vsrr_us > /dev/null
+	@echo "Writing the brief in English and Spanish…"
 	$(BIN)/borderflow brief --lang en --lang es --out $(BRIEF)
 	@echo "Brief written to $(BRIEF)/: brief-en.html, brief-en.pdf, brief-es.html, brief-es.pdf"
 
@@ -40,12 +43,15 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/api.py --clients 50 --seconds 20
 
 $(VENV)/bin/python:
+	@echo "Creating the virtual environment in $(VENV)/ and updating pip…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml $(VENV)/bin/python
+	@echo "Installing borderflow and its libraries into $(VENV)/ (pip, about 30 s the first time)…"
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
+	@echo "Installed. Next: load the mirror $(MIRROR), forecast the outlook series, write the brief."
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test,scale]'

@@ -1,11 +1,17 @@
 """The six-month outlook over every series, backtest included, against baselines and statsmodels.
 
 Runs ``run_outlook`` on a copy of a loaded warehouse and stores the run (every series group,
-12-origin backtests, horizons 1–6), then prints per series group the backtest MASE, CRPS,
-80%/95% coverage and mean 80% interval score of the chosen model and of each baseline (naive,
-seasonal naive, historic average), the CRPS change against seasonal naive averaged over the
-main groups, and the total time. Scores are on the held-out half of the origins (interval widths
-learned on the first half).
+rolling-origin backtests, horizons 1–6), then prints per series group the backtest MASE, CRPS,
+80%/95% coverage and mean 80% interval score of the per-series choice (``selected``) and of the
+median ensemble and each baseline (naive, seasonal naive, historic average), the CRPS change
+against seasonal naive averaged over the main groups, the key-series table (fentanyl and
+methamphetamine pooled per drug over nationwide, region and component series; the VSRR United
+States series), and the total time. Scores are on the last 12 origins, each with models and
+widths chosen from the errors known at that origin only (``outlook/select.py``).
+
+``--tune`` instead replays the choice of the selection rule: every series truncated by 12 months,
+each pair of shrinkage weights scored on those earlier origins (how the weights in
+``select.py`` were chosen).
 
 Peer: a plain loop of statsmodels ETS fit series by series over the same six forms AutoETS
 ("ZZA") searches (additive or multiplicative error × no, additive or damped trend, additive
@@ -16,12 +22,16 @@ of the main groups. The time of one fixed statsmodels form per series is printed
 Targets: CRPS ≥ 15% better than seasonal naive on average over the main groups, 80% coverage
 between 75% and 85%, total under 120 s on 2 cores.
 
-Usage: python benchmarks/outlook.py --db /tmp/c.duckdb [--markdown docs/outlook_scores.md]
+Usage: python benchmarks/outlook.py --db /tmp/c.duckdb [--markdown docs/outlook.md] [--tune]
+
+With ``--markdown``, the tables replace what stands between the ``<!-- scores -->`` and
+``<!-- /scores -->`` markers of that file.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 import time
@@ -37,10 +47,12 @@ from borderflow.config import resolve_db_path
 from borderflow.metrics import Engine
 from borderflow.outlook import run_outlook, store_outlook_run
 from borderflow.outlook.groups import GROUPS
+from borderflow.outlook.keyseries import key_scores
 from borderflow.outlook.models import get_forecaster
 from borderflow.warehouse import Warehouse
 
-BASELINES = ("naive", "seasonal_naive", "historic_average")
+BASELINES = ("ensemble", "naive", "seasonal_naive", "historic_average")
+START, END = "<!-- scores -->", "<!-- /scores -->"
 PEER_SAMPLE = 40
 
 
@@ -48,7 +60,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="A loaded warehouse (copied).")
     parser.add_argument("--markdown", type=Path, default=None, help="Also write the table here.")
+    parser.add_argument("--tune", action="store_true", help="Replay the rule's tuning.")
+    parser.add_argument(
+        "--ledger-from",
+        type=Path,
+        default=None,
+        help="Write the ledger tables from FILE (`borderflow outlook --ledger --backfill --json`).",
+    )
     args = parser.parse_args()
+    if args.tune:
+        tune(resolve_db_path(args.db))
+        return
+    if args.ledger_from is not None:
+        text = ledger_markdown(json.loads(args.ledger_from.read_text(encoding="utf-8")))
+        print(text)
+        if args.markdown is not None:
+            write_between_markers(args.markdown, text, LEDGER_MARKERS)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "outlook.duckdb"
         shutil.copy(resolve_db_path(args.db), db)
@@ -63,12 +91,15 @@ def main() -> None:
           f"(backtest {sum(b.seconds for b in run.backtests.values()):.1f} s)")  # fmt: skip
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     headline(run, table, total)
+    keys = key_scores(run.backtests)
+    print(keys.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    key_targets(keys)
     for name, g in run.groups.items():
         if "reconciliation" in g:
             print(f"reconciliation {name}: {_fmt(g['reconciliation'])}")
     peer(run)
     if args.markdown is not None:
-        args.markdown.write_text(markdown(run, table, total), encoding="utf-8")
+        write_between_markers(args.markdown, markdown(table, keys, total))
 
 
 def score_table(run: Any) -> pd.DataFrame:
@@ -79,11 +110,11 @@ def score_table(run: Any) -> pd.DataFrame:
         if not bt or not bt["scores"]:
             continue
         snaive = bt["scores"]["seasonal_naive"]["crps"]
-        for model in dict.fromkeys([g["model"], *BASELINES]):
+        for model in dict.fromkeys(["selected", *BASELINES]):
             s = bt["scores"][model]
             rows.append({
                 "group": name, "main": _main(name), "model": model,
-                "chosen": "*" if model == g["model"] else "", "series": bt["series"],
+                "chosen": "*" if model == "selected" else "", "series": bt["series"],
                 "of": bt["eligible"], "mase": s["mase"], "crps": s["crps"],
                 "crps_vs_snaive": s["crps"] / snaive - 1, "cov80": s["coverage80"],
                 "cov95": s["coverage95"], "is80": s["interval_score80"],
@@ -181,15 +212,118 @@ def _statsmodels_ets(y: np.ndarray, forms: list[tuple[str, str | None, bool]]) -
     return np.asarray(best.forecast(6)) if best is not None else np.zeros(6)
 
 
-def markdown(run: Any, table: pd.DataFrame, total: float) -> str:
-    """The score table as Markdown, for docs/outlook.md."""
+def key_targets(keys: pd.DataFrame) -> None:
+    """The issue's targets per key pool: 80% coverage 75–85%, MAE ≤ 0.8× naive and seasonal
+    naive; a miss is printed with its size."""
+    for _, r in keys[~keys["key"].str.startswith(" ")].iterrows():
+        misses = []
+        if not 0.75 <= r["cov80"] <= 0.85:
+            misses.append(f"80% coverage {r['cov80']:.1%} (target 75–85%)")
+        for col, name in (("vs_naive", "naive"), ("vs_snaive", "seasonal naive")):
+            if r[col] > 0.8:
+                misses.append(f"MAE {r[col]:.2f}× {name} (target ≤ 0.80×)")
+        print(f"key {r['key']}: " + ("; ".join(misses) if misses else "all targets met"))
+
+
+def markdown(table: pd.DataFrame, keys: pd.DataFrame, total: float) -> str:
+    """The group table and the key table as Markdown, for docs/outlook.md."""
     cols = ["group", "model", "chosen", "series", "of", "mase", "crps", "crps_vs_snaive",
             "cov80", "cov95", "is80"]  # fmt: skip
+    key_cols = ["key", "series", "origins", "rows", "mase", "vs_naive", "vs_snaive",
+                "vs_ensemble", "mae_vs_naive_units", "mae_vs_snaive_units", "cov80",
+                "cov95"]  # fmt: skip
+    return (
+        "Key series (last 12 origins; ratios of scaled MAE, and of MAE in pounds or deaths):\n\n"
+        + _md(keys, key_cols)
+        + "\n\nEvery group (`selected` is the per-series choice):\n\n"
+        + _md(table, cols)
+        + f"\n\nTotal run time: {total:.1f} s.\n"
+    )
+
+
+def _md(frame: pd.DataFrame, cols: list[str]) -> str:
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, r in table.iterrows():
-        cells = [f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c]) for c in cols]
+    for _, r in frame.iterrows():
+        cells = [
+            f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c]).strip().replace("|", "\\|")
+            for c in cols
+        ]
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + f"\n\nTotal run time: {total:.1f} s.\n"
+    return "\n".join(lines)
+
+
+def write_between_markers(path: Path, text: str, markers: tuple[str, str] = (START, END)) -> None:
+    """Replace what stands between ``markers`` in ``path`` with ``text``."""
+    start, end = markers
+    doc = path.read_text(encoding="utf-8")
+    if start not in doc or end not in doc:
+        raise SystemExit(f"{path} has no {start} … {end} markers to write the tables between.")
+    head, rest = doc.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{text}{end}{tail}", encoding="utf-8")
+
+
+LEDGER_MARKERS = ("<!-- ledger -->", "<!-- /ledger -->")
+
+
+def ledger_markdown(report: dict[str, Any]) -> str:
+    """The ledger's summary and the nowcast's revision scores as Markdown."""
+    summary = pd.DataFrame(report["summary"])
+    cols = ["series_id", "kind", "origins", "first_origin", "last_origin", "rows", "mae",
+            "mae_vs_naive", "mae_vs_snaive", "crps", "cov80", "cov95"]  # fmt: skip
+    lines = ["Ledger after `borderflow outlook --ledger --backfill` (replays scored; "
+             "MAE in the series' unit):", "", _md(summary, cols)]  # fmt: skip
+    for s in report["nowcast"].get("summary", []):
+        lines += ["", f"Nowcast, release of {s['release']} against {s['later_release']} "
+                  f"({s['periods']} periods): mean |error| reported {s['reported_mape']:.2f}%, "
+                  f"NCHS predicted {s['predicted_mape']:.2f}%, nowcast {s['nowcast_mape']:.2f}%; "
+                  f"newest period: reported {s['latest_reported_error_pct']:+.2f}%, predicted "
+                  f"{s['latest_predicted_error_pct']:+.2f}%, nowcast "
+                  f"{s['latest_nowcast_error_pct']:+.2f}%."]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def tune(db: Path) -> None:
+    """Score every pair of shrinkage weights on origins 12 months before the reported ones."""
+    import itertools
+
+    from borderflow.outlook import backtest as bt_module
+    from borderflow.outlook import select
+    from borderflow.outlook.forecast import judge_group, usable_history
+    from borderflow.outlook.groups import get_group
+    from borderflow.outlook.keyseries import KEY_POOLS, key_rows
+    from borderflow.outlook.run import MAX_BACKTEST_SERIES, _load, candidates
+    from borderflow.outlook.series import to_panel
+
+    backtests = {}
+    with Engine.open(db) as engine:
+        for name in ("cbp_lb_drug", "cbp_lb_region", "cbp_lb_component", "vsrr_us",
+                     "vsrr_all_us"):  # fmt: skip
+            g = get_group(name)
+            data = _load(engine, g)
+            panel = to_panel(usable_history(data, judge_group(data), "model"))
+            panel = panel[panel["ds"] <= panel["ds"].max() - pd.DateOffset(months=12)]
+            backtests[name] = bt_module.backtest_group(
+                name, panel, candidates(g, panel), season_length=g.season_length,
+                min_length=g.min_length, max_series=MAX_BACKTEST_SERIES,
+                calibration=g.calibration,
+            )  # fmt: skip
+    lines = []
+    for k_model, k_width in itertools.product((36, 576, 10**9), (0, 36, 144, 10**9)):
+        select.SHRINK_MODEL_ROWS, select.SHRINK_WIDTH_ROWS = k_model, k_width
+        for bt in backtests.values():
+            bt.scores, bt.evaluation = {}, {}
+            bt_module._decide_and_score(bt, list(bt.rows), {}, {})
+        for pool in KEY_POOLS:
+            rows = key_rows(backtests, pool)
+            mase = rows.groupby("model")["mase"].mean()
+            sel = rows[rows["model"] == "selected"]
+            lines.append({"k_model": k_model, "k_width": k_width, "key": pool.name,
+                          "vs_naive": mase["selected"] / mase["naive"],
+                          "vs_snaive": mase["selected"] / mase["seasonal_naive"],
+                          "cov80": sel["coverage80"].mean(),
+                          "cov95": sel["coverage95"].mean()})  # fmt: skip
+    print(pd.DataFrame(lines).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
 if __name__ == "__main__":

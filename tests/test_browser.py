@@ -109,7 +109,194 @@ def test_pasting_an_article_shows_verdicts(server: str, page: Page) -> None:
     page.fill("#article", article)
     with page.expect_navigation(timeout=60_000):
         page.click("#check-button")
-    verdicts = page.locator("#claims td[class^='verdict-']").all_inner_texts()
+    cells = page.locator("#claims td[class^='verdict-']").all_inner_texts()
+    verdicts = [cell.splitlines()[0] for cell in cells]  # the verdict, then any detail
     assert "Contradicted" in verdicts and "Unverifiable" in verdicts
     assert "73,838" in page.inner_text("#claims")
     shot(page, "check-article")
+
+
+# -- every filter on every page, in the browser ---------------------------------------------------
+
+#: How a reader sets each filter: (page, filter, the option's label or the period typed).
+UI_FILTERS = [
+    ("/seizures", "drug", "Fentanyl"),
+    ("/seizures", "place", "Southwest Border"),
+    ("/seizures", "period", "FY2024"),
+    ("/deaths", "place", "Ohio"),
+    ("/deaths", "period", "2023"),
+    ("/crossings", "place", "Texas"),
+    ("/crossings", "period", "2024"),
+    ("/homicides", "place", "Sinaloa"),
+    ("/homicides", "period", "2024"),
+    ("/trade", "place", "India"),
+    ("/trade", "period", "2015..2020"),
+]
+
+#: The period the cards show once the period filter is set.
+CARD_PERIODS = {
+    "/seizures": "FY2024",
+    "/deaths": "Dec 2023",
+    "/crossings": "2024",
+    "/homicides": "2024",
+    "/trade": "2020",
+}
+
+#: What a page shows, element by element, once vega-embed has drawn every chart.
+READ_PAGE = """() => {
+  const text = el => el ? el.innerText.trim() : "";
+  const cards = [...document.querySelectorAll("#values .value")].map(el => text(el));
+  const charts = {};
+  document.querySelectorAll("div.chart").forEach(el => {
+    const note = document.getElementById("note-" + el.id.slice(6));
+    charts[el.id] = {svg: el.innerHTML, note: text(note)};
+  });
+  const tables = {};
+  document.querySelectorAll("table[id^='table-']").forEach(el => {
+    const before = el.previousElementSibling;
+    const note = before && before.classList.contains("scope-note") ? text(before) : "";
+    tables[el.id] = {rows: text(el), title: text(el.parentElement.querySelector("h3")), note};
+  });
+  return {cards, charts, tables};
+}"""
+
+
+def read_page(page: Page) -> dict:
+    """Cards, charts (their drawn SVG) and tables of the page, after every chart is drawn."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.chart')].every(el => el.dataset.rendered)"
+    )
+    return page.evaluate(READ_PAGE)
+
+
+def set_filter(page: Page, name: str, value: str) -> None:
+    """Set one filter the way a reader does: pick from the list, or type a period."""
+    with page.expect_navigation():
+        if name == "period":
+            page.fill("#filter-period", value)
+            page.press("#filter-period", "Enter")
+        else:
+            page.select_option(f"#filter-{name}", label=value)
+
+
+@pytest.mark.parametrize(("path", "name", "value"), UI_FILTERS)
+def test_each_filter_reaches_every_card_chart_and_table(
+    server: str, page: Page, path: str, name: str, value: str
+) -> None:
+    page.goto(f"{server}{path}")
+    before = read_page(page)
+    set_filter(page, name, value)
+    after = read_page(page)
+    assert after["cards"] and after["charts"]
+    stale = [
+        f"card {i}: {new}"
+        for i, (old, new) in enumerate(zip(before["cards"], after["cards"], strict=False))
+        if old == new
+    ]
+    stale += [
+        key
+        for key, chart in after["charts"].items()
+        if key in before["charts"] and before["charts"][key]["svg"] == chart["svg"]
+        and not chart["note"]
+    ]  # fmt: skip
+    stale += [
+        key
+        for key, table in after["tables"].items()
+        if key in before["tables"] and before["tables"][key] == table and not table["note"]
+    ]
+    assert stale == []
+    if name == "period":  # every card shows the period chosen (its last year, for trade)
+        assert page.input_value("#filter-period") == value
+        shown = CARD_PERIODS[path]
+        assert all(shown in card for card in after["cards"]), after["cards"]
+    else:
+        chosen = page.eval_on_selector(f"#filter-{name}", "el => el.selectedOptions[0].text")
+        assert chosen == value
+        if name == "place":  # every card names the place it shows
+            assert all(value in card for card in after["cards"]), after["cards"]
+    shot(page, f"filter-{path.strip('/')}-{name}")
+
+
+SCREENSHOT_PAGES = [
+    "/",
+    "/seizures",
+    "/deaths",
+    "/crossings",
+    "/homicides",
+    "/trade",
+    "/outlook",
+    "/interdiction",
+    "/check",
+    "/releases",
+    "/releases/3",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_in_both_languages(server: str, browser: Browser, lang: str) -> None:
+    """A screenshot of every page in the language (test-artifacts/page-*-LANG.png); every page
+    fits a 1,280-pixel window and has its own title."""
+    from test_report import english_leaks
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    titles = set()
+    try:
+        for path in SCREENSHOT_PAGES:
+            page.goto(f"{server}{path}?lang={lang}")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('div.chart')].every(el => el.dataset.rendered)"
+            )
+            titles.add(page.title())
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 1280, (path, width)
+            if lang == "es":  # what screen readers hear of the charts is Spanish too
+                spoken = " ".join(page.eval_on_selector_all(
+                    "div.chart [aria-label]", "els => els.map(e => e.getAttribute('aria-label'))"
+                ))  # fmt: skip
+                assert english_leaks(spoken) == [], path
+            name = path.strip("/").replace("/", "-") or "overview"
+            shot(page, f"page-{name}-{lang}")
+    finally:
+        context.close()
+    assert len(titles) == len(SCREENSHOT_PAGES)
+
+
+def test_releases_fit_the_window_without_wrapped_dates(server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/releases")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+        lines = page.eval_on_selector_all(
+            "#releases td.date",
+            """els => els.map(el => {
+                 const range = document.createRange(); range.selectNodeContents(el);
+                 return range.getClientRects().length; })""",
+        )
+        assert lines and set(lines) == {1}  # every date on one line
+    finally:
+        context.close()
+
+
+def test_seizure_chart_draws_chosen_events_as_dated_markers(server: str, page: Page) -> None:
+    """``events=`` on the seizure page marks the registry's events on the monthly chart, with
+    labels in the reader's language and the note that a marker is a date, not a cause."""
+    from borderflow.registry import load_registry
+
+    events = load_registry().events
+    chosen = ["security_implementation_group_first_meeting", "fto_designation_2025_effective"]
+    page.goto(f"{server}/seizures?lang=es&events={','.join(chosen)}")
+    svg = rendered(page, "seizures_monthly")
+    assert svg.count("mark-rule role-mark") == 1  # one group of data rules: the markers
+    drawn = page.eval_on_selector_all(
+        "#chart-seizures_monthly g.mark-text text", "els => els.map(e => e.textContent)"
+    )
+    for key in chosen:
+        title = events[key].title("es")
+        assert any(title.startswith(label.rstrip("…")) for label in drawn), (title, drawn)
+    assert "Una marca es una fecha, no una causa." in page.inner_text("#note-seizures_monthly")
+    shot(page, "seizures-event-markers-es")
+    page.goto(f"{server}/seizures")
+    assert "mark-rule role-mark" not in rendered(page, "seizures_monthly")

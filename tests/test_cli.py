@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from borderflow.cli import app
 from borderflow.sources import get_sources
 from borderflow.warehouse.ingest import IngestReport
 from conftest import MIRROR
-from reference import cbp_fentanyl_by_fy, cbp_months_of_fy, newest_cbp_file
+from reference import (
+    cbp_fentanyl_by_fy,
+    cbp_months_of_fy,
+    newest_cbp_file,
+    vsrr_api_file,
+    vsrr_value,
+)
 
 runner = CliRunner()
 
@@ -56,7 +64,7 @@ def test_every_file_of_the_mirror_loads_and_a_second_run_loads_nothing(
     assert report.count("refused") == 0 and report.count("loaded") == files
 
     again = runner.invoke(app, ["ingest", "--mirror", str(MIRROR), "--db", str(db), "--json"])
-    assert again.exit_code == 0
+    assert again.exit_code == 0, again.stderr
     summary = json.loads(again.stdout)
     assert (summary["loaded"], summary["unchanged"], summary["refused"]) == (0, files, 0)
 
@@ -69,6 +77,13 @@ def test_every_data_file_of_the_mirror_is_loaded_or_skipped_with_a_reason(
         f"{p.parent.name}/{p.name}"
         for p in MIRROR.glob("*/*")
         if p.is_file() and p.suffix != ".md" and not p.name.startswith(".")
+    }
+    # sources shipped in the package (the registry) load their own files, on any mirror
+    data_files |= {
+        f"{s.folder}/{p.name}"
+        for s in get_sources()
+        for _, p in s.files_in(MIRROR)
+        if not p.is_relative_to(MIRROR)
     }
     by_status = {
         status: {
@@ -161,3 +176,137 @@ def test_measures_and_members(loaded: tuple[Path, IngestReport]) -> None:
     assert {"seized_lb", "overdose_deaths_12m", "homicide_victims"} <= {m["name"] for m in measures}
     members = runner.invoke(app, ["members", "seized_lb", "region", "--json", "--db", str(db)])
     assert json.loads(members.stdout) == ["Coastal/Interior", "Northern Border", "Southwest Border"]
+
+
+# -- what a user meets first: exact messages and exit codes ---------------------------------------
+
+
+def test_version_prints_and_exits_0() -> None:
+    from borderflow import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"borderflow {__version__}\n")
+
+
+def test_counts_print_without_decimals(loaded: tuple[Path, IngestReport]) -> None:
+    db, _ = loaded
+    args = ["query", "homicide_victims", "-p", "2024", "-w", "mx_state=Sinaloa", "--db", str(db)]
+    answer = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    (row,) = answer["rows"]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0
+    assert re.search(rf"│ 2024 +│ +{row['value']:,.0f} │", table.stdout)  # 994, not 994.00
+    assert f"{row['value']:,.2f}" not in table.stdout
+    assert "unit: victims" in table.stdout
+
+
+def test_query_description_is_one_line_above_the_table(loaded: tuple[Path, IngestReport]) -> None:
+    db, _ = loaded
+    args = ["query", "homicide_victims", "-p", "2024", "-w", "mx_state=Sinaloa", "--db", str(db)]
+    sentence = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["sentence"]
+    first = runner.invoke(app, args).stdout.splitlines()[0]
+    assert first == sentence  # not wrapped to the table's width
+
+
+def test_ports_are_shown_by_name(loaded: tuple[Path, IngestReport]) -> None:
+    db, _ = loaded
+    members = runner.invoke(app, ["members", "crossings", "port", "--db", str(db)])
+    assert members.exit_code == 0 and "Laredo (2304)\n" in members.stdout
+    codes = json.loads(
+        runner.invoke(app, ["members", "crossings", "port", "--json", "--db", str(db)]).stdout
+    )
+    assert "2304" in codes  # machines keep the stored codes
+    by_port = runner.invoke(
+        app,
+        ["query", "crossings", "-p", "2024", "-w", "conveyance=Trucks", "--by", "port",
+         "--rank", "--db", str(db)],
+    )  # fmt: skip
+    first_row = next(line for line in by_port.stdout.splitlines() if line.startswith("│ 2024"))
+    assert "Laredo (2304)" in first_row and "│    1 │" in first_row
+
+
+def test_rank_by_rate_lists_rows_in_rank_order(loaded: tuple[Path, IngestReport]) -> None:
+    """README's example: ranked by the rate asked for, rows in rank order."""
+    db, _ = loaded
+    args = ["query", "overdose_deaths_12m", "-p", "12ME 2023-12", "--by", "us_state",
+            "--rate", "per_100k", "--rank", "--db", str(db)]  # fmt: skip
+    rows = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["rows"]
+    ranked = [r for r in rows if r["rank"] is not None]
+    assert [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked)
+    rates = [r["rate"] for r in ranked]
+    assert rates == sorted(rates, reverse=True) and ranked[0]["rank"] == 1
+    # the rate is the CSV's count over the Census population: West Virginia's, for one
+    wv = next(r for r in rows if r["us_state"] == "WV")
+    deaths = vsrr_value(vsrr_api_file(), "WV", "Synthetic", 2023, "December", "data_value")
+    assert wv["value"] == deaths
+    assert wv["rate"] == pytest.approx(100_000 * deaths / wv["denominator"], rel=1e-12)
+    assert all(r["rank"] is None for r in rows[len(ranked) :])  # unranked ones last
+    table = runner.invoke(app, args).stdout
+    assert "ranked by rate" in table.splitlines()[0]
+
+
+def test_issues_of_a_release_that_does_not_exist_exits_2(
+    loaded: tuple[Path, IngestReport],
+) -> None:
+    db, _ = loaded
+    result = runner.invoke(app, ["issues", "999", "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: no release 999 in the warehouse at {db}; `borderflow releases` lists them.\n"
+    )
+
+
+def test_sources_without_a_warehouse_says_so_and_exits_2(tmp_path: Path) -> None:
+    missing = tmp_path / "none.duckdb"
+    result = runner.invoke(app, ["sources", "--db", str(missing)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: no warehouse at {missing}: create it with `borderflow ingest --mirror DIR` "
+        "(or pass --db FILE).\n"
+    )
+    assert not missing.exists()
+
+
+def test_expected_quirks_of_a_loaded_file_are_notes(tmp_path: Path) -> None:
+    args = ["ingest", "nchs_final", "--mirror", str(MIRROR), "--db", str(tmp_path / "w.duckdb")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        "  note: nchs_final_overdose_deaths.csv, row 9, column 'value': '>63600' is a bound"
+        in result.stderr
+    )
+    assert "error:" not in result.stderr
+
+
+def test_no_data_error_reads_as_words(loaded: tuple[Path, IngestReport]) -> None:
+    db, _ = loaded
+    args = ["query", "seized_lb", "-p", "FY1899", "-w", "drug=Fentanyl", "--db", str(db)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: no seized_lb values match: FY1899 where drug is Fentanyl. Check the period "
+        "against `borderflow sources` coverage.\n"
+    )
+
+
+def test_messages_follow_borderflow_lang(loaded: tuple[Path, IngestReport], tmp_path: Path) -> None:
+    from test_report import english_leaks
+
+    db, _ = loaded
+    spanish = {"BORDERFLOW_LANG": "es"}
+    missing = runner.invoke(app, ["issues", "999", "--db", str(db)], env=spanish)
+    assert missing.exit_code == 2
+    assert missing.stderr == (
+        f"Error: no existe la publicación 999 en el almacén {db}; `borderflow releases` las "
+        "enumera.\n"
+    )
+    nowhere = runner.invoke(app, ["sources", "--db", str(tmp_path / "x.duckdb")], env=spanish)
+    assert nowhere.exit_code == 2 and "créelo con `borderflow ingest" in nowhere.stderr
+    ingest = runner.invoke(
+        app,
+        ["ingest", "nchs_final", "--mirror", str(MIRROR), "--db", str(tmp_path / "w.duckdb")],
+        env=spanish,
+    )
+    assert "  nota: nchs_final_overdose_deaths.csv, row 9" in ingest.stderr
+    for result in (missing, nowhere):
+        assert english_leaks(result.stderr) == []

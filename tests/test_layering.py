@@ -19,10 +19,11 @@ PACKAGE = REPO / "src" / "borderflow"
 #: Floors, lowest first. A part may import its own modules and any part on a lower floor.
 FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"borderflow", "errors", "config", "vocabulary", "cache"}),  # the ground floor
+    frozenset({"registry"}),  # the registry of who and when: read by sources, claims, outputs
     frozenset({"sources", "reference"}),
     frozenset({"warehouse"}),
     frozenset({"metrics", "fetch"}),
-    frozenset({"claims", "outlook", "interdiction"}),  # the libraries
+    frozenset({"claims", "outlook", "interdiction", "shipments"}),  # the libraries
     frozenset({"update"}),  # drives the libraries: fetch, ingest, re-run outlooks, report changes
     frozenset({"report"}),
     frozenset({"web"}),

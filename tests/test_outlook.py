@@ -133,22 +133,25 @@ def test_backtest_on_the_southwest_fentanyl_series(region_lb: GroupData) -> None
     panel = real_panel(region_lb)
     panel = panel[panel["unique_id"] == SW_FENTANYL]
     bt = backtest_group("t", panel, ["theta"], season_length=12, min_length=36)
-    assert (bt.series, bt.origins, bt.horizon) == (1, 12, 6)
+    # 12 scored origins, each choosing from the 12 origins whose 6 months were known by then
+    assert (bt.series, bt.origins, bt.horizon, bt.scored) == (1, 12 + 12 + 5, 6, 12)
     naive = bt.rows["naive"]
-    assert len(naive) == 12 * 6
+    assert len(naive) == 29 * 6
     cutoffs = sorted(naive["cutoff"].unique())
-    # 2024-07 … 2025-06 with the December release: 12 origins, the last 6 months before LAST
-    assert pd.Timestamp(cutoffs[0]) == pd.Timestamp(add_months(LAST, -17))
+    assert pd.Timestamp(cutoffs[0]) == pd.Timestamp(add_months(LAST, -34))
     assert pd.Timestamp(cutoffs[-1]) == pd.Timestamp(add_months(LAST, -6))
     # the naive forecast from each origin is that month's CSV value
     expected = csv_monthly("Fentanyl", "Southwest Border")
     for cutoff, rows in naive.groupby("cutoff"):
         assert rows["mean"].iloc[0] == pytest.approx(expected[pd.Timestamp(cutoff).date()])
-    for model in ("naive", "seasonal_naive", "historic_average", "theta"):
+    scored = sorted(bt.evaluation["selected"]["cutoff"].unique())
+    assert [pd.Timestamp(c) for c in scored] == [pd.Timestamp(c) for c in cutoffs[-12:]]
+    for model in ("naive", "seasonal_naive", "historic_average", "theta", "ensemble", "selected"):
         s = bt.scores[model]
         assert s["rows"] == 72 and s["crps"] > 0 and 0 <= s["coverage80"] <= s["coverage95"] <= 1
     assert bt.scores["theta"]["failures"] == 0  # statsforecast's origins line up with ours
-    assert bt.chosen == min(bt.scores, key=lambda m: bt.scores[m]["crps"])
+    # one series: its own choice is its group's, from the last 12 origins' errors
+    assert bt.choices[SW_FENTANYL].model == bt.chosen and bt.choices[SW_FENTANYL].rows == 72
 
 
 # -- outcomes for series that cannot be modelled ---------------------------------------------

@@ -340,7 +340,11 @@ def test_a_file_without_an_address_says_why(tmp_path: Path) -> None:
 
 
 def test_every_source_has_a_headline_a_query_can_ask() -> None:
-    assert set(HEADLINES) == set(all_sources())
+    from borderflow.sources.registry import PackagedSource
+
+    # the registry of who and when ships in the package: no number judges its releases
+    published = {n for n, s in all_sources().items() if not isinstance(s, PackagedSource)}
+    assert set(HEADLINES) == published
     for source, headline in HEADLINES.items():
         assert get_measure(headline.measure).source == source
         assert headline.period in PERIOD_KINDS

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from borderflow.cli import app as cli
 from borderflow.web.app import create_app, request
 from reference import cbp_fentanyl_by_fy, newest_cbp_file
-from test_report import english_fragments
+from test_report import empty_evidence_cells, english_leaks, reader_text
 
 PAGES = [
     "/",
@@ -125,11 +125,11 @@ def file_of_release(loaded, release_id: int) -> str:
 
 
 def test_every_number_links_to_its_release(web, loaded) -> None:
-    html = get(web, "/seizures?drug=Fentanyl").text
+    html = get(web, "/seizures?place=Southwest Border").text
     links = re.findall(
         r'<a class="num" href="(/releases[^"]*)" title="([^"]*)">([\d,.]+)</a>', html
     )
-    assert len(links) >= 12  # two headline values and one row per drug (value, change)
+    assert len(links) >= 10  # two headline values and one row per drug seized in the region
     for href, title, _ in links:
         assert "sha256" in title
         assert get(web, href).status_code == 200
@@ -192,14 +192,8 @@ def test_spanish_pages(web) -> None:
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p != "/releases/3"])
 def test_spanish_pages_have_no_english_catalog_string(web, path: str) -> None:
-    html = get(web, f"{path}?lang=es").text
-    text = re.sub(
-        r"\s+",
-        " ",
-        re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", html, flags=re.S)),
-    )
-    leaked = [f for f in english_fragments() if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text)]
-    assert leaked == []
+
+    assert english_leaks(reader_text(get(web, f"{path}?lang=es").text)) == []
 
 
 def test_serve_get_prints_a_page_without_a_server(loaded) -> None:
@@ -264,3 +258,118 @@ def test_kept_pages_are_the_pages_rendered_anew(web, loaded) -> None:
             assert kept.content == anew.content, path
     finally:
         fresh.state.bf.close()
+
+
+# -- filters apply everywhere, titles, icon, Spanish ----------------------------------------------
+
+#: One real member per filter of each topic page, given by name as a reader would type it.
+FILTERS = {
+    "/seizures": {"drug": "Fentanyl", "place": "Southwest Border", "period": "FY2024"},
+    "/deaths": {"place": "Ohio", "period": "2023"},
+    "/crossings": {"place": "Texas", "period": "2024"},
+    "/homicides": {"place": "Sinaloa", "period": "2024"},
+    "/trade": {"place": "India", "period": "2015..2020"},
+}
+FILTER_CASES = [
+    (page, name, value) for page, asked in FILTERS.items() for name, value in asked.items()
+]
+
+
+def unfollowed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The cards, charts and tables of a page that neither changed with a filter nor say in a
+    note how they relate to it (a ranking of all states highlighting one, a national series)."""
+    stale = []
+    for i, (old, new) in enumerate(zip(before["values"], after["values"], strict=False)):
+        if (old["text"], old["period"], old["scope"]) == (new["text"], new["period"], new["scope"]):
+            stale.append(f"card {i} {new['label']}")
+    old_figures = {f["key"]: f for f in before["figures"]}
+    for figure in after["figures"]:
+        old = old_figures.get(figure["key"])
+        if old is not None and old["spec"] == figure["spec"] and not figure["note"]:
+            stale.append(f"chart {figure['key']}")
+    for i, (old, new) in enumerate(zip(before["tables"], after["tables"], strict=False)):
+        if (old["title"], old["rows"]) == (new["title"], new["rows"]) and not new["note"]:
+            stale.append(f"table {i} {new['title']}")
+    return stale
+
+
+@pytest.mark.parametrize(("path", "name", "value"), FILTER_CASES)
+def test_every_card_chart_and_table_follows_each_filter(web, path, name, value) -> None:
+    before = get(web, f"{path}.json").json()
+    after = get(web, f"{path}.json", params={name: value}).json()
+    assert after["values"] and after["figures"]
+    assert unfollowed(before, after) == []
+    if name == "place":  # every card names the place it shows
+        place = after["filters"]["place"]
+        assert all(value in v["scope"] or place in v["scope"] for v in after["values"]), [
+            v["scope"] for v in after["values"]
+        ]
+    if name == "period":  # and the period
+        assert all(v["period"] != b["period"] or v["text"] != b["text"]
+                   for v, b in zip(after["values"], before["values"], strict=False))  # fmt: skip
+
+
+def test_the_overview_says_it_takes_no_filters(web) -> None:
+    html = get(web, "/").text
+    assert "The overview shows the latest value of each topic and takes no filters" in html
+    assert get(web, "/?period=2024").text == html
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "name"),
+    [
+        ("/homicides?place=Sinaloa", "25", "Sinaloa"),
+        ("/deaths?place=ohio", "OH", "Ohio"),
+        (
+            "/seizures?place=frontera suroeste&drug=fentanilo",
+            "Southwest Border",
+            "Southwest Border",
+        ),
+    ],
+)
+def test_a_place_given_by_name_is_selected(web, path: str, code: str, name: str) -> None:
+    html = get(web, path).text
+    assert re.search(
+        rf'<option value="{re.escape(code)}" selected>{re.escape(name)}</option>', html
+    )
+    if "drug" in path:
+        assert '<option value="Fentanyl" selected>Fentanyl</option>' in html
+
+
+def test_the_homicide_card_names_the_place_and_period(web) -> None:
+    card = get(web, "/homicides.json", params={"place": "Sinaloa", "period": "2024"}).json()
+    (value,) = card["values"]
+    assert (value["label"], value["scope"], value["period"]) == (
+        "Homicide victims",
+        "Sinaloa",
+        "2024",
+    )
+    rows = get(web, "/api/query?measure=homicide_victims&period=2024&where=mx_state=25").json()
+    assert value["value"] == rows["rows"][0]["value"]
+
+
+def test_every_page_has_its_own_title_and_the_icon(web) -> None:
+    titles = {}
+    for path in PAGES:
+        html = get(web, path).text
+        titles[path] = re.search(r"<title>([^<]*)</title>", html).group(1)
+        assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in html
+    assert len(set(titles.values())) == len(PAGES), titles
+    assert titles["/releases/3"].startswith("Release 3 · ")
+    for path in ("/static/favicon.svg", "/favicon.ico"):
+        icon = get(web, path)
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+        assert icon.content.startswith(b"<svg")
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "/releases/3"])
+def test_spanish_pages_have_no_empty_evidence_cell(web, path: str) -> None:
+
+    assert empty_evidence_cells(get(web, f"{path}?lang=es").text) == []
+
+
+@pytest.mark.parametrize(("path", "name", "value"), FILTER_CASES)
+def test_filtered_spanish_pages_have_no_english(web, path, name, value) -> None:
+
+    html = get(web, path, params={name: value, "lang": "es"}).text
+    assert english_leaks(reader_text(html)) == []

@@ -15,7 +15,9 @@
 2. **Fetch** every known and discovered file with ``borderflow.fetch`` (conditional, atomic).
 3. **Ingest** the mirror (``borderflow.warehouse.ingest``): files already loaded are skipped.
 4. **Re-run forecasts.** The newest stored outlook run of each set of parameters whose releases
-   include a source that just got a new release is run again with those parameters and stored.
+   include a source that just got a new release is run again with those parameters and stored;
+   then every forecast in the ledger whose months are now published is scored and kept
+   (``outlook.ledger.score_ledger``).
 5. **Say what changed.** For each source with a new release, its headline series (``HEADLINES``)
    is asked now and as of the day before the new release's vintage, through the metrics layer,
    and the values of the months both releases cover are compared.
@@ -45,6 +47,7 @@ from borderflow.fetch import FetchReport, fetch, fetch_page
 from borderflow.metrics import Engine, Query, QueryError, Result, get_measure
 from borderflow.metrics.periods import add_months, fiscal_year_of
 from borderflow.outlook import OutlookError, run_outlook, store_outlook_run
+from borderflow.outlook.ledger import score_ledger
 from borderflow.sources import cbp_nationwide
 from borderflow.sources.base import FileSeries, KnownFile, Source
 from borderflow.warehouse import Warehouse
@@ -661,6 +664,7 @@ class UpdateReport:
     ingested: IngestReport = field(default_factory=IngestReport)
     changes: list[SeriesChange] = field(default_factory=list)
     reruns: list[Rerun] = field(default_factory=list)
+    ledger_scored: int = 0
 
     @property
     def loaded(self) -> list[FileOutcome]:
@@ -691,6 +695,7 @@ class UpdateReport:
             "nothing_new": not self.loaded,
             "changes": [c.to_dict() for c in self.changes],
             "forecasts": [r.to_dict() for r in self.reruns],
+            "ledger_scored": self.ledger_scored,
             "problems": self.problems,
         }
 
@@ -761,6 +766,8 @@ def update(
             if run is not None:
                 rerun.run_id = store_outlook_run(warehouse, run)
             report.reruns.append(rerun)
+        # Forecasts stored earlier whose months the new releases publish are scored and kept.
+        report.ledger_scored = score_ledger(warehouse)
     return report
 
 

@@ -1,14 +1,21 @@
-"""The evaluation harness: run the checker over a labelled development set of real, cited
-statements and report accuracy per verdict and per language.
+"""The evaluation harness: run the checker over labelled sets of real, cited statements and
+report, per set and per language, precision and recall of each verdict, the false-contradiction
+rate, abstention and accuracy on the statements the data covers.
 
-Each row of the set (``evaluation/claims_devset.csv``) is one published statement with the
-verdict a careful checker gives it against the warehouse. A statement's predicted verdict is
-``contradicted`` if any claim found in it is contradicted, else ``supported`` if any is
-supported, else ``unverifiable``. Accuracy is reported on the rows the data covers (expected
-verdict supported or contradicted) and on all rows; *answered* counts rows the checker did
-not mark unverifiable.
+Sets (``--set``):
 
-    python -m borderflow.claims.evaluate evaluation/claims_devset.csv --db FILE [--json]
+- ``old``: ``evaluation/claims_devset.csv``, the development set the checker was tuned on;
+- ``dev``: ``evaluation/heldout/dev_en.csv`` and ``dev_es.csv``, the development half of the
+  held-out statements (tune on these);
+- ``test``: ``evaluation/heldout/test_en.csv`` and ``test_es.csv``. Only aggregate figures are
+  ever printed for it — no row, no id, no error — and each run is counted in
+  ``evaluation/heldout/test_runs.log`` so the note can say how many times it was run.
+
+A statement's predicted verdict is ``contradicted`` if any claim found in it is, else
+``supported`` if any is, else ``unverifiable``.
+
+    python -m borderflow.claims.evaluate --set dev|test|old [--db FILE] [--json]
+    python -m borderflow.claims.evaluate FILE.csv [--db FILE]      # any labelled file
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,16 @@ from borderflow.errors import BorderflowError
 from borderflow.metrics import Engine
 
 COVERED = ("supported", "contradicted")
+CLASSES = ("supported", "contradicted", "unverifiable")
+EVALUATION = Path(__file__).resolve().parents[3] / "evaluation"
+#: The labelled files of each named set, relative to ``evaluation/``.
+SETS = {
+    "old": ("claims_devset.csv",),
+    "dev": ("heldout/dev_en.csv", "heldout/dev_es.csv"),
+    "test": ("heldout/test_en.csv", "heldout/test_es.csv"),
+}
+#: Sets whose rows must never be shown: only aggregate figures leave the harness.
+SEALED = frozenset({"test"})
 
 
 @dataclass
@@ -54,36 +71,74 @@ class Evaluation:
     def accuracy(self, rows: list[Outcome]) -> float | None:
         return sum(o.correct for o in rows) / len(rows) if rows else None
 
-    def summary(self) -> dict[str, Any]:
-        covered = [o for o in self.outcomes if o.expected in COVERED]
-        by = {
-            "verdict": {
-                v: self._group(lambda o, v=v: o.expected == v)
-                for v in ("supported", "contradicted", "unverifiable")
-            },
+    def summary(self, *, rows: bool = True) -> dict[str, Any]:
+        """Aggregate figures over every statement and per language; ``rows=False`` leaves out
+        the list of errors (the only part that names statements)."""
+        out = {**scores(self.outcomes), "by": self._by()}
+        if rows:
+            out["errors"] = [o.__dict__ for o in self.outcomes if not o.correct]
+        return out
+
+    def _by(self) -> dict[str, Any]:
+        return {
+            "verdict": {v: self._group(lambda o, v=v: o.expected == v) for v in CLASSES},
             "lang": {
-                lang: self._group(lambda o, lang=lang: o.lang == lang)
+                lang: scores([o for o in self.outcomes if o.lang == lang])
                 for lang in sorted({o.lang for o in self.outcomes})
             },
         }
-        return {
-            "rows": len(self.outcomes),
-            "accuracy_covered": self.accuracy(covered),
-            "covered_rows": len(covered),
-            "accuracy_all": self.accuracy(self.outcomes),
-            "answered": sum(o.predicted != "unverifiable" for o in self.outcomes),
-            "confusion": dict(Counter(f"{o.expected}->{o.predicted}" for o in self.outcomes)),
-            "by": by,
-            "errors": [o.__dict__ for o in self.outcomes if not o.correct],
-        }
 
     def _group(self, keep: Any) -> dict[str, Any]:
-        rows = [o for o in self.outcomes if keep(o)]
+        chosen = [o for o in self.outcomes if keep(o)]
         return {
-            "rows": len(rows),
-            "accuracy": self.accuracy(rows),
-            "answered": sum(o.predicted != "unverifiable" for o in rows),
+            "rows": len(chosen),
+            "accuracy": self.accuracy(chosen),
+            "answered": sum(o.predicted != "unverifiable" for o in chosen),
         }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def scores(outcomes: list[Outcome]) -> dict[str, Any]:
+    """Every aggregate figure over ``outcomes`` (no row is named).
+
+    ``false_contradiction_rate``: statements labelled supported or unverifiable that the checker
+    called contradicted, over those statements; ``false_contradiction_rate_true``: the same over
+    the statements labelled supported only (the issue's "of true statements").
+    ``abstention``: statements the data covers that the checker called unverifiable.
+    """
+    covered = [o for o in outcomes if o.expected in COVERED]
+    true = [o for o in outcomes if o.expected == "supported"]
+    not_false = [o for o in outcomes if o.expected != "contradicted"]
+    per_class = {}
+    for v in CLASSES:
+        called = [o for o in outcomes if o.predicted == v]
+        labelled = [o for o in outcomes if o.expected == v]
+        hits = sum(o.correct for o in called)
+        per_class[v] = {
+            "labelled": len(labelled),
+            "called": len(called),
+            "precision": _ratio(hits, len(called)),
+            "recall": _ratio(hits, len(labelled)),
+        }
+    return {
+        "rows": len(outcomes),
+        "covered_rows": len(covered),
+        "accuracy_covered": _ratio(sum(o.correct for o in covered), len(covered)),
+        "accuracy_all": _ratio(sum(o.correct for o in outcomes), len(outcomes)),
+        "answered": sum(o.predicted != "unverifiable" for o in outcomes),
+        "abstention": _ratio(sum(o.predicted == "unverifiable" for o in covered), len(covered)),
+        "false_contradiction_rate": _ratio(
+            sum(o.predicted == "contradicted" for o in not_false), len(not_false)
+        ),
+        "false_contradiction_rate_true": _ratio(
+            sum(o.predicted == "contradicted" for o in true), len(true)
+        ),
+        "per_class": per_class,
+        "confusion": dict(Counter(f"{o.expected}->{o.predicted}" for o in outcomes)),
+    }
 
 
 def statement_verdict(report: CheckReport) -> str:
@@ -96,21 +151,48 @@ def statement_verdict(report: CheckReport) -> str:
 
 
 def read_devset(path: Path) -> list[dict[str, str]]:
+    """The rows of one labelled file; ``lang`` defaults to the file's ``_en`` / ``_es`` suffix.
+
+    Raises:
+        BorderflowError: a row without ``text`` or with an unknown ``expected_verdict``.
+    """
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    default = path.stem.rsplit("_", 1)[-1] if "_" in path.stem else "?"
+    for number, row in enumerate(rows, start=2):
+        row.setdefault("lang", default)
+        row["lang"] = row.get("lang") or default
+        verdict = (row.get("expected_verdict") or "").strip()
+        if verdict not in CLASSES or not (row.get("text") or "").strip():
+            raise BorderflowError(
+                f"{path}, line {number}: column expected_verdict must be one of "
+                f"{', '.join(CLASSES)} and text must not be empty (got {verdict!r})."
+            )
+        row["expected_verdict"] = verdict
+    return rows
+
+
+def read_set(name: str, root: Path | None = None) -> list[dict[str, str]]:
+    """The rows of a named set (``old``, ``dev``, ``test``); files not there yet are skipped."""
+    rows: list[dict[str, str]] = []
+    for relative in SETS[name]:
+        path = (root or EVALUATION) / relative
+        if path.is_file() and path.stat().st_size:
+            rows.extend(read_devset(path))
+    return rows
 
 
 def evaluate(rows: list[dict[str, str]], engine: Engine) -> Evaluation:
-    """Check every statement of the development set."""
+    """Check every statement of a labelled set."""
     result = Evaluation()
     for row in rows:
-        published = date.fromisoformat(row["published"]) if row.get("published") else None
+        published = _published(row.get("published"))
         report = check_text(row["text"], engine, published=published, lang=row.get("lang", "auto"))
         predicted = statement_verdict(report)
         detail = "; ".join(f"{c.text!r}: {c.verdict} ({c.official})" for c in report.claims)
         result.outcomes.append(
             Outcome(
-                row["id"],
+                row.get("id", "?"),
                 row.get("lang", "?"),
                 row["expected_verdict"],
                 predicted,
@@ -121,18 +203,33 @@ def evaluate(rows: list[dict[str, str]], engine: Engine) -> Evaluation:
     return result
 
 
+def _published(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()[:10]) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("devset", type=Path)
+    parser.add_argument("devset", type=Path, nargs="?", help="a labelled CSV (instead of --set)")
+    parser.add_argument("--set", choices=sorted(SETS), dest="name", help="a named set")
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if (args.devset is None) == (args.name is None):
+        parser.error("give a labelled file or --set dev|test|old (one of the two).")
     try:
+        rows = read_set(args.name) if args.name else read_devset(args.devset)
         engine = Engine.open(resolve_db_path(args.db))
-    except BorderflowError as exc:
+    except (BorderflowError, OSError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
-    summary = evaluate(read_devset(args.devset), engine).summary()
+    sealed = args.name in SEALED
+    summary = evaluate(rows, engine).summary(rows=not sealed)
+    summary["set"] = args.name or str(args.devset)
+    if sealed:
+        _count_run(summary)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -140,27 +237,61 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_summary(summary: dict[str, Any]) -> None:
-    def pct(x: float | None) -> str:
-        return "—" if x is None else f"{100 * x:.1f}%"
-
-    print(
-        f"{summary['rows']} statements; answered {summary['answered']}; accuracy on the "
-        f"{summary['covered_rows']} the data covers: {pct(summary['accuracy_covered'])}; "
-        f"on all: {pct(summary['accuracy_all'])}"
+def _count_run(summary: dict[str, Any]) -> None:
+    """Append this run of the sealed set (time and aggregates only) to its log."""
+    log = EVALUATION / "heldout" / "test_runs.log"
+    line = (
+        f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} rows={summary['rows']} "
+        f"accuracy_covered={summary['accuracy_covered']} "
+        f"false_contradiction_rate_true={summary['false_contradiction_rate_true']}\n"
     )
-    for group, values in summary["by"].items():
-        for name, g in values.items():
-            print(
-                f"  {group}={name:<13} rows {g['rows']:>3}  accuracy {pct(g['accuracy']):>6}  "
-                f"answered {g['answered']}"
-            )
-    print("  confusion (expected->predicted):", summary["confusion"])
-    for e in summary["errors"]:
+    try:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(line)
+    except OSError:
+        pass
+    summary["runs_logged"] = _runs(log)
+
+
+def _runs(log: Path) -> int:
+    try:
+        return len(log.read_text("utf-8").splitlines())
+    except OSError:
+        return 0
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    print(f"set {summary.get('set', '?')}")
+    _print_scores("all", summary)
+    for lang, values in summary["by"]["lang"].items():
+        _print_scores(f"lang={lang}", values)
+    if "runs_logged" in summary:
+        print(f"  runs of this set logged so far: {summary['runs_logged']}")
+    for e in summary.get("errors", []):
         print(
             f"  MISS {e['id']} [{e['lang']}] expected {e['expected']}, got {e['predicted']}: "
             f"{e['detail'][:200]}"
         )
+
+
+def _print_scores(name: str, s: dict[str, Any]) -> None:
+    print(
+        f"  {name:<8} rows {s['rows']:>3}  covered {s['covered_rows']:>3}  "
+        f"accuracy(covered) {pct(s['accuracy_covered']):>6}  accuracy(all) "
+        f"{pct(s['accuracy_all']):>6}  false-contradiction {pct(s['false_contradiction_rate'])}"
+        f" (of true: {pct(s['false_contradiction_rate_true'])})  abstention "
+        f"{pct(s['abstention'])}"
+    )
+    for v, c in s["per_class"].items():
+        print(
+            f"      {v:<13} labelled {c['labelled']:>3} called {c['called']:>3}  precision "
+            f"{pct(c['precision']):>6}  recall {pct(c['recall']):>6}"
+        )
+    print(f"      confusion (expected->predicted): {s['confusion']}")
 
 
 if __name__ == "__main__":

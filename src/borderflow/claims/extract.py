@@ -20,7 +20,9 @@ _ABBREVIATIONS = re.compile(
     r"\b(?:U\.S(?:\.A)?|U\.N|D\.C|Dr|Mr|Mrs|Ms|Sr|Sra|Jr|St|No|Nos|Gen|Gov|Sen|Rep|Inc|Corp|Co|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx|aprox|EE\.UU|e\.g|i\.e|etc)\.",
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"”’)]?\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+|\s*\[(?:…|\.\.\.)\]\s*"
+)
 _DOT = "\u2024"  # one-dot leader: stands in for abbreviation dots while splitting
 _TEXT = re.compile(r"\S")
 
@@ -198,6 +200,16 @@ class MentionFinder:
         self.multiplier = re.compile(
             rf"(?:(?P<qual>{qual})\s+)?(?P<mult>{_all_phrases(lexicon, 'multipliers')})"
         )
+        names = sorted(
+            {w for w in (*self.number_word, *_FOLD_WORDS) if " " not in w}, key=len, reverse=True
+        )
+        alternation = "|".join(re.escape(w) for w in names)
+        small = rf"(?:\d+(?:[.,]\d)?|{alternation})"
+        self.multiplier_number = re.compile(
+            rf"\b(?P<word>\d+|{alternation})[- ]?fold\b"
+            rf"|\bmultiplic\w*\s+por\s+(?P<word2>{small})\b"
+            rf"|\b(?P<word3>\d+(?:[.,]\d)?)\s+(?:times|veces)\b"
+        )
         self.share = re.compile(
             rf"(?:(?P<qual>{qual})\s+)?(?P<share>{_all_phrases(lexicon, 'shares')})"
         )
@@ -209,7 +221,7 @@ class MentionFinder:
         found = [
             *self._percents(sentence, folded, taken),
             *self._quantities(sentence, folded, taken),
-            *self._multipliers(sentence, folded),
+            *self._multipliers(sentence, folded, taken),
             *self._shares(sentence, folded, taken),
         ]
         found.extend(self._bare_numbers(sentence, folded, taken))
@@ -217,9 +229,33 @@ class MentionFinder:
         return sorted(found, key=lambda m: m.start)
 
     def _number(self, m: re.Match[str]) -> Number:
+        """The value written, with the "7 millones" of "7 millones 626 mil 455" (the millions
+        are read from the words just before the match)."""
+        number = self._plain_number(m)
+        if not (m.group("scale") and fold(m.group("scale")) == "mil"):
+            return number
+        before = _MILLIONS.search(m.string, max(0, m.start() - 24), m.start())
+        if before is None:
+            return number
+        word = before.group(1)
+        millions = self.number_word.get(word) or (float(word) if word.isdigit() else None)
+        if millions is None:
+            return number
+        return Number(millions * 1e6 + number.value, number.precision, number.text)
+
+    def _plain_number(self, m: re.Match[str]) -> Number:
         raw = m.group("num")
-        if fold(raw) in self.number_word:
-            return Number(self.number_word[fold(raw)], 1.0, raw)
+        word = self.number_word.get(fold(raw))
+        mil = bool(m.group("scale")) and fold(m.group("scale")) == "mil"
+        if word is not None and mil:  # "dos mil 282": 2,282
+            extra = m.group("extra")
+            value = word * 1000 + (float(extra) if extra else 0.0)
+            return Number(value, 1.0 if extra else 1000.0, raw)
+        if word is not None and m.group("extra"):  # "un 27%": the digits count
+            return read_number(m.group("extra"))
+        if word is not None:
+            scale = _scale(m.group("scale"))
+            return Number(word * scale, scale, raw)
         extra = m.group("extra") if m.group("scale") and fold(m.group("scale")) == "mil" else None
         return read_number(raw, m.group("scale"), extra)
 
@@ -266,6 +302,11 @@ class MentionFinder:
                 ends = [u.end() for u in units]
             before = bisect.bisect_right(ends, m.start())
             unit = _lexicon_key("units", units[before - 1].group(0)) if before else None
+            paired = _PAIRED.match(folded, m.end())
+            if paired:  # "from 14,700 to 27,023 pounds": the unit written after the pair
+                after = next((u for u in units if u.start() >= paired.end()), None)
+                if after is not None and after.start() - paired.end() <= 40:
+                    unit = _lexicon_key("units", after.group(0))
             if folded[max(0, m.start() - 2) : m.start()].strip().endswith(("$", "us$", "usd")):
                 unit = "usd"  # "$5.4 millones": money, whatever was counted before it
             taken.add(m.span())
@@ -319,9 +360,11 @@ class MentionFinder:
             )
         return out
 
-    def _multipliers(self, sentence: str, folded: str) -> list[Mention]:
-        out = []
+    def _multipliers(self, sentence: str, folded: str, taken: Taken | None = None) -> list[Mention]:
+        out = self._numeric_multipliers(sentence, folded, taken)
         for m in self.multiplier.finditer(folded):
+            if taken is not None and taken.overlaps(m.span()):
+                continue
             ratio = float(_lexicon_key("multipliers", m.group("mult")) or 1)
             out.append(
                 Mention(
@@ -331,6 +374,35 @@ class MentionFinder:
                     Number(ratio, 0.0, m.group("mult")),
                     "ratio",
                     self._qualifier(m),
+                    "up" if ratio > 1 else "down",
+                    folded[m.end() : m.end() + 80],
+                )
+            )
+        return out
+
+    def _numeric_multipliers(
+        self, sentence: str, folded: str, taken: Taken | None
+    ) -> list[Mention]:
+        """ "fortyfold", "9.6 times", "se multiplicó por cinco", "cinco veces más"."""
+        out = []
+        for m in self.multiplier_number.finditer(folded):
+            word = m.group("word") or m.group("word2") or m.group("word3") or ""
+            ratio = self.number_word.get(word) or _FOLD_WORDS.get(word)
+            if ratio is None:
+                try:
+                    ratio = float(word.replace(",", "."))
+                except ValueError:
+                    continue
+            if taken is not None:
+                taken.add(m.span())
+            out.append(
+                Mention(
+                    "multiplier",
+                    sentence[m.start() : m.end()],
+                    m.start(),
+                    Number(ratio, 0.0, word),
+                    "ratio",
+                    None,
                     "up" if ratio > 1 else "down",
                     folded[m.end() : m.end() + 80],
                 )
@@ -361,6 +433,18 @@ class MentionFinder:
         found = self.lexicon.find("directions", window)
         return found[0][0] if found else None
 
+
+#: "7 millones " just before "626 mil 455".
+_MILLIONS = re.compile(r"\b(\d{1,3}|[a-z]+)\s+millon(?:es)?\s+$")
+#: "14,700 to …", "14.700 a …": a number paired with the next, which carries the unit.
+_PAIRED = re.compile(r"\s+(?:to|and|a|y|hasta)\s+(?=\d)")
+
+#: Words of "-fold" multipliers that are not number words ("fortyfold").
+_FOLD_WORDS = {
+    "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0, "eight": 8.0,
+    "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0, "fifteen": 15.0, "twenty": 20.0,
+    "thirty": 30.0, "forty": 40.0, "fifty": 50.0, "hundred": 100.0,
+}  # fmt: skip
 
 _ORDINALS = {
     "first": 1,

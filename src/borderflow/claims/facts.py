@@ -1,32 +1,37 @@
-"""Non-numeric facts: dates of U.S.–Mexico security agreements and what chemicals are (or are
-not) precursors of which drugs. Both are checked against cited reference tables in
-``borderflow/reference/data`` (``agreements.csv``, ``precursors.csv``; sources in ``SOURCES.md``
-there), never against code.
+"""Non-numeric facts: dates of U.S.–Mexico security agreements, bodies and events, whether an
+instrument was in force on a day, and what chemicals are (or are not) precursors of which drugs.
+All are checked against the registry of who and when (``borderflow.registry``: cited rows in
+``borderflow/reference/registry``), never against code.
 
-Agreements: a date written beside an agreement's name ("the 2014 Merida Initiative", "signed in
-October 2021", "el 22 de octubre de ese año", "después de 13 años de la puesta en marcha") is
-compared, at the precision it is written with, with the table's events — those the sentence's
-verb names (announced, signed, met, funded, ended…), else the events that start it.
+Agreements: a date written beside the name of an instrument (an agreement, program, framework)
+or of a bilateral body ("the 2014 Merida Initiative", "signed in October 2021", "el 22 de octubre
+de ese año", "después de 13 años de la puesta en marcha") is compared, at the precision it is
+written with, with the registry's events of it — those the sentence's verb names (announced,
+signed, met, funded, ended…), else the events that start it. A date after the text's
+publication (a publication date on the 1st is taken as known to the month only) written of
+something past ("the January 23rd meeting … yielded") cannot be checked: on that day it had
+not happened. "In force" / "vigente" with a date asks whether the instrument was in force then;
+"signed by" / "firmado por" names are compared with its parties and signatories.
 
 Chemicals: a chemical named with a drug and a relation — precursor or production words, a
 metabolite or drug-test context, or a control ("List I", "Table I", a year) — is compared with
-its row: what it is a precursor of, its role, its controls.
+its row: what it is a precursor of, its role, and the registry's control events naming it.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import resources
 
 from borderflow.claims.document import MONTHS
 from borderflow.claims.lexicon import Lexicon, fold, phrase_pattern
 from borderflow.claims.spans import Taken
+from borderflow.registry import Registry, in_force, load_registry
+from borderflow.registry.schema import SIGNATORY_ROLES as SIGNATORY
+from borderflow.registry.tables import fact_rows, signatories
 
 #: Event-name prefixes that start an agreement; a bare date beside its name means one of these.
 ORIGIN_EVENTS = (
@@ -60,7 +65,11 @@ EVENT_VERBS: dict[str, tuple[str, ...]] = {
         "second_meeting",
     ),
     r"\bfunded|funding|financ|appropriat": ("first_funded", "fund"),
-    r"\bended|replaced|superseded|\bfin de|termino|sustitu|reemplaz": ("replaced", "ended"),
+    r"\bended|replaced|superseded|\bfin de|termino|sustitu|reemplaz": (
+        "replaced",
+        "ended",
+        "termination",
+    ),
     r"establish|establecieron|\bcreat|creado|creo\b": (
         "establish",
         "creat",
@@ -69,7 +78,13 @@ EVENT_VERBS: dict[str, tuple[str, ...]] = {
         "conceiv",
     ),
 }
-PRECURSOR_ROLES = ("precursor", "pre-precursor", "immediate precursor", "immediate_precursor")
+PRECURSOR_ROLES = (
+    "precursor",
+    "pre-precursor",
+    "pre_precursor",
+    "immediate precursor",
+    "immediate_precursor",
+)
 PRODUCTION = re.compile(
     r"manufactur|produc|synthesi|\bmake\b|\bmade\b|elabora|fabrica|sintetiz"
     r"|precursor|used to make|usad[oa]s? para|empleado para"
@@ -130,13 +145,20 @@ class FactMemory:
     drugs: list[str] = field(default_factory=list)
 
 
+#: Words saying a written date lies ahead of the text (it is announced, not reported).
+AHEAD = re.compile(
+    r"upcoming|\bnext\b|\bwill\b|scheduled|planned|\bto be held|expected to"
+    r"|proxim[oa]|entrante|se reunira|programad|prevista|\bplanea"
+)
+#: Words asking whether an instrument was in force on a day.
+IN_FORCE = re.compile(r"\bin force|\bin effect|\bvigente|\ben vigor|\bvigor\b|still active")
+
+
 @functools.cache
 def reference_rows(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of a reference table shipped with borderflow (``agreements``, ``precursors``)."""
-    data = resources.files("borderflow.reference").joinpath(f"data/{name}.csv")
-    if not data.is_file():
-        return ()
-    return tuple(csv.DictReader(io.StringIO(data.read_text("utf-8"))))
+    """The registry's facts as rows: ``agreements`` (one row per dated event of an instrument or
+    bilateral body) and ``precursors`` (one row per chemical, with its control events)."""
+    return tuple(fact_rows(load_registry(), name))
 
 
 def _names(row: dict[str, str], *columns: str) -> list[str]:
@@ -251,6 +273,9 @@ def _events_for(folded: str, key: str) -> list[dict[str, str]]:
     """The events of agreement ``key`` the sentence's verb refers to, else those that start
     the agreement (remembered: a sentence may name the agreement many times)."""
     events = _agreements()[key][1]
+    ahead = [e for e in events if e["event"] == "scheduled"]
+    if ahead and AHEAD.search(folded):  # what lies ahead: the dates it was scheduled for
+        return ahead
     for verbs, prefixes in EVENT_VERBS.items():
         if re.search(verbs, folded):
             named = [e for e in events if any(p in e["event"].lower() for p in prefixes)]
@@ -273,7 +298,10 @@ def check_agreements(sentence: str, published: date, memory: FactMemory) -> list
         if _any_agreement().search(folded)
         else []
     )
-    if not names and memory.agreement and dates and any(re.search(v, folded) for v in EVENT_VERBS):
+    # an agreement named earlier dates this sentence only in the past: "the upcoming February
+    # ministerial" is another, unnamed event, not the earlier agreement's
+    past = all(w.day <= latest_day(published) for w in dates)
+    if not names and memory.agreement and dates and past and _has_event_verb(folded):
         names = [(None, memory.agreement)]
     out = []
     others = sorted(m.start() for m, _ in names if m is not None)
@@ -284,7 +312,8 @@ def check_agreements(sentence: str, published: date, memory: FactMemory) -> list
         else:
             written = _date_of(match, dates, ends, others)
         if written is not None:
-            out.append(_agreement_finding(sentence, folded, match, key, written))
+            out.append(_agreement_finding(sentence, folded, match, key, written, published))
+    out += _signatory_findings(sentence, folded, names)
     if names:
         memory.agreement = names[-1][1]
     years = [w.day.year for w in dates if w.precision != "year" or w.end - w.start == 4]
@@ -328,25 +357,147 @@ def _date_of(
 
 
 def _agreement_finding(
-    sentence: str, folded: str, match: re.Match[str] | None, key: str, written: Written
+    sentence: str,
+    folded: str,
+    match: re.Match[str] | None,
+    key: str,
+    written: Written,
+    published: date,
 ) -> FactFinding:
+    registry = load_registry()
+    if IN_FORCE.search(folded) and key in registry.instruments:
+        return _in_force_finding(sentence, match, key, written, registry)
     events = _events_for(folded, key)
-    verdict = "supported" if any(_same(written, e) for e in events) else "contradicted"
     name = events[0].get("name_en") or key
-    timeline = "; ".join(f"{e['event'].replace('_', ' ')} {e['date']}" for e in events)
+    timeline = "; ".join(f"{e['label']} {e['shown']}" for e in events)
+    shown = written.day.isoformat()[: {"year": 4, "month": 7}.get(written.precision, 10)]
+    if written.day > latest_day(published) and not AHEAD.search(folded):
+        verdict = "unverifiable"
+        reason = (
+            f"{name}: {shown} is after the text's date ({published.isoformat()}); on that day it "
+            f"had not happened yet, so what the text reports of it cannot be checked. "
+            f"Registry: {timeline}."
+        )
+    else:
+        verdict = "supported" if any(_same(written, e) for e in events) else "contradicted"
+        reason = f"{name} — {timeline} (registry of agreements and events)."
     text = sentence[match.start() : match.end()] if match else sentence[written.start : written.end]
-    claimed = (
-        f"{name}: {written.day.isoformat()[: {'year': 4, 'month': 7}.get(written.precision, 10)]}"
-    )
     return FactFinding(
         text,
         match.start() if match else written.start,
         verdict,
-        claimed,
+        f"{name}: {shown}",
         timeline,
-        f"{name} — {timeline} (reference table of agreements).",
-        tuple({"title": e.get("source_title", ""), "url": e.get("source_url", "")} for e in events),
+        reason,
+        tuple(_source(e) for e in events),
     )
+
+
+def _has_event_verb(folded: str) -> bool:
+    return any(re.search(v, folded) for v in EVENT_VERBS)
+
+
+def latest_day(published: date) -> date:
+    """The last day a text may have been published: a date on the 1st of a month is taken as
+    known to the month only (the convention of the evaluation sets when the day is unknown)."""
+    if published.day != 1:
+        return published
+    following = date(published.year + published.month // 12, published.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _source(row: dict[str, str]) -> dict[str, str]:
+    return {
+        "title": row.get("source_title", ""),
+        "url": row.get("source_url", ""),
+        "publisher": row.get("source_publisher", ""),
+    }
+
+
+def _in_force_finding(
+    sentence: str, match: re.Match[str] | None, key: str, written: Written, registry: Registry
+) -> FactFinding:
+    """ "X was in force in D" against the registry's start and end of X."""
+    answer = in_force(registry, key, written.day)
+    verdict = {"yes": "supported", "no": "contradicted"}.get(answer.answer, "unverifiable")
+    item = registry.instruments[key]
+    start = match.start() if match else written.start
+    end = match.end() if match else written.end
+    return FactFinding(
+        sentence[start:end],
+        start,
+        verdict,
+        f"{item.names.en}: in force on {written.day.isoformat()}",
+        f"start {answer.start or '?'}; end {answer.end or '—'}",
+        answer.reason + " (registry of agreements and events).",
+        ({"title": item.source.title, "url": item.source.url, "publisher": item.source.publisher},),
+    )
+
+
+# -- signatories --------------------------------------------------------------------------------
+
+#: Words saying who signed or is party to an instrument.
+SIGNED_BY = re.compile(
+    r"signed by|signator|parties to|party to|firmad[oa]s? por|signatari|suscrit[oa]s? por"
+    r"|partes (?:del|de la)"
+)
+#: Kinds of actor a sentence may name as a signatory.
+SIGNING_KINDS = ("government", "agency", "person", "international_body", "bilateral_body")
+
+
+@functools.cache
+def _actor_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    registry = load_registry()
+    return tuple(
+        (re.compile(_loose([n for n in a.names.all() if len(n) > 3])), a.id)
+        for a in registry.actors.values()
+        if a.kind in SIGNING_KINDS and any(len(n) > 3 for n in a.names.all())
+    )
+
+
+def _signatory_findings(
+    sentence: str, folded: str, names: list[tuple[re.Match[str] | None, str]]
+) -> list[FactFinding]:
+    """ "X was signed by A and B" against the registry's parties and signatories of X."""
+    registry = load_registry()
+    named = [(m, key) for m, key in names if m is not None and key in registry.instruments]
+    if not named or not SIGNED_BY.search(folded):
+        return []
+    match, key = named[0]
+    spans = [m.span() for m, _ in named]
+    actors = list(dict.fromkeys(
+        actor for pattern, actor in _actor_patterns() for m in pattern.finditer(folded)
+        if not any(a <= m.start() < b for a, b in spans)
+    ))  # fmt: skip
+    signed = signatories(registry, key)
+    if not actors or not signed:
+        return []
+    outside = [a for a in actors if a not in signed]
+    if not outside:
+        verdict = "supported"
+    elif any(registry.actors[a].kind == "government" for a in outside):
+        verdict = "contradicted"
+    else:
+        verdict = "unverifiable"
+    item = registry.instruments[key]
+    parties = ", ".join(registry.label(a) for a in sorted(signed))
+    return [
+        FactFinding(
+            sentence[match.start() : match.end()],
+            match.start(),
+            verdict,
+            f"{item.names.en}: signed by " + ", ".join(registry.label(a) for a in actors),
+            f"parties and signatories: {parties}",
+            f"{item.names.en} — parties and signatories in the registry: {parties}"
+            + (f"; not {', '.join(registry.label(a) for a in outside)}" if outside else "")
+            + " (registry of agreements and events).",
+            tuple(
+                {"title": r.source.title, "url": r.source.url, "publisher": r.source.publisher}
+                for r in registry.roles_in(key)
+                if r.role in SIGNATORY
+            ),
+        )
+    ]
 
 
 # -- precursors ---------------------------------------------------------------------------------
@@ -403,7 +554,7 @@ def check_precursors(
                 else ""
             )
             + facts
-            + " (reference table of precursors).",
+            + " (registry of chemicals and controls).",
             tuple(
                 {"title": r.get("source_title", ""), "url": r.get("source_url", "")}
                 for _, r in named
@@ -447,7 +598,7 @@ def _control_finding(
         verdict,
         f"{row['name']}: controlled ({', '.join(wanted) or 'controlled'})",
         row.get("controls", ""),
-        f"{row['name']} — {row.get('controls', '')} (reference table of precursors).",
+        f"{row['name']} — {row.get('controls', '')} (registry of chemicals and controls).",
         ({"title": row.get("source_title", ""), "url": row.get("source_url", "")},),
     )
 

@@ -49,6 +49,8 @@ def _claim(number: int, claim: dict[str, Any]) -> str:
         ("question", escape(claim["query"] or "")),
         ("release", _release(claim["release"])),
         ("why", escape(claim["reason"])),
+        ("confidence", f"{100 * claim['confidence']:.0f}%" if claim.get("confidence") else ""),
+        ("doubts", escape(", ".join(claim.get("doubts") or []))),
     ]
     facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows if v)
     readings = "".join(

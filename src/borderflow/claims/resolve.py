@@ -18,6 +18,7 @@ from datetime import date
 
 from borderflow.claims.entities import Entity, nearest
 from borderflow.claims.extract import Mention
+from borderflow.claims.frames import Frame
 from borderflow.claims.lexicon import Lexicon, load_lexicon
 from borderflow.claims.when import PeriodRef, TimeFrame
 from borderflow.metrics import Query, get_measure
@@ -52,6 +53,7 @@ class Memory:
     period: PeriodRef | None = None
     fentanyl: bool = False
     folded: str = ""
+    unknown_place: bool = False  # named a place the gazetteer does not know
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Clue:
     memory: Memory
     fentanyl: bool  # the sentence (or its subject) is about fentanyl / synthetic opioids
     topic: str | None = None
+    frame: Frame | None = None  # the mention's own clause, period and base (claims.frames)
+    default_period: PeriodRef | None = None  # a rate's unwritten year ("every year", "al día")
+    sentence_text: str = ""  # the sentence as written (capitals kept)
 
     def entity(self, dimension: str) -> Entity | None:
         """The member of ``dimension`` the claim is about: none if the sentence names several
@@ -73,6 +78,15 @@ class Clue:
         names it after a hedge ("primarily at ports of entry"); a place written before the
         number wins over one after it ("Jalisco con 8,9 millones, seguido por …")."""
         found = [e for e in self.entities if e.dimension == dimension and not self._hedged(e)]
+        if self.frame is not None and dimension in (
+            *PLACE_DIMENSIONS,
+            "component",
+            "drug",
+            "conveyance",
+        ):
+            start, end = self.frame.clause
+            inside = [e for e in found if start <= e.start < end]
+            found = inside or found
         if dimension in ("component", "region") and len({e.code for e in found}) > 1:
             return None
         m = self.mention
@@ -84,9 +98,12 @@ class Clue:
             before = [e for e in found if e.end <= self.mention.start]
             if before:
                 return before[-1]
-        return nearest(found, dimension, self.mention.start) or nearest(
-            self.memory.entities, dimension, 0
-        )
+        if found:
+            return nearest(found, dimension, self.mention.start)
+        remembered = [e for e in self.memory.entities if e.dimension == dimension]
+        if dimension in ("component", "region") and len({e.code for e in remembered}) > 1:
+            return None
+        return nearest(remembered, dimension, 0)
 
     def clause(self) -> str:
         """The folded clause holding the claim: between the punctuation (or "while") around it."""
@@ -99,8 +116,23 @@ class Clue:
         return _hedge_before(self.folded[max(0, entity.start - 25) : entity.start])
 
     def period(self) -> PeriodRef | None:
+        return self.period_and_source()[0]
+
+    def period_and_source(self) -> tuple[PeriodRef | None, str]:
+        """The claim's period and where it was read: ``clause`` (its own clause or side of a
+        pair), ``sentence``, ``rate`` (a rate's unwritten latest year), ``memory`` or ``none``."""
         m = self.mention
-        return self.time.nearest(m.start, m.start + len(m.text)) or self.memory.period
+        if self.frame is not None and self.frame.period is not None:
+            return self.frame.period, "clause"
+        written = self.time.nearest(m.start, m.start + len(m.text))
+        if written is not None:
+            return written, "sentence"
+        if self.memory.period is not None:
+            return self.memory.period, "memory"
+        rate = self.frame is not None and self.frame.per is not None
+        if rate and self.default_period is not None:
+            return self.default_period, "rate"
+        return None, "none"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -111,7 +143,12 @@ def _hedge_before(window: str) -> bool:
 
 
 class Unresolved(Exception):
-    """The claim cannot be put as a query; the message is the reason shown to the reader."""
+    """The claim cannot be put as a query; the message is the reason shown to the reader, and
+    ``key`` the message of ``claims.why`` that says it in the reader's language."""
+
+    def __init__(self, message: str, key: str = "other") -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def find_topic(clue: Clue, lexicon: Lexicon) -> str | None:
@@ -140,6 +177,8 @@ def find_topic(clue: Clue, lexicon: Lexicon) -> str | None:
             return topic
     if m.unit == "vehicles":
         return "crossings"
+    if m.unit == "deaths" and clue.memory.topic is None:
+        return "overdose_deaths"
     return clue.memory.topic
 
 
@@ -152,7 +191,7 @@ def value_periods(clue: Clue, *, fiscal_alternative: bool) -> list[tuple[str, st
     if ref is None and clue.topic == "population":
         return [("the publication year", str(clue.published.year))]
     if ref is None:
-        raise Unresolved("the sentence names no period, and none came before it.")
+        raise Unresolved("the sentence names no period, and none came before it.", "no_period")
     same = _same_months(clue, ref)
     if same:
         return [("the same months of that fiscal year", same)]
@@ -178,7 +217,21 @@ def _same_months(clue: Clue, ref: PeriodRef) -> str | None:
 
 
 def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
-    """(label, period, base period or None for "a year earlier") candidates for a change."""
+    """(label, period, base period or None for "a year earlier") candidates for a change.
+
+    A frame's base decides first: ``previous`` ("from the month before", "el mes anterior")
+    compares with the period before (``PREVIOUS``), ``years_ago`` with the same months N years
+    earlier."""
+    frame = clue.frame
+    if frame is not None and frame.base in ("previous", "years_ago"):
+        ref = clue.period()
+        if ref is None:
+            raise Unresolved("the sentence names no period, and none came before it.", "no_period")
+        if frame.base == "previous":
+            return [(f"{ref.period} against the period before", ref.period, PREVIOUS)]
+        shifted = shift_years(ref.period, -frame.base_years)
+        if shifted:
+            return [(f"{ref.period} against {shifted}", ref.period, shifted)]
     t = clue.time
     years = [p for p in t.periods if p.kind in ("calendar_year", "fiscal_year")]
     if len(years) >= 2 and not t.year_ago and not t.before:
@@ -186,7 +239,11 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
         return [(f"{last.period} against {first.period}", last.period, first.period)]
     base = _base_year(clue, years)
     if base is not None:
-        later = year_after(base.period)
+        since = re.search(r"\b(?:since|desde)\b", clue.folded[clue.mention.start : base.start])
+        latest = _later(clue.memory.period, base) or clue.default_period
+        later = latest.period if since and latest is not None else year_after(base.period)
+        if base.kind == "fiscal_year" and later and later.isdigit():
+            later = f"FY{later}"
         if later:
             return [(f"{later} against {base.period}", later, base.period)]
     if t.released is not None:
@@ -206,7 +263,22 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
             ),
         ]
     m = clue.mention
-    ref = t.nearest(m.start, m.start + len(m.text), shift=False) or clue.memory.period
+    framed = clue.frame.period if clue.frame is not None else None
+    rate = clue.default_period if clue.frame is not None and clue.frame.per else None
+    ref = (
+        framed
+        or t.nearest(m.start, m.start + len(m.text), shift=False)
+        or rate
+        or clue.memory.period
+    )
+    if ref is not None and ref.kind == "range" and not t.year_ago and ".." in ref.period:
+        # "increased 241% between October and December": against a year earlier, or December
+        # against October — both are read, and the claim is false only if both disagree
+        opening, closing = ref.period.split("..")
+        return [
+            (_KIND_LABEL.get(ref.kind, ref.kind), ref.period, None),
+            (f"{closing} against {opening}", closing, opening),
+        ]
     if ref is not None:
         return [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period, None)]
     fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
@@ -216,7 +288,7 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
 
 
 _THAN = re.compile(
-    r"(?:than|from|compared (?:to|with)|versus|vs|respecto a(?:l| la| las| los)?|"
+    r"(?:than|from|since|desde|compared (?:to|with)|versus|vs|respecto a(?:l| la| las| los)?|"
     r"frente a(?:l| la| las| los)?|comparad[oa]s? con|que)(?: (?:the|el|la|las|los|in|en|del|de))*"
     r"(?: [\w,.]+){0,6} $"
 )
@@ -230,6 +302,29 @@ def _base_year(clue: Clue, years: list[PeriodRef]) -> PeriodRef | None:
     if ref.start < clue.mention.start:
         return None
     return ref if _THAN.search(clue.folded[clue.mention.start : ref.start]) else None
+
+
+def _later(ref: PeriodRef | None, base: PeriodRef) -> PeriodRef | None:
+    """``ref`` if it is a year after ``base`` ("since FY2019" read against FY2023 just named)."""
+    if ref is None or ref.kind not in ("calendar_year", "fiscal_year"):
+        return None
+    year, first = ref.period.removeprefix("FY"), base.period.removeprefix("FY")
+    return ref if year.isdigit() and first.isdigit() and int(year) > int(first) else None
+
+
+#: The base of a change against the period just before ("from the month before").
+PREVIOUS = "<previous>"
+
+
+def shift_years(period: str, years: int) -> str | None:
+    """``period`` moved by whole years: FY2023 → FY2021, 2023-10..2024-01 → 2021-10..2022-01."""
+
+    def move(m: re.Match[str]) -> str:
+        return str(int(m.group(0)) + years)
+
+    if not re.fullmatch(r"(FY|12ME )?\d{4}(-\d\d)?(\.\.\d{4}-\d\d)?", period):
+        return None
+    return re.sub(r"(?<!-)\b(?:19|20)\d\d\b", move, period)
 
 
 def year_after(period: str) -> str | None:
@@ -260,6 +355,10 @@ def as_change(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]
                         query=r.query.with_(compare="year_ago"),
                     )
                 )
+            elif base == PREVIOUS:
+                out.append(
+                    replace(r, label=f"{r.label}; {label}", query=r.query.with_(compare="previous"))
+                )
             else:
                 out.append(replace(r, label=f"{r.label}; {label}", base=r.query.with_(period=base)))
     return out
@@ -269,7 +368,10 @@ def share_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Rea
     """A share of the nationwide total: the region or component the sentence names."""
     part = clue.entity("region") or clue.entity("component")
     if part is None:
-        raise Unresolved("a share needs the part it is a share of (a region or a CBP component).")
+        raise Unresolved(
+            "a share needs the part it is a share of (a region or a CBP component).",
+            "share_needs_part",
+        )
     ref = clue.period()
     fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
     period = ref.period if ref else f"FY{fy}"
@@ -296,7 +398,9 @@ def rank_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Read
         e for e in clue.entities for dim, total in PLACES if e.dimension == dim and e.code != total
     ]
     if not places:
-        raise Unresolved("a ranking needs the place it ranks (a state, field office, port).")
+        raise Unresolved(
+            "a ranking needs the place it ranks (a state, field office, port).", "rank_needs_place"
+        )
     place = min(places, key=lambda e: abs(e.start - clue.mention.start))
     out = []
     for label, period in value_periods(clue, fiscal_alternative=False):
@@ -311,5 +415,7 @@ def rank_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Read
                     )
                 )
     if not out:
-        raise Unresolved(f"no series of this topic is broken down by {place.dimension}.")
+        raise Unresolved(
+            f"no series of this topic is broken down by {place.dimension}.", "rank_no_dimension"
+        )
     return out

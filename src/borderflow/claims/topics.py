@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from borderflow.claims.entities import Entity
+from borderflow.claims.lexicon import fold as fold_text
 from borderflow.claims.lexicon import load_lexicon
 from borderflow.claims.resolve import (
     Clue,
@@ -35,7 +36,10 @@ def readings(clue: Clue, topic: str) -> list[Reading]:
     clue = replace(clue, topic=topic)
     builder = TOPICS.get(topic)
     if builder is None:
-        raise Unresolved(TOPIC_REASONS.get(topic, f"no series in the warehouse counts {topic}."))
+        raise Unresolved(
+            TOPIC_REASONS.get(topic, f"no series in the warehouse counts {topic}."),
+            {"precursor_trade": "trade", "encounters": "unit_encounters"}.get(topic, "no_topic"),
+        )
     make = builder(clue)
     if clue.mention.kind in ("change", "multiplier"):
         return as_change(clue, make)
@@ -53,7 +57,9 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     m = clue.mention
     lexicon = load_lexicon()
     if lexicon.find("precursor_words", clue.folded):
-        raise Unresolved("CBP's drug seizure files do not count precursor chemicals.")
+        raise Unresolved(
+            "CBP's drug seizure files do not count precursor chemicals.", "precursor_seizures"
+        )
     if lexicon.find("other_agencies", clue.folded) and not CBP.search(clue.folded):
         raise Unresolved(
             "seizures by other agencies (DEA, Mexican authorities) are not in "
@@ -74,6 +80,8 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
         scopes = [(area.code, {"area": (area.code,)})]
     elif region:
         scopes = [(region.code, {"region": (region.code,)})]
+        if not any(e.dimension == "region" for e in clue.entities):
+            scopes.append(("nationwide", {}))  # a region implied from before, or the whole
 
     def make(period: str) -> list[Reading]:
         return [
@@ -88,7 +96,10 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     return make
 
 
-_AREA_KINDS = ((r"field office|oficina de campo", "field_office"), (r"\bsector\b", "sector"))
+_AREA_KINDS = (
+    (r"field office|oficina de campo|operaciones de campo|field operations", "field_office"),
+    (r"\bsector\b", "sector"),
+)
 
 
 def _area(clue: Clue) -> Entity | None:
@@ -101,7 +112,7 @@ def _area(clue: Clue) -> Entity | None:
     ):
         near = [e for e in entities if e.dimension == "area"]
         for e in near:
-            around = folded[max(0, e.start - 20) : e.end + 16]
+            around = folded[max(0, e.start - 45) : e.end + 16]
             if any(re.search(words, around) and e.kind == kind for words, kind in _AREA_KINDS):
                 return e
         if near:
@@ -111,24 +122,37 @@ def _area(clue: Clue) -> Entity | None:
 
 
 def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
+    """NCHS final and provisional counts by calendar year, CDC VSRR 12-month-ending counts.
+
+    A claim is about synthetic opioids (T40.4) when fentanyl is named within its reach; when
+    fentanyl is named only elsewhere in the sentence or paragraph ("of the more than 100,000
+    people who died from drug overdoses …, two-thirds were linked to fentanyl"), both the
+    all-drug and the synthetic-opioid counts are readings of it."""
     state = clue.entity("us_state")
-    fentanyl = clue.fentanyl
-    cause = "T40.4" if fentanyl else "all_drug_overdose"
+    m = clue.mention
+    near = load_lexicon().find(
+        "drug_fentanyl_deaths", clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 50]
+    )
+    causes = (
+        ["all_drug_overdose"]
+        if not clue.fentanyl
+        else ["T40.4"]
+        if near
+        else ["all_drug_overdose", "T40.4"]
+    )
+    national = state is None or state.code == "US"
 
     def make(period: str) -> list[Reading]:
         out = []
         year = period if period.isdigit() else None
-        if year and (state is None or state.code == "US"):
-            for status in ("final", "provisional"):
-                out.append(
-                    Reading(
-                        f"{status} count (NCHS), {cause}",
-                        Query(
-                            "overdose_deaths_annual", year, where={"cause": (cause,)}, status=status
-                        ),
+        if year and national:
+            for cause in causes:
+                for status in ("final", "provisional"):
+                    query = Query(
+                        "overdose_deaths_annual", year, where={"cause": (cause,)}, status=status
                     )
-                )
-            if fentanyl:
+                    out.append(Reading(f"{status} count (NCHS), {cause}", query))
+            if causes == ["T40.4"]:
                 out.append(
                     Reading(
                         "final count (NCHS), all drug overdoses",
@@ -139,21 +163,17 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
                     )
                 )
         twelve = f"12ME {year}-12" if year else period if period.startswith("12ME") else None
-        if twelve and fentanyl:
+        twelve = twelve or _twelve_months(period)
+        if twelve and "T40.4" in causes:
             code = state.code if state else "US"
             for status in ("predicted", "reported"):
-                out.append(
-                    Reading(
-                        f"provisional 12-month-ending (CDC VSRR, {status}), {code}",
-                        Query(
-                            "overdose_deaths_12m",
-                            twelve,
-                            where={"us_state": (code,)},
-                            status=status,
-                        ),
-                    )
+                query = Query(
+                    "overdose_deaths_12m", twelve, where={"us_state": (code,)}, status=status
                 )
-        if twelve and not fentanyl and (state is None or state.code == "US"):
+                out.append(
+                    Reading(f"provisional 12-month-ending (CDC VSRR, {status}), {code}", query)
+                )
+        if twelve and "all_drug_overdose" in causes and national:
             for status in ("predicted", "reported"):  # published nationally only
                 out.append(
                     Reading(
@@ -163,11 +183,21 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
                 )
         if not out:
             raise Unresolved(
-                f"no overdose-death series answers {period!r} for this place and cause."
+                f"no overdose-death series answers {period!r} for this place and cause.",
+                "no_deaths_series",
             )
         return out
 
     return make
+
+
+def _twelve_months(period: str) -> str | None:
+    """A range of 12 months ("2020-05..2021-04") as a 12-month-ending period."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)\.\.(\d{4})-(\d\d)", period)
+    if not m:
+        return None
+    first, last = int(m.group(1)) * 12 + int(m.group(2)), int(m.group(3)) * 12 + int(m.group(4))
+    return f"12ME {m.group(3)}-{m.group(4)}" if last - first == 11 else None
 
 
 def homicides(clue: Clue) -> Callable[[str], list[Reading]]:
@@ -181,31 +211,43 @@ def homicides(clue: Clue) -> Callable[[str], list[Reading]]:
     where: dict[str, tuple[str, ...]] = (
         {"mx_state": (state.code,)} if state and state.code != "00" else {}
     )
-    return lambda period: [
-        Reading(
-            f"SESNSP homicide victims{', ' + state.code if where and state else ''}",
-            Query("homicide_victims", period, where=where),
-        )
-    ]
+    m = clue.mention
+    victims = re.search(r"\bvictim|\bvictima", fold_text(m.text + m.object_text[:25]))
+
+    def make(period: str) -> list[Reading]:
+        out = [
+            Reading(
+                f"SESNSP homicide victims{', ' + state.code if where and state else ''}",
+                Query("homicide_victims", period, where=where),
+            )
+        ]
+        if not victims:  # "3,121 homicidios dolosos": crimes may be counted as case files
+            files = {**where, "crime_subtype": ("Homicidio doloso",)}
+            out.append(
+                Reading("SESNSP homicide case files", Query("crime_incidents", period, where=files))
+            )
+        return out
+
+    return make
 
 
 def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
+    start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
+    words = clue.folded[start:end]
     conveyance = clue.entity("conveyance")
-    words = clue.folded
-    code = (
-        conveyance.code
-        if conveyance
-        else (
-            "Pedestrians"
-            if "peaton" in words or "pedestrian" in words
-            else "Trucks"
-            if "truck" in words or "camion" in words
-            else "Personal Vehicles"
-        )
-    )
+    code = _conveyance_word(words) or (conveyance.code if conveyance else None)
+    code = code or _conveyance_word(clue.folded) or "Personal Vehicles"
+    codes = [code]
+    people = re.search(r"\b(?:people|persons|passengers|travelers|personas|pasajeros)\b", words)
+    if code == "Personal Vehicles" and (clue.mention.unit == "persons" or people):
+        # people in cars, or the cars: "people crossing … in passenger vehicles"
+        codes = ["Personal Vehicle Passengers"] + ([code] if clue.mention.unit != "persons" else [])
     if load_lexicon().find("other_borders", clue.clause()):
-        raise Unresolved("the crossings in the warehouse are those at U.S.–Mexico land ports only.")
-    where: dict[str, tuple[str, ...]] = {"conveyance": (code,)}
+        raise Unresolved(
+            "the crossings in the warehouse are those at U.S.–Mexico land ports only.",
+            "other_borders",
+        )
+    where: dict[str, tuple[str, ...]] = {}
     port, state = clue.entity("port"), clue.entity("us_state")
     if state and state.code != "US":
         start = clue.mention.start
@@ -214,7 +256,19 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
             port = None
     if port:
         where["port"] = (port.code,)
-    return lambda period: [Reading(f"BTS inbound {code}", Query("crossings", period, where=where))]
+    return lambda period: [
+        Reading(f"BTS inbound {c}", Query("crossings", period, where={"conveyance": (c,), **where}))
+        for c in codes
+    ]
+
+
+def _conveyance_word(words: str) -> str | None:
+    """The conveyance a stretch of text names in common words, if any."""
+    if "peaton" in words or "pedestrian" in words:
+        return "Pedestrians"
+    if "truck" in words or "camion" in words:
+        return "Trucks"
+    return None
 
 
 def population(clue: Clue) -> Callable[[str], list[Reading]]:
@@ -240,6 +294,7 @@ TOPICS: dict[str, Callable[[Clue], Callable[[str], list[Reading]]]] = {
 }
 
 TOPIC_REASONS = {
+    "encounters": "no series of migrant encounters or apprehensions is loaded.",
     "precursor_trade": "trade claims need a reporter, a partner and an HS code; "
     "check them with `borderflow query trade_value`.",
 }

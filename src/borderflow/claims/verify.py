@@ -80,8 +80,17 @@ def claimed_value(mention: Mention) -> float:
     return value
 
 
+#: Relative slack for a weight written in another unit than the record's (kg, tons against
+#: pounds): the publisher's conversion and ours differ in the last digits.
+CONVERTED = 0.0005
+
+
 def supports(mention: Mention, official: float) -> bool:
     """Whether ``official`` (in the claim's unit, signed for changes) supports the claim."""
     if mention.kind == "change" and mention.direction is None:
         official = abs(official)
-    return official in accepted(mention)
+    if official in accepted(mention):
+        return True
+    converted = mention.kind == "quantity" and mention.unit in ("kg", "t", "short_ton")
+    value = claimed_value(mention)
+    return converted and abs(official - value) <= CONVERTED * abs(value)

@@ -58,7 +58,8 @@ class TimeFrame:
             return gap, -span[0]
 
         best = min(self.periods, key=lambda p: distance((p.start, p.end)))
-        before = min(self.before, key=distance, default=None) if shift else None
+        apart = [b for b in self.before if b[1] <= best.start or b[0] >= best.end]
+        before = min(apart, key=distance, default=None) if shift else None
         if before is not None and distance(before) < distance((best.start, best.end)):
             earlier = year_before(best.period)
             return PeriodRef(before[0], before[1], earlier, best.kind) if earlier else None
@@ -143,7 +144,22 @@ def _month(m: re.Match[str], published: date) -> str:
 
 
 def _twelve_month_ending(m: re.Match[str], published: date) -> str:
-    return f"12ME {m.group(2)}-{MONTHS[m.group(1)]:02d}"
+    """ "12 months ending June 2024"; "the year ending in June" with no year: the latest June
+    before publication."""
+    number = MONTHS[m.group(1)]
+    try:
+        year = m.group(2)
+    except IndexError:
+        year = str(published.year if number < published.month else published.year - 1)
+    return f"12ME {year}-{number:02d}"
+
+
+def _fiscal_so_far(m: re.Match[str], published: date) -> str:
+    """ "fiscal 2021 thus far": the fiscal year through the month before publication."""
+    year = int(m.group(1))
+    year = year + 2000 if year < 100 else year
+    last = min(add_months(published.replace(day=1), -1), date(year, 9, 1))
+    return f"{year - 1}-10..{last:%Y-%m}"
 
 
 def _bare_month(m: re.Match[str], published: date) -> str:
@@ -160,10 +176,22 @@ def _calendar(m: re.Match[str], published: date) -> str:
 #: (pattern, builder, kind), tried in order; a later pattern never overlaps an earlier match.
 PATTERNS = (
     (
-        rf"(?:12|twelve)[- ]months? (?:period )?ending (?:in )?({_M}),? {_Y}"
+        rf"(?:12|twelve)[- ]months? (?:period )?(?:ending|ended) (?:in )?({_M}),? {_Y}"
         rf"|12 meses (?:que terminan|terminados|hasta|a) (?:en )?({_M}) (?:de |del )?{_Y}",
         _twelve_month_ending,
         "twelve_month_ending",
+    ),
+    (
+        rf"(?:the |the past |the last )?year ending (?:in )?({_M})(?:,? {_Y})?"
+        rf"|(?:el )?ano (?:que termino|terminado) en ({_M})(?: (?:de |del )?{_Y})?",
+        _twelve_month_ending,
+        "twelve_month_ending",
+    ),
+    (
+        r"\b(?:fy|fiscal year|fiscal|ano fiscal|ejercicio fiscal)\s*'?(\d{4}|\d{2})\s*"
+        r"(?:thus far|so far|to date|hasta (?:ahora|la fecha)|en lo que va)\b",
+        _fiscal_so_far,
+        "fiscal_ytd",
     ),
     (
         r"\b(?:fy|fiscal year|fiscal|ano fiscal|ejercicio fiscal)\s*(?:\(fy\)\s*)?"
@@ -234,6 +262,16 @@ def _months_of_year(g: dict[str, str | None], published: date) -> str:
     return f"{first:%Y-%m}..{last:%Y-%m}"
 
 
+def _day_range(g: dict[str, str | None], published: date) -> str:
+    """ "from May 1 to May 31", "del 1 de enero al 30 de abril": the months they span."""
+    months = {
+        "am": g.get("am") or g.get("am2"),
+        "bm": g.get("bm") or g.get("bm2"),
+        "y": g.get("y") or g.get("y2"),
+    }
+    return _months_of_year(months, published)
+
+
 def _to_date(g: dict[str, str | None], published: date) -> str:
     """ "As of August 2023": the fiscal year to date through that month."""
     last = _ym(g, "b")
@@ -241,7 +279,7 @@ def _to_date(g: dict[str, str | None], published: date) -> str:
 
 
 def _first_months(g: dict[str, str | None], published: date) -> str:
-    year = int(g["y"] or 0)
+    year = int(g["y"] or published.year)
     year = year + 2000 if year < 100 else year
     word = g["n"] or ""
     n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
@@ -286,7 +324,8 @@ RANGES = (
         "range",
     ),
     (
-        rf"(?:from|between)\s+(?P<am>{_M})\.?\s+(?:to|through|and|until)\s+(?P<bm>{_M})\.?"
+        rf"(?:from|between)\s+(?:the months of\s+)?(?P<am>{_M})\.?\s+(?:to|through|and|until)\s+"
+        rf"(?P<bm>{_M})\.?"
         rf"(?:,?\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?",
         _months_of_year,
         "range",
@@ -304,9 +343,29 @@ RANGES = (
         "range",
     ),
     (
+        rf"(?:from|between)\s+(?P<am>{_M})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
+        rf"(?:to|through|thru|and|until|-)\s+(?P<bm>{_M})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
+        rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?"
+        rf"|del?\s+\d{{1,2}}\s+de\s+(?P<am2>{_M})\s+al?\s+\d{{1,2}}\s+de\s+(?P<bm2>{_M})"
+        rf"(?:\s+(?:de|del)\s+(?P<y2>(?:19|20)\d\d))?",
+        _day_range,
+        "range",
+    ),
+    (
         rf"(?:as of|through|thru|hasta(?: el mes de)?|al cierre de)\s+{_D.format('b')}",
         _to_date,
         "fiscal_ytd",
+    ),
+    (
+        rf"(?P<am>{_M})\s*[-–]\s*(?P<bm>{_M})\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)",
+        _months_of_year,
+        "range",
+    ),
+    (
+        r"(?:first|primeros)\s+(?P<n>\d+|[a-z]+)\s+(?:months|meses)\s+(?:of\s+the|of\s+this|"
+        r"del|de\s+este)\s+(?:year|ano)\b",
+        _first_months,
+        "range",
     ),
     (
         r"(?:first|primeros)\s+(?P<n>\d+|[a-z]+)\s+(?:months|meses)\s+(?:of|del?)\s+(?:the\s+)?"
@@ -351,7 +410,15 @@ def read_time(folded: str, published: date) -> TimeFrame:
             if taken.overlaps(m.span()):
                 continue
             groups = [g for g in m.groups() if g]
-            needs_group = (_month, _twelve_month_ending, _fiscal, _calendar, _quarter, _bare_month)
+            needs_group = (
+                _month,
+                _twelve_month_ending,
+                _fiscal,
+                _fiscal_so_far,
+                _calendar,
+                _quarter,
+                _bare_month,
+            )
             if not groups and build in needs_group:
                 continue
             match = _Compact(m, groups)

@@ -12,7 +12,9 @@ or configuration (unknown source, missing folder, unreadable warehouse).
 # isort: off
 from borderflow.cli.common import app, main
 from borderflow.cli import records, analysis, outputs  # registration order is --help order
+from borderflow.cli import registry  # timeline, actor
+from borderflow.cli import scale  # shipments generate, ingest, ask
 
 # isort: on
 
-__all__ = ["analysis", "app", "main", "outputs", "records"]
+__all__ = ["analysis", "app", "main", "outputs", "records", "registry", "scale"]

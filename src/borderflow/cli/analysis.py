@@ -230,11 +230,21 @@ def outlook_command(
         typer.Option("--where", "-w", help="DIMENSION=MEMBER[,MEMBER] (stored codes). Repeatable."),
     ] = None,
     horizon: Annotated[int, typer.Option(help="Months ahead to forecast (1-24).")] = 6,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group",
+            "-g",
+            help="Forecast only this series group (cbp_lb_drug, vsrr_us, …). "
+            "Repeatable; docs/outlook.md lists the groups.",
+        ),
+    ] = None,
     backtest: Annotated[
         bool,
         typer.Option(
             "--backtest/--no-backtest",
-            help="Backtest the candidate models (12 origins) and choose one per series group.",
+            help="Backtest the candidate models (rolling origins) and choose a model and "
+            "interval widths per series.",
         ),
     ] = True,
     chart_dir: Annotated[
@@ -245,25 +255,57 @@ def outlook_command(
     export: Annotated[
         Path | None, typer.Option(help="Also write the forecasts to FILE.csv or FILE.parquet.")
     ] = None,
+    scores: Annotated[
+        bool,
+        typer.Option("--scores", help="Print each group's backtest scores, not the forecasts."),
+    ] = False,
+    ledger: Annotated[
+        bool,
+        typer.Option(
+            "--ledger",
+            help="Print the forecast ledger (stored forecasts scored on the releases that came "
+            "after) and the nowcast scored on VSRR revisions; forecasts nothing.",
+        ),
+    ] = False,
+    backfill: Annotated[
+        bool,
+        typer.Option(
+            "--backfill",
+            help="With --ledger, first replay past cut-offs of the key series from the "
+            "releases in the warehouse (a few minutes).",
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Forecast every monthly series (seizures, overdose deaths, homicides, crossings) with
-    80%/95% intervals, nowcasting provisional VSRR months; store the run in the warehouse.
+    80%/95% intervals, nowcasting provisional VSRR months; store the run in the warehouse and
+    print the forecasts (series, month, point, 80% and 95% intervals).
 
     Stored forecasts answer `borderflow query MEASURE --status forecast` at the breakdowns
     forecast: seized_lb by drug, drug × region, drug × area, drug × component; seizure_events
     by drug × region, drug × area; overdose_deaths_12m by us_state (and the US total);
     homicide_victims by mx_state; crossings by port × conveyance. See docs/outlook.md.
 
+    `--ledger` prints the track record instead: every stored forecast scored once its months
+    were published (`--backfill` first replays past cut-offs from older releases).
+
     Example: `borderflow outlook -m seized_lb -w drug=Fentanyl --horizon 6`
     """
     from borderflow.metrics import Engine
     from borderflow.outlook import run_outlook, store_outlook_run
-    from borderflow.outlook.report import export_forecasts, outlook_table, write_charts
+    from borderflow.outlook.report import (
+        export_forecasts,
+        forecast_table,
+        outlook_table,
+        write_charts,
+    )
     from borderflow.warehouse import Warehouse
 
     path = resolve_db_path(db)
+    if ledger or backfill:
+        _outlook_ledger(path, backfill, as_json)
+        return
     filters = parse_where(where or [], "--where")
     bar = _progress_bar("Forecasting series groups")
     with bar:
@@ -276,6 +318,7 @@ def outlook_command(
                 horizon=horizon,
                 backtest=backtest,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                groups=tuple(group or ()) or None,
             )
         with Warehouse(path) as warehouse:
             store_outlook_run(warehouse, run)
@@ -287,4 +330,21 @@ def outlook_command(
     if as_json:
         print_json(run.to_dict())
     else:
-        out.print(outlook_table(run))
+        out.print(outlook_table(run) if scores else forecast_table(run))
+
+
+def _outlook_ledger(path: Path, replay: bool, as_json: bool) -> None:
+    """``outlook --ledger``: score the ledger (replaying past cut-offs first) and print it."""
+    from borderflow.outlook.ledger import ledger_report
+    from borderflow.outlook.report import ledger_table, nowcast_table
+    from borderflow.warehouse import Warehouse
+
+    with Warehouse(path) as warehouse:
+        report = ledger_report(warehouse, replay=replay, progress=err.print if replay else None)
+    if as_json:
+        print_json(report)
+        return
+    import pandas as pd
+
+    out.print(ledger_table(pd.DataFrame(report["summary"])))
+    out.print(nowcast_table(report["nowcast"]))

@@ -7,6 +7,7 @@ or configuration (unknown source, missing folder, unreadable warehouse).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -19,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from borderflow import __version__
 from borderflow.errors import BorderflowError
+from borderflow.report.i18n import LOCALES, Catalog, load_catalog
 
 app = typer.Typer(
     help="borderflow: the official record of the U.S.–Mexico illicit supply chain, in one place.",
@@ -76,16 +78,36 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
 
 
+def _print_version(asked: bool) -> None:
+    """``--version``: print the version and stop, before any command is looked for."""
+    if asked:
+        out.print(f"borderflow {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     global _debug
     _debug = debug
-    if version:
-        out.print(f"borderflow {__version__}")
-        raise typer.Exit()
+
+
+#: The environment variable choosing the language of the command's messages (``en`` or ``es``).
+LANG_VARIABLE = "BORDERFLOW_LANG"
+
+
+def messages(lang: str | None = None) -> Catalog:
+    """The message catalog of the command's language: ``lang`` if given (a ``--lang`` option),
+    else ``$BORDERFLOW_LANG``, else English. An unknown language falls back to English."""
+    chosen = lang or os.environ.get(LANG_VARIABLE, "en")
+    return load_catalog(chosen if chosen in LOCALES else "en")
 
 
 def _progress_bar(text: str) -> Progress:

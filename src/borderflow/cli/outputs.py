@@ -15,6 +15,7 @@ from borderflow.cli.common import (
     app,
     err,
     friendly_errors,
+    messages,
     out,
     print_json,
 )
@@ -54,13 +55,19 @@ def brief_command(
     if as_json:
         print_json([o.to_dict() for o in outputs])
         return
-    for o in outputs:
-        files = f"{o.html}" + (f" and {o.pdf}" if o.pdf else "")
-        out.print(
-            f"brief ({o.lang}): {files} — {len(o.sections)} sections, {o.charts} charts, "
-            f"{o.releases} releases cited, {o.seconds:.1f} s",
-            highlight=False,
+    for o in outputs:  # each line in the language of its brief
+        c = messages(o.lang)
+        files = c.t("cli.brief_files", html=o.html, pdf=o.pdf) if o.pdf else str(o.html)
+        line = c.t(
+            "cli.brief_written",
+            lang=o.lang,
+            files=files,
+            sections=len(o.sections),
+            charts=o.charts,
+            releases=o.releases,
+            seconds=c.number(o.seconds, 1),
         )
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("serve")
@@ -86,7 +93,10 @@ def serve_command(
 
     application = create_app(resolve_db_path(db))
     if get is not None:
-        response = request(application, "GET", get)
+        try:
+            response = request(application, "GET", get)
+        finally:  # the warehouse is free for a writer as soon as the page is printed
+            application.state.bf.close()
         sys.stdout.write(response.text + ("" if response.text.endswith("\n") else "\n"))
         if response.status_code >= 400:
             raise typer.Exit(1)

@@ -19,6 +19,7 @@ from borderflow.cli.common import (
     app,
     err,
     friendly_errors,
+    messages,
     out,
     print_json,
 )
@@ -108,10 +109,20 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
             err.print(f"[{colour}]skipped[/{colour}] {o.file}: {o.message}", highlight=False)
         shown = o.issues if verbose else [i for i in o.issues if i.severity != "warning"][:5]
         for issue in shown:
-            err.print(f"  {issue.severity}: {issue.where()}: {issue.message}", highlight=False)
+            label = _issue_label(o.status, issue.severity)
+            err.print(f"  {label}: {issue.where()}: {issue.message}", highlight=False)
         hidden = len(o.issues) - len(shown)
         if hidden > 0:
             err.print(f"  … {hidden} more issue(s) in {o.file}; `borderflow issues {o.release_id}`")
+
+
+def _issue_label(status: str, severity: str) -> str:
+    """How an issue is introduced: in a release that loaded, a row skipped or a value kept is a
+    known quirk of the file (a bound, a duplicate row), so a note; in a file refused or held
+    back, its severity."""
+    if status in ("loaded", "unchanged") and severity != "fatal":
+        return messages().t("cli.note")
+    return severity
 
 
 _NUMERIC = {
@@ -335,7 +346,7 @@ def sources_command(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 def _coverage(path: Path) -> dict[str, dict[str, Any]]:
     if not path.exists():
-        return {}
+        raise BorderflowError(messages().t("cli.no_warehouse", path=path))
     with Warehouse(path, read_only=True) as warehouse:
         return {row["name"]: row for row in warehouse.read.source_coverage()}
 
@@ -387,7 +398,10 @@ def issues_command(
 
     Example: `borderflow issues 3`
     """
-    with Warehouse(resolve_db_path(db), read_only=True) as warehouse:
+    path = resolve_db_path(db)
+    with Warehouse(path, read_only=True) as warehouse:
+        if not any(r["release_id"] == release_id for r in warehouse.read.releases()):
+            raise BorderflowError(messages().t("cli.no_release", id=release_id, path=path))
         rows = warehouse.read.issues(release_id)
     if as_json:
         print_json(rows)
@@ -401,7 +415,7 @@ def issues_command(
         )
     out.print(table)
     if not rows:
-        err.print("No issues recorded for this release.")
+        err.print(messages().t("cli.no_issues", id=release_id), highlight=False)
 
 
 @app.command("query")
@@ -508,12 +522,23 @@ _SHOWN = ("previous", "change", "pct_change", "total", "share", "rank", "denomin
 
 def _print_result(result: Any) -> None:
     rows = result.rows
-    table = Table(title=result.query.sentence(), title_justify="left")
+    # The question in words, above the table: as a table title it would wrap to its width.
+    out.print(result.query.sentence(), highlight=False, markup=False, soft_wrap=True)
+    table = Table()
     columns = ["period", *result.query.by, "value", *[c for c in _SHOWN if c in rows]]
     for name in columns:
         table.add_column(name, justify="left" if name in ("period", *result.query.by) else "right")
+    decimals = {name: _decimals(name, rows) for name in columns}
+    names = _Names(messages())
     for record in rows.to_dict(orient="records"):
-        table.add_row(*[_fmt(name, record.get(name)) for name in columns])
+        table.add_row(
+            *[
+                names.of(name, record.get(name))
+                if name in result.query.by
+                else _fmt(name, record.get(name), decimals[name])
+                for name in columns
+            ]
+        )
     out.print(table)
     unit = rows["rate_unit"].iloc[0] if "rate_unit" in rows else result.unit
     out.print(f"unit: {result.unit}" + (f"; rate: {unit}" if "rate_unit" in rows else ""))
@@ -533,7 +558,17 @@ def _print_result(result: Any) -> None:
         )
 
 
-def _fmt(name: str, value: Any) -> str:
+def _decimals(name: str, rows: Any) -> int:
+    """Decimals for a column: none for counts (every value whole: 994 victims), two otherwise
+    (pounds, dollars, rates)."""
+    if name not in rows or name in ("rate", "share", "pct_change"):
+        return 2
+    values = rows[name].dropna()
+    numeric = values.map(lambda v: isinstance(v, int | float)).all()
+    return 0 if numeric and all(float(v).is_integer() for v in values) else 2
+
+
+def _fmt(name: str, value: Any, decimals: int = 2) -> str:
     import math
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -541,8 +576,26 @@ def _fmt(name: str, value: Any) -> str:
     if name in ("pct_change", "share"):
         return f"{value:+.1f}%" if name == "pct_change" else f"{value:.1f}%"
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return f"{value:,.{decimals}f}"
     return str(value)
+
+
+class _Names:
+    """Members shown by name where a code would say little (ports: ``2304`` → Laredo)."""
+
+    def __init__(self, catalog: Any) -> None:
+        self.catalog = catalog
+
+    def of(self, dimension: str, code: Any) -> str:
+        if code is None or (isinstance(code, float) and code != code):
+            return "–"
+        name = str(self.catalog.member(dimension, str(code)))
+        return name if name == str(code) or dimension not in _CODED else f"{name} ({code})"
+
+
+#: Dimensions stored as codes a reader cannot read (port numbers, state codes): shown as
+#: "name (code)". Others (drug, region, conveyance…) are stored as English names already.
+_CODED = frozenset({"port", "us_state", "mx_state", "area"})
 
 
 @app.command("measures")
@@ -606,6 +659,7 @@ def members_command(
         engine.close()
     if as_json:
         print_json(members)
-    else:
-        for member in members:
-            out.print(member, highlight=False)
+        return
+    names = _Names(messages())
+    for member in members:
+        out.print(names.of(dimension, member), highlight=False, markup=False)

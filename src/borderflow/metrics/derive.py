@@ -64,14 +64,16 @@ def share(engine: Selector, query: Query, base: Selected, rows: pd.DataFrame) ->
     return merged
 
 
-def rank(rows: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
-    """Add ``rank`` (1 = largest) among the members of each period bucket."""
+def rank(rows: pd.DataFrame, by: tuple[str, ...], column: str = "value") -> pd.DataFrame:
+    """Add ``rank`` (1 = largest ``column``: the value, or the rate when one is asked) among the
+    members of each period bucket, and list the rows in rank order (unranked ones last)."""
     if not by:
         raise QueryError("rank needs a breakdown: add by=<dimension> to rank its members.")
     out = rows.copy()
-    ranks = out.groupby("bucket")["value"].rank(ascending=False, method="min")
+    ranks = out.groupby("bucket")[column].rank(ascending=False, method="min")
     out["rank"] = ranks.astype("Int64")
-    return out
+    order = out.sort_values(["bucket", "rank", *by], na_position="last", kind="stable")
+    return order.reset_index(drop=True)
 
 
 def rate(

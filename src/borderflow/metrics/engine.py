@@ -8,7 +8,7 @@ files and checksums the values came from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -154,12 +154,12 @@ class Engine:
             rows = derive.compare(self, query, base, rows)
         if query.share_of:
             rows = derive.share(self, query, base, rows)
-        if query.rank:
-            rows = derive.rank(rows, query.by)
         unit = base.unit
         if query.rate:
             rows, rate_notes = derive.rate(self, query, base, rows)
             notes.extend(rate_notes)
+        if query.rank:  # by the rate when one is asked: that is the number compared
+            rows = derive.rank(rows, query.by, "rate" if query.rate else "value")
         if query.unit:
             rows, unit = derive.convert_unit(rows, unit, query.unit)
         notes.extend(get_measure(query.measure).notes)
@@ -243,7 +243,7 @@ def _finish(plan: Plan, frame: pd.DataFrame) -> Selected:
     if frame.empty:
         raise QueryError(
             f"no {m.name} values match: {plan.period.label}"
-            + (f" with {dict(sel.filters)}" if sel.filters else "")
+            + (f" where {_filters_text(dict(sel.filters))}" if sel.filters else "")
             + ". Check the period against `borderflow sources` coverage."
         )
     mixed = frame[frame["units"] > 1]
@@ -306,3 +306,8 @@ def _gazetteer_resolver() -> Any:
             return None
 
     return resolve
+
+
+def _filters_text(filters: Mapping[str, Sequence[str]]) -> str:
+    """``drug is Fentanyl and region is Southwest Border``: filters in words, for messages."""
+    return " and ".join(f"{dim} is {' or '.join(members)}" for dim, members in filters.items())

@@ -77,6 +77,17 @@ SEIZURE_NOTES = (
     "A seizure total measures enforcement activity, not the volume of drugs flowing.",
 )
 
+#: Shipment records (``borderflow.metrics.records``): ``stored`` names the column summed, ``*``
+#: counts records; months are months of arrival.
+SHIPMENT_DIMENSIONS = (
+    "hs_code", "shipper_country", "consignee_country", "port_of_unlading", "port_of_lading",
+    "conveyance",
+)  # fmt: skip
+SHIPMENT_NOTES = (
+    "Shipment records as loaded by `borderflow shipments ingest`; a set made by `borderflow "
+    "shipments generate` is synthetic (calibrated to UN Comtrade annual totals), not data.",
+)
+
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "seized_lb", "drugs seized by CBP (pounds)", "cbp_nationwide", "seizure_weight", "lb",
@@ -195,6 +206,18 @@ MEASURES: tuple[Measure, ...] = (
         "month", "stock", ("mx_state",), statuses=("estimate", "projected", "interpolated"),
         default_status="any",
         notes=("July values are CONAPO's mid-year figures; other months are interpolated.",),
+    ),
+    Measure(
+        "shipments", "shipment records (bills of lading)", "shipments", "*", "shipments",
+        "month", "flow", SHIPMENT_DIMENSIONS, notes=SHIPMENT_NOTES,
+    ),
+    Measure(
+        "shipment_weight", "declared gross weight of shipments", "shipments", "weight_kg", "kg",
+        "month", "flow", SHIPMENT_DIMENSIONS, notes=SHIPMENT_NOTES,
+    ),
+    Measure(
+        "shipment_value", "declared value of shipments", "shipments", "value_usd", "USD",
+        "month", "flow", SHIPMENT_DIMENSIONS, notes=SHIPMENT_NOTES,
     ),
 )  # fmt: skip
 

@@ -148,7 +148,7 @@ def _extras(query: Query) -> list[str]:
     if query.share_of:
         extras.append(f"as a share of all {query.share_of} members")
     if query.rank:
-        extras.append("ranked")
+        extras.append("ranked by rate" if query.rate else "ranked")
     if query.rate == "per_100k":
         extras.append("per 100,000 population")
     elif query.rate == "per_1000_crossings":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ import pyarrow as pa
 from borderflow.errors import BorderflowError
 from borderflow.metrics.compile import current_from_releases
 from borderflow.metrics.engine import Engine
+from borderflow.metrics.records import RECORD_TABLES
 from borderflow.warehouse import Warehouse
 
 if TYPE_CHECKING:
@@ -61,6 +63,10 @@ LOCAL_SETTINGS = {
     "spark.sql.shuffle.partitions": "4",
 }
 
+#: Settings of sessions made for work at scale (``session_for``): answers come back to Python
+#: through Arrow (a hundred thousand rows convert in seconds, not a minute).
+SCALE_SETTINGS = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
+
 #: Log4j 2 settings for a quiet driver: errors only, and no "default log level" banner (Spark
 #: prints it unless the Python gateway's logger has a level of its own).
 QUIET_LOG4J2 = """\
@@ -81,7 +87,9 @@ PYSPARK_MISSING = (
 )
 
 
-def spark_engine(warehouse: Path, session: SparkSession | None = None) -> Engine:
+def spark_engine(
+    warehouse: Path, session: SparkSession | None = None, staging: Path | None = None
+) -> Engine:
     """An engine answering queries on Spark from a copy of the warehouse at ``warehouse``.
 
     Args:
@@ -89,6 +97,9 @@ def spark_engine(warehouse: Path, session: SparkSession | None = None) -> Engine
         session: the Spark session to use; None starts ``local_session()``. Its temporary views
             ``observations``, ``releases``, ``release_slices`` and ``current_observations`` are
             replaced, so a session serves one warehouse at a time.
+        staging: where record tables (shipments) are written as Parquet for Spark to read;
+            None: ``$BORDERFLOW_SPARK_STAGING``, else a ``.spark`` folder beside the warehouse.
+            On a cluster it must be a path every executor can read (a shared mount).
 
     Returns:
         An ``Engine`` over the session. ``engine.close()`` stops the session.
@@ -102,13 +113,81 @@ def spark_engine(warehouse: Path, session: SparkSession | None = None) -> Engine
     with Warehouse(warehouse, read_only=True) as store:
         for name in COPIED_TABLES:
             copy_table(store.con, session, name).createOrReplaceTempView(name)
+        for name in RECORD_TABLES.values():
+            if _has_relation(store.con, name):
+                folder = stage_records(store.con, name, _staging(warehouse, staging))
+                session.read.parquet((folder / "data").as_posix()).createOrReplaceTempView(name)
     backend = ibis.pyspark.connect(session)
     current = current_from_releases(backend, None)
     backend.create_view("current_observations", current, overwrite=True)
     return Engine(backend)
 
 
-def local_session(app_name: str = "borderflow") -> SparkSession:
+def session_for(master: str | None = None, app_name: str = "borderflow") -> SparkSession:
+    """A Spark session on ``master`` (``spark://host:7077``, ``yarn``, ``k8s://…``, ``local[N]``);
+    None: ``$BORDERFLOW_SPARK_MASTER``, else ``local[2]``. Local sessions get the driver memory
+    of ``$BORDERFLOW_SPARK_DRIVER_MEMORY`` (default 6g); any session gets ``SCALE_SETTINGS`` and
+    extra settings from ``$BORDERFLOW_SPARK_CONF`` (``key=value`` pairs separated by spaces)."""
+    master = master or os.environ.get("BORDERFLOW_SPARK_MASTER") or "local[2]"
+    pairs = [p.partition("=") for p in os.environ.get("BORDERFLOW_SPARK_CONF", "").split()]
+    extra = {**SCALE_SETTINGS, **{key: value for key, _, value in pairs}}
+    if master.startswith("local"):
+        memory = os.environ.get("BORDERFLOW_SPARK_DRIVER_MEMORY", "6g")
+        return local_session(app_name, master, {"spark.driver.memory": memory, **extra})
+    _require_pyspark()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in {"spark.sql.session.timeZone": "UTC", **extra}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def stage_records(con: duckdb.DuckDBPyConnection, name: str, staging: Path) -> Path:
+    """Write record table ``name`` as Parquet under ``staging`` for Spark to read, unless the
+    copy there is of the same releases; return its folder. Too large to pass through Arrow,
+    the records are written by DuckDB, in parallel, within its memory limit."""
+    folder = staging / name
+    releases = con.execute(f"SELECT list(DISTINCT release_id ORDER BY release_id) FROM {name}")
+    row = releases.fetchone()
+    stamp = f"{warehouse_stamp(con)} {row[0] if row else []}"
+    marker = folder / "_BORDERFLOW_RELEASES"
+    if marker.exists() and marker.read_text() == stamp:
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    target = (folder / "data").as_posix().replace("'", "''")
+    con.execute(f"COPY (SELECT * FROM {name}) TO '{target}' (FORMAT parquet, PER_THREAD_OUTPUT)")
+    marker.write_text(stamp)
+    return folder
+
+
+def warehouse_stamp(con: duckdb.DuckDBPyConnection) -> str:
+    """The newest release id and load time: changes whenever anything is loaded."""
+    row = con.execute("SELECT max(release_id), max(loaded_at) FROM releases").fetchone()
+    return str(row)
+
+
+def _has_relation(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? "
+        "UNION ALL SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+        [name, name],
+    ).fetchall()
+    return any(int(n) for (n,) in found)
+
+
+def _staging(warehouse: Path, staging: Path | None) -> Path:
+    env = os.environ.get("BORDERFLOW_SPARK_STAGING")
+    return staging or (Path(env) if env else warehouse.with_name(f"{warehouse.name}.spark"))
+
+
+def local_session(
+    app_name: str = "borderflow",
+    master: str = "local[2]",
+    settings: dict[str, str] | None = None,
+) -> SparkSession:
     """A quiet Spark session in local mode on two cores, bound to the loopback interface.
 
     If a session is already running in this process, Spark returns that one: its JVM settings
@@ -121,8 +200,8 @@ def local_session(app_name: str = "borderflow") -> SparkSession:
     from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.master("local[2]").appName(app_name)
-    for key, value in LOCAL_SETTINGS.items():
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in {**LOCAL_SETTINGS, **(settings or {})}.items():
         builder = builder.config(key, value)
     log_config = f"-Dlog4j2.configurationFile={_quiet_log_config().as_uri()}"
     builder = builder.config("spark.driver.extraJavaOptions", log_config)

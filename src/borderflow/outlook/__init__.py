@@ -9,6 +9,7 @@
 ...     store_outlook_run(warehouse, run)
 >>> with Engine.open(path) as engine:
 ...     latest_forecasts(engine, "seized_lb", {"drug": ("Fentanyl",)})
+...     track_record(engine, ["seized_lb|drug=Fentanyl"])  # the ledger's scored forecasts
 
 Layering: the outlook asks the metrics layer for every number it reads (``run_outlook`` computes
 only) and writes only its own runs (``store_outlook_run``, migration ``005_forecasts``).
@@ -21,6 +22,7 @@ import pandas as pd
 from borderflow.metrics import Engine
 from borderflow.outlook.charts import fan_chart
 from borderflow.outlook.groups import GROUPS, OutlookError, SeriesGroup
+from borderflow.outlook.ledger import track_record
 from borderflow.outlook.run import OutlookRun, run_outlook
 from borderflow.outlook.store import FORECAST_COLUMNS, store_outlook_run
 from borderflow.vocabulary import DIMENSIONS
@@ -34,6 +36,7 @@ __all__ = [
     "latest_forecasts",
     "run_outlook",
     "store_outlook_run",
+    "track_record",
 ]
 
 BASE_COLUMNS = ["series_id", "measure"]

@@ -1,16 +1,19 @@
 """Rolling-origin backtests: every candidate forecaster on the same series, origins and horizons.
 
 For a group, the series long enough to backtest (``min_length`` + origins + horizon − 1 months)
-are forecast from ``n_windows`` consecutive origins, each ``h`` months ahead; every candidate is
-scored (``scores.py``) and the one with the lowest mean scaled CRPS is chosen for the group.
-Intervals are recalibrated (``calibrate.py``) by 2-fold cross-conformal prediction: the rows of
-each half of the origins get widths learned on the other half, so all origins are scored and no
-row with widths learned from itself; the raw model-interval scores are kept alongside. A
-candidate that fails on a series (no forecast, NaN) is replaced there by the seasonal naive
-forecast — the same fallback the production run uses — and the failures are counted.
+are forecast from ``n_windows`` consecutive origins, each ``h`` months ahead, by every candidate,
+the baselines (naive, seasonal naive, historic average) and the median ensemble. Then, at each of
+the last ``EVALUATION_ORIGINS`` origins, ``select.py`` decides every series' model and interval
+widths from the errors known at that origin only, and the backtest scores what would have been
+forecast: ``selected`` is that per-series choice; every fixed model is scored too, with its
+widths calibrated per series the same way. The production choices are the same rule applied at
+the last month of data. A candidate that fails on a series (no forecast, NaN) is replaced there
+by the seasonal naive forecast — the same fallback the production run uses — and the failures
+are counted.
 
 Large groups are backtested on a seeded random sample of series (``max_series``), so the run
-stays inside its time budget; the sample size is reported with the scores.
+stays inside its time budget; the sample size is reported with the scores. The sample is drawn
+from the whole group, so it does not depend on which series a run was asked for.
 """
 
 from __future__ import annotations
@@ -23,17 +26,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderflow.outlook.calibrate import Factors, apply_factors, split_origins, width_factors
+from borderflow.outlook.calibrate import apply_factors
 from borderflow.outlook.models import (
     BASELINES,
+    ENSEMBLE,
+    LEVELS,
     bad_rows,
     clip_nonnegative,
     get_forecaster,
     interval_columns,
+    median_ensemble,
 )
 from borderflow.outlook.scores import mase_scale, score_rows, summarise
+from borderflow.outlook.select import (
+    CALIBRATION_ORIGINS,
+    EVALUATION_ORIGINS,
+    Choice,
+    calibration_origins,
+    decide,
+    error_frame,
+    windows_needed,
+)
 
 FALLBACK = "seasonal_naive"
+#: The name the per-series choice is scored under.
+SELECTED = "selected"
 
 
 @dataclass
@@ -43,9 +60,13 @@ class GroupBacktest:
     Attributes:
         group: group name.
         series: series backtested; ``eligible``: series long enough to be.
-        origins, horizon: rolling origins and months ahead.
-        scores: model → averaged scores (``mase``, ``crps``, ``coverage80``…, ``failures``).
-        chosen: the model with the lowest mean scaled CRPS.
+        origins, horizon: rolling origins and months ahead; ``scored``: the last origins scored;
+            ``calibration``: origins each choice is learned from.
+        scores: model (and ``selected``) → scores averaged over the scored origins (``mase``,
+            ``crps``, ``coverage80``…, ``failures``).
+        chosen: the group's choice (for series without a backtest of their own).
+        choices: series → its production choice (model, width factors).
+        evaluation: model (and ``selected``) → the calibrated rows of the scored origins.
         seconds: time taken.
     """
 
@@ -54,25 +75,40 @@ class GroupBacktest:
     eligible: int
     origins: int
     horizon: int
+    calibration: int = CALIBRATION_ORIGINS
+    scored: int = 0
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
     chosen: str = FALLBACK
+    default: Choice = field(default_factory=lambda: Choice(FALLBACK))
+    choices: dict[str, Choice] = field(default_factory=dict)
     seconds: float = 0.0
     rows: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-    factors: dict[str, Factors] = field(default_factory=dict)
-    held_out: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    evaluation: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     scales: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
 
+    @property
+    def held_out(self) -> dict[str, pd.DataFrame]:
+        """The scored rows (an alias kept for reconciliation)."""
+        return self.evaluation
+
+    def choice_for(self, series_id: str) -> Choice:
+        """The series' own choice, or the group's when it has no backtest of its own."""
+        return self.choices.get(series_id, self.default)
+
     def to_dict(self) -> dict[str, Any]:
+        models = pd.Series([c.model for c in self.choices.values()]).value_counts()
         return {
             "group": self.group,
             "series": self.series,
             "eligible": self.eligible,
             "origins": self.origins,
+            "scored_origins": self.scored,
             "horizon": self.horizon,
             "chosen": self.chosen,
+            "chosen_per_series": {str(k): int(v) for k, v in models.items()},
             "seconds": round(self.seconds, 2),
             "scores": {m: _finite(s) for m, s in self.scores.items()},
-            "width_factors": self.factors.get(self.chosen, {}),
+            "width_factors": self.default.factors,
         }
 
 
@@ -85,7 +121,7 @@ def eligible_panel(panel: pd.DataFrame, min_length: int, h: int, n_windows: int)
 
 def sample_series(panel: pd.DataFrame, max_series: int, seed: int) -> pd.DataFrame:
     """A seeded random sample of at most ``max_series`` series (all of them if fewer)."""
-    ids = panel["unique_id"].unique()
+    ids = np.sort(panel["unique_id"].unique())
     if len(ids) <= max_series:
         return panel
     rng = np.random.default_rng(seed)
@@ -101,72 +137,127 @@ def backtest_group(
     season_length: int,
     min_length: int,
     h: int = 6,
-    n_windows: int = 12,
+    n_windows: int | None = None,
     max_series: int = 80,
     seed: int = 42,
+    calibration: int = CALIBRATION_ORIGINS,
 ) -> GroupBacktest:
-    """Backtest ``candidates`` (plus every baseline) on the group's ``panel``; choose a model."""
+    """Backtest ``candidates`` (plus every baseline and the ensemble) on the group's ``panel``;
+    decide each series' model and widths."""
     started = time.perf_counter()
+    n_windows = n_windows or windows_needed(h, calibration)
     ready = eligible_panel(panel, min_length, h, n_windows)
     eligible = int(ready["unique_id"].nunique())
     sample = sample_series(ready, max_series, seed)
-    result = GroupBacktest(name, int(sample["unique_id"].nunique()), eligible, n_windows, h)
+    result = GroupBacktest(name, int(sample["unique_id"].nunique()), eligible, n_windows, h,
+                           calibration=calibration)  # fmt: skip
     if sample.empty:
         result.seconds = time.perf_counter() - started
         return result
     scales = _scales(sample, season_length, h + n_windows - 1)
     result.scales = scales
-    names = [*(b.name for b in BASELINES), *(c for c in candidates if c not in _baseline_names())]
+    names = _names(candidates)
     fallback = get_forecaster(FALLBACK).backtest(sample, h, season_length, n_windows)
     fallback = fallback.sort_values(["unique_id", "cutoff", "ds"], ignore_index=True)
+    failures, seconds = {}, {}
     for model in names:
         clock = time.perf_counter()
         if model == FALLBACK:
-            rows, failures = clip_nonnegative(fallback.copy()), 0.0
+            rows, failures[model] = clip_nonnegative(fallback.copy()), 0.0
+        elif model == ENSEMBLE.name:
+            members = [result.rows[m] for m in ENSEMBLE.members]
+            rows, failures[model] = median_ensemble(members), 0.0
         else:
-            rows, failures = _backtest_one(model, sample, fallback, h, season_length, n_windows)
+            rows, failures[model] = _backtest_one(model, sample, fallback, h, season_length,
+                                                  n_windows)  # fmt: skip
         result.rows[model] = rows
-        seconds = round(time.perf_counter() - clock, 2)
-        calibrated = cross_calibrate(rows)
-        result.held_out[model] = calibrated
-        raw = summarise(score_rows(rows, scales))
-        scores = summarise(score_rows(calibrated, scales))
-        result.factors[model] = width_factors(rows)
-        result.scores[model] = {
-            **scores,
-            "raw_crps": raw["crps"],
-            "raw_coverage80": raw["coverage80"],
-            "raw_coverage95": raw["coverage95"],
-            "failures": failures,
-            "seconds": seconds,
-        }
-    result.chosen = min(names, key=lambda m: _or_inf(result.scores[m]["crps"]))
+        seconds[model] = round(time.perf_counter() - clock, 2)
+    _decide_and_score(result, names, failures, seconds)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _or_inf(value: float) -> float:
-    return value if np.isfinite(value) else float("inf")
+def _names(candidates: Sequence[str]) -> list[str]:
+    """Baselines first, then the candidates, then the ensemble (its members come before it)."""
+    names = [b.name for b in BASELINES]
+    names += [c for c in candidates if c not in names and c != ENSEMBLE.name]
+    names += [m for m in ENSEMBLE.members if m not in names]
+    return [*names, ENSEMBLE.name]
+
+
+def _decide_and_score(
+    result: GroupBacktest, names: list[str], failures: dict[str, float], seconds: dict[str, float]
+) -> None:
+    """The production choices, and the scored origins with the choices made at each."""
+    h, count = result.horizon, result.calibration
+    errors = error_frame(result.rows, result.scales)
+    cutoffs = sorted(pd.Timestamp(c) for c in errors["cutoff"].unique())
+    end = len(cutoffs) - 1 + h
+    result.choices, result.default, _ = decide(
+        errors, calibration_origins(cutoffs, end, h, count), names
+    )
+    result.chosen = result.default.model
+    scored = [i for i in range(len(cutoffs)) if calibration_origins(cutoffs, i, h, count)]
+    scored = scored[-EVALUATION_ORIGINS:]
+    result.scored = len(scored)
+    if not scored:  # too few origins (or no series with a scale): choices only, no scores
+        return
+    parts: dict[str, list[pd.DataFrame]] = {m: [] for m in [*names, SELECTED]}
+    for i in scored:
+        choices, default, factors = decide(errors, calibration_origins(cutoffs, i, h, count), names)
+        for model in names:
+            rows = result.rows[model]
+            rows = rows[rows["cutoff"] == cutoffs[i]]
+            parts[model].append(_calibrated(rows, model, factors))
+        parts[SELECTED].append(_selected(parts, choices, default))
+    scored_cutoffs = [cutoffs[i] for i in scored]
+    raw = {m: r[r["cutoff"].isin(scored_cutoffs)] for m, r in result.rows.items()}
+    for model, frames in parts.items():
+        rows = pd.concat(frames, ignore_index=True)
+        result.evaluation[model] = rows
+        scores = summarise(score_rows(rows, result.scales))
+        base = raw.get(model)
+        raw_scores = summarise(score_rows(base, result.scales)) if base is not None else {}
+        result.scores[model] = {
+            **scores,
+            "raw_crps": raw_scores.get("crps", float("nan")),
+            "raw_coverage80": raw_scores.get("coverage80", float("nan")),
+            "raw_coverage95": raw_scores.get("coverage95", float("nan")),
+            "failures": failures.get(model, 0.0),
+            "seconds": seconds.get(model, 0.0),
+        }
+
+
+def _calibrated(rows: pd.DataFrame, model: str, factors: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of ``model`` with each series' shrunk width factors for that model (1.0 for a
+    series with no scale, which is not scored)."""
+    known = not factors.empty and model in factors.index.get_level_values("model")
+    mine = factors.xs(model, level="model") if known else None
+    arrays = {}
+    for lv in LEVELS:
+        per_series = mine[f"r-{lv}"] if mine is not None else pd.Series(dtype=float)
+        values = rows["unique_id"].map(per_series).to_numpy(dtype=float)
+        arrays[lv] = np.nan_to_num(values, nan=1.0)
+    return clip_nonnegative(apply_factors(rows, arrays)).assign(model=model)
+
+
+def _selected(
+    parts: dict[str, list[pd.DataFrame]], choices: dict[str, Choice], default: Choice
+) -> pd.DataFrame:
+    """This origin's rows of each series' chosen model."""
+    frames = []
+    for model, frames_of in parts.items():
+        if model == SELECTED or not frames_of:
+            continue
+        rows = frames_of[-1]
+        picked = rows["unique_id"].map(lambda u: choices.get(str(u), default).model) == model
+        frames.append(rows[picked])
+    return pd.concat(frames, ignore_index=True)
 
 
 def _finite(scores: dict[str, float]) -> dict[str, float | None]:
     """Scores for JSON: NaN (nothing could be scored) becomes None."""
     return {k: (v if np.isfinite(v) else None) for k, v in scores.items()}
-
-
-def cross_calibrate(rows: pd.DataFrame) -> pd.DataFrame:
-    """Every backtest row with widths learned on the *other* half of the origins (2-fold cross-
-    conformal), so all origins are scored and none with widths learned from itself."""
-    first, second = split_origins(rows)
-    parts = [
-        apply_factors(second, width_factors(first)),
-        apply_factors(first, width_factors(second)),
-    ]
-    return clip_nonnegative(pd.concat(parts).sort_index())
-
-
-def _baseline_names() -> set[str]:
-    return {b.name for b in BASELINES}
 
 
 def _backtest_one(

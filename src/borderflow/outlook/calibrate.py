@@ -2,64 +2,103 @@
 
 Model intervals assume the model is right; on spiky seizure counts they come out too wide, on
 12-month rolling sums (strongly autocorrelated errors) too narrow. For each level L the width
-factor is the split-conformal quantile of the normalised error |y − mean| / half-width(L) over
-backtest rows: multiplying every half-width by it makes L% of past errors fall inside.
+factor is the split-conformal quantile of the normalised error over backtest rows: the distance
+of the outcome from the mean divided by the interval's half-width on the outcome's side. Scaling
+each side's half-width by that factor makes L% of past errors fall inside, and it works for the
+asymmetric intervals of the median ensemble and of intervals clipped at zero.
 
-The backtest scores each half of its origins with factors learned on the other half (never on
-the rows it learned from); the production forecast uses factors learned on all origins.
+Which rows a factor is learned from — one series' or its whole group's, and which origins — is
+decided in ``select.py``; this module only computes and applies factors.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from borderflow.outlook.models import LEVELS
 
+#: Level → factor; a value may also be an array with one factor per row.
 Factors = dict[int, float]
+#: Fewest rows a factor is learned from; fewer: 1.0 (the model's own width).
+MIN_ROWS = 20
+
+
+def ratio_columns() -> list[str]:
+    """``r-L``: the normalised error of a row at each level."""
+    return [f"r-{lv}" for lv in LEVELS]
+
+
+def normalised_errors(rows: pd.DataFrame) -> pd.DataFrame:
+    """``r-L`` per row: |y − mean| over the half-width of the level-L interval on y's side (NaN
+    where that half-width is zero or y is unknown). y lies inside the interval widened by a
+    factor f exactly when r-L ≤ f."""
+    y = rows["y"].to_numpy(dtype=float)
+    mean = rows["mean"].to_numpy(dtype=float)
+    out = {}
+    above = y >= mean
+    for lv in LEVELS:
+        hi = rows[f"hi-{lv}"].to_numpy(dtype=float) - mean
+        lo = mean - rows[f"lo-{lv}"].to_numpy(dtype=float)
+        half = np.where(above, hi, lo)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.abs(y - mean) / half
+        out[f"r-{lv}"] = np.where(np.isfinite(y) & (half > 1e-9), ratio, np.nan)
+    return pd.DataFrame(out, index=rows.index)
 
 
 def width_factors(rows: pd.DataFrame) -> Factors:
-    """Per-level width factors from backtest rows (1.0 where nothing can be learned)."""
+    """Per-level width factors from backtest rows (1.0 where fewer than ``MIN_ROWS``)."""
+    ratios = normalised_errors(rows)
     factors: Factors = {}
-    y = rows["y"].to_numpy(dtype=float)
-    mean = rows["mean"].to_numpy(dtype=float)
     for lv in LEVELS:
-        half = rows[f"hi-{lv}"].to_numpy(dtype=float) - mean
-        ok = np.isfinite(y) & (half > 1e-9)
-        ratio = np.abs(y[ok] - mean[ok]) / half[ok]
-        factors[lv] = _conformal_quantile(ratio, lv / 100) if len(ratio) >= 20 else 1.0
+        r = ratios[f"r-{lv}"].dropna().to_numpy()
+        factors[lv] = conformal_quantile(r, lv / 100) if len(r) >= MIN_ROWS else 1.0
     return factors
 
 
-def _conformal_quantile(scores: np.ndarray, level: float) -> float:
+def conformal_quantile(scores: np.ndarray, level: float) -> float:
+    """The ⌈(n+1)·level⌉-th smallest score (the largest when that rank exceeds n)."""
     n = len(scores)
     rank = min(math.ceil((n + 1) * level), n)
     return float(np.sort(scores)[rank - 1])
 
 
-def apply_factors(rows: pd.DataFrame, factors: Factors) -> pd.DataFrame:
-    """Rows with every interval's half-width scaled by its level's factor, nested by level.
-
-    Every interval here is symmetric about the mean before clipping at zero, so the upper
-    half-width (never clipped) sets both sides; clip again afterwards.
-    """
-    out = rows.copy()
-    mean = out["mean"].to_numpy(dtype=float)
-    previous = np.zeros(len(out))
+def grouped_quantiles(ratios: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Conformal quantile of every ``r-L`` column per group of ``keys``, with the row count
+    (``n``). Vectorised: the groups' scores are laid out as rows of one array and sorted once
+    per level (unknown scores sort last and are not counted)."""
+    grouped = ratios.groupby(keys, sort=True)
+    codes = grouped.ngroup().to_numpy()
+    pos = grouped.cumcount().to_numpy()
+    index = grouped.size().index
+    out = pd.DataFrame({"n": grouped.size().to_numpy()}, index=index)
+    width = int(pos.max()) + 1 if len(pos) else 0
     for lv in LEVELS:
-        half = (out[f"hi-{lv}"].to_numpy(dtype=float) - mean) * factors.get(lv, 1.0)
-        half = np.maximum(half, previous)  # a wider level is never narrower
-        out[f"hi-{lv}"], out[f"lo-{lv}"] = mean + half, mean - half
-        previous = half
+        table = np.full((len(index), width), np.inf)
+        values = ratios[f"r-{lv}"].to_numpy(dtype=float)
+        table[codes, pos] = np.where(np.isfinite(values), values, np.inf)
+        table.sort(axis=1)
+        n = np.isfinite(table).sum(axis=1)
+        rank = np.minimum(np.ceil((n + 1) * lv / 100), n).astype(int)
+        picked = table[np.arange(len(index)), np.maximum(rank - 1, 0)]
+        out[f"r-{lv}"] = np.where(n > 0, picked, np.nan)
     return out
 
 
-def split_origins(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Backtest rows of the first half of origins (to learn from) and of the second (to score)."""
-    cutoffs = np.sort(rows["cutoff"].unique())
-    learn = set(cutoffs[: len(cutoffs) // 2])
-    first = rows["cutoff"].isin(learn)
-    return rows[first], rows[~first]
+def apply_factors(rows: pd.DataFrame, factors: Mapping[int, float | np.ndarray]) -> pd.DataFrame:
+    """Rows with each side's half-width scaled by its level's factor, nested by level (a wider
+    level is never narrower on either side); clip again afterwards."""
+    out = rows.copy()
+    mean = out["mean"].to_numpy(dtype=float)
+    prev_lo = prev_hi = np.zeros(len(out))
+    for lv in LEVELS:
+        f = np.asarray(factors.get(lv, 1.0), dtype=float)
+        hi = np.maximum((out[f"hi-{lv}"].to_numpy(dtype=float) - mean) * f, prev_hi)
+        lo = np.maximum((mean - out[f"lo-{lv}"].to_numpy(dtype=float)) * f, prev_lo)
+        out[f"hi-{lv}"], out[f"lo-{lv}"] = mean + hi, mean - lo
+        prev_lo, prev_hi = lo, hi
+    return out

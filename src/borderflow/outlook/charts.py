@@ -12,6 +12,8 @@ import pandas as pd
 
 #: Months of history shown before the forecast.
 HISTORY_MONTHS = 48
+#: Time-axis labels: month and year (d3 time format).
+AXIS_FORMAT = "%b %Y"
 
 
 def fan_chart(history: pd.DataFrame, forecast: pd.DataFrame, title: str) -> dict[str, Any]:
@@ -31,7 +33,9 @@ def fan_chart(history: pd.DataFrame, forecast: pd.DataFrame, title: str) -> dict
     hist["period"] = pd.to_datetime(hist["period"]).dt.strftime("%Y-%m-%d")
     fc = forecast[["period", "mean", "lo80", "hi80", "lo95", "hi95"]].copy()
     fc["period"] = pd.to_datetime(fc["period"]).dt.strftime("%Y-%m-%d")
-    x = alt.X("period:T", title=None)
+    # Every tick says its year ("Jan 2026"): Vega-Lite's default time labels name only the month
+    # between year boundaries, so a 4-year history read as twelve unlabelled months.
+    x = alt.X("period:T", title=None, axis=alt.Axis(format=AXIS_FORMAT, labelOverlap=True))
     line = alt.Chart(hist).mark_line(color="#333").encode(x, alt.Y("value:Q", title=None))
     band95 = (
         alt.Chart(fc).mark_area(opacity=0.2, color="#1f77b4").encode(x, y="lo95:Q", y2="hi95:Q")

@@ -7,6 +7,7 @@ it); or no forecast (no recent value). The reason is kept with the forecast.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from borderflow.outlook.models import (
     get_forecaster,
     interval_columns,
 )
+from borderflow.outlook.select import Choice
 from borderflow.outlook.series import GroupData, Verdict, judge, to_panel
 
 BASELINE = "naive"
@@ -55,30 +57,41 @@ def usable_history(data: GroupData, verdicts: dict[str, Verdict], usable: str) -
 def forecast_group(
     data: GroupData,
     verdicts: dict[str, Verdict],
-    model: str,
+    model: str | Callable[[str], Choice],
     h: int,
     factors: Factors | None = None,
 ) -> tuple[pd.DataFrame, list[SeriesOutcome]]:
     """Forecast every usable series of the group ``h`` months ahead.
 
-    ``factors`` (from the group's backtest) rescale the model's interval widths.
+    Args:
+        data, verdicts: the group's series and how each can be forecast.
+        model: each series' choice (``series_id → Choice``, from the backtest), or one model
+            name for every series (with ``factors`` as its width factors).
+        h: months ahead.
 
     Returns:
         Rows ``unique_id, ds, mean, lo-L, hi-L, model`` and one outcome per series.
     """
+    plan = model if callable(model) else (lambda _sid: Choice(str(model), factors or {}))
     m = data.group.season_length
     outcomes: list[SeriesOutcome] = []
     frames = []
     modelled = to_panel(usable_history(data, verdicts, "model"))
     if not modelled.empty:
-        rows, failed = _forecast_with_fallback(model, modelled, h, m)
-        frames.append(apply_factors(rows, factors or {}))
-        for sid, n in modelled.groupby("unique_id")["y"].size().items():
-            why = verdicts[str(sid)].reason
-            if sid in failed:
-                outcomes.append(SeriesOutcome(str(sid), FALLBACK, f"{model} failed; fallback", n))
-            else:
-                outcomes.append(SeriesOutcome(str(sid), model, why or "chosen by backtest", n))
+        chosen = {str(sid): plan(str(sid)) for sid in modelled["unique_id"].unique()}
+        by_model = pd.Series({sid: c.model for sid, c in chosen.items()})
+        for name, ids in by_model.groupby(by_model, sort=True):
+            panel = modelled[modelled["unique_id"].isin(list(ids.index))]
+            rows, failed = _forecast_with_fallback(str(name), panel, h, m)
+            frames.append(apply_factors(rows, _row_factors(rows, chosen)))
+            for key, n in panel.groupby("unique_id")["y"].size().items():
+                sid = str(key)
+                if sid in failed:
+                    outcome = SeriesOutcome(sid, FALLBACK, f"{name} failed; fallback", n)
+                else:
+                    why = verdicts[sid].reason or _basis(chosen[sid])
+                    outcome = SeriesOutcome(sid, str(name), why, n)
+                outcomes.append(outcome)
     frames.extend(_baselines(data, verdicts, h, outcomes))
     for sid, v in verdicts.items():
         if v.usable == "skip":
@@ -87,13 +100,28 @@ def forecast_group(
     return (clip_nonnegative(rows) if not rows.empty else rows), outcomes
 
 
+def _basis(choice: Choice) -> str:
+    if choice.rows:
+        return f"chosen on its own backtest ({choice.rows} rows, shrunk toward its group)"
+    return "its group's choice"
+
+
+def _row_factors(rows: pd.DataFrame, chosen: dict[str, Choice]) -> dict[int, np.ndarray]:
+    """Each row's width factor per level, from its series' choice (1.0 where none)."""
+    ids = rows["unique_id"].astype(str).to_numpy()
+    return {
+        lv: np.array([chosen[i].factors.get(lv, 1.0) if i in chosen else 1.0 for i in ids])
+        for lv in LEVELS
+    }
+
+
 def _forecast_with_fallback(
     model: str, panel: pd.DataFrame, h: int, m: int
 ) -> tuple[pd.DataFrame, set[str]]:
-    fallback = get_forecaster(FALLBACK).forecast(panel, h, m)
+    fallback = clip_nonnegative(get_forecaster(FALLBACK).forecast(panel, h, m))
     fallback["model"] = FALLBACK
     try:
-        rows = get_forecaster(model).forecast(panel, h, m)
+        rows = clip_nonnegative(get_forecaster(model).forecast(panel, h, m))
     except Exception:  # the model failed on the whole group: every series falls back
         return fallback, set(panel["unique_id"].astype(str))
     rows = fallback[["unique_id", "ds"]].merge(rows, on=["unique_id", "ds"], how="left")

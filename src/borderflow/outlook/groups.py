@@ -34,6 +34,9 @@ class SeriesGroup:
         sparse_share: share of zero months above which intermittent-demand models are tried.
         main: part of the headline scores (the "main groups").
         parent: (group, dimension) this group's series add up to, for reconciliation.
+        calibration: backtest origins each series' model and widths are learned from; rolling
+            12-month sums need more (their errors come in long runs: a 12-origin window of calm
+            months sets intervals a trend break walks out of).
     """
 
     name: str
@@ -48,6 +51,7 @@ class SeriesGroup:
     main: bool = True
     parent: tuple[str, str] | None = None
     description: str = ""
+    calibration: int = 12
 
 
 GROUPS: tuple[SeriesGroup, ...] = (
@@ -65,13 +69,13 @@ GROUPS: tuple[SeriesGroup, ...] = (
     SeriesGroup("cbp_events_area", "seizure_events", ("drug", "area"), start="2018-10",
                 main=False, description="CBP seizure events by drug × area of responsibility"),
     SeriesGroup("vsrr_state", "overdose_deaths_12m", ("us_state",), missing="gap",
-                season_length=1, description="VSRR synthetic-opioid deaths, 12 months ending, "
-                "by state (nowcast history)"),
+                season_length=1, calibration=24, description="VSRR synthetic-opioid deaths, "
+                "12 months ending, by state (nowcast history)"),
     SeriesGroup("vsrr_us", "overdose_deaths_12m", (), {"us_state": ("US",)}, missing="gap",
-                season_length=1,
+                season_length=1, calibration=48,
                 description="VSRR synthetic-opioid deaths, 12 months ending, United States"),
     SeriesGroup("vsrr_all_us", "all_overdose_deaths_12m", (), {"us_state": ("US",)},
-                missing="gap", season_length=1,
+                missing="gap", season_length=1, calibration=48,
                 description="VSRR deaths from all drug overdoses, 12 months ending, United States"),
     SeriesGroup("sesnsp_homicides_state", "homicide_victims", ("mx_state",),
                 description="SESNSP intentional-homicide victims by Mexican state"),

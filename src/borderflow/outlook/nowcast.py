@@ -17,6 +17,8 @@ reported, predicted and nowcast values for the 12 months ending December were fr
 
 from __future__ import annotations
 
+from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -48,13 +50,20 @@ def nowcast_frame(
     return rows
 
 
-def nowcast_group(engine: Engine, group: SeriesGroup, where: Any = None) -> pd.DataFrame:
-    """The group's history with the newest months nowcast (see the module docstring)."""
-    reported = query_group(engine, group, where, status="reported")
-    predicted = query_group(engine, group, where, status="predicted")
+def nowcast_group(
+    engine: Engine,
+    group: SeriesGroup,
+    where: Any = None,
+    as_of: date | None = None,
+    cutoff: date | None = None,
+) -> pd.DataFrame:
+    """The group's history with the newest months nowcast (see the module docstring), as the
+    record stood at ``as_of`` up to the month ``cutoff`` (None: the newest)."""
+    reported = query_group(engine, group, where, "reported", as_of, cutoff)
+    predicted = query_group(engine, group, where, "predicted", as_of, cutoff)
     rows = nowcast_frame(reported, predicted, group.by)
     rows.attrs["releases"] = _merge_releases(reported, predicted)
-    factors = revision_factors(engine, group, where, reported)
+    factors = revision_factors(engine, group, where, reported, as_of)
     if factors:
         lag = _lags(rows["bucket"])
         revised = rows["reported"] * lag.map(factors).fillna(1.0).to_numpy()
@@ -66,12 +75,17 @@ def nowcast_group(engine: Engine, group: SeriesGroup, where: Any = None) -> pd.D
 
 
 def revision_factors(
-    engine: Engine, group: SeriesGroup, where: Any, newest: pd.DataFrame
+    engine: Engine,
+    group: SeriesGroup,
+    where: Any,
+    newest: pd.DataFrame,
+    as_of: date | None = None,
 ) -> dict[int, float]:
     """Lag (months before the older release's newest period) → median growth of the reported
-    count from the previous VSRR release to the newest; empty with fewer than two releases, or
-    when the previous release holds none of the group's series."""
-    vintages = engine.vintages(SOURCE)
+    count from the previous VSRR release to the newest (of those published by ``as_of``); empty
+    with fewer than two releases, or when the previous release holds none of the group's
+    series."""
+    vintages = [v for v in engine.vintages(SOURCE) if as_of is None or v <= as_of]
     if len(vintages) < 2:
         return {}
     try:
@@ -167,3 +181,68 @@ def revisions(engine: Engine, group: SeriesGroup) -> dict[str, Any]:
         "growth_by_lag": revision_factors(engine, group, None, newest),
         "note": "nowcast = max(reported, predicted, reported × growth by lag)",
     }
+
+
+def scored_on_revisions(engine: Engine, group: SeriesGroup, months: int = 12) -> dict[str, Any]:
+    """Each VSRR release's newest ``months`` periods as it stood (reported, NCHS predicted and
+    the nowcast made from it) against the next release's reported value for the same periods.
+
+    Returns ``rows`` (one per release pair × period: values and errors in percent of the later
+    value) and ``summary`` (mean absolute percent error of reported, predicted and nowcast, per
+    release pair); empty when the warehouse holds fewer than two VSRR releases with the group.
+    """
+    vintages = engine.vintages(SOURCE)
+    rows: list[dict[str, Any]] = []
+    for older, newer in pairwise(vintages):
+        try:
+            then = nowcast_group(engine, group, None, older)
+            later = query_group(engine, group, None, "reported", newer)
+        except QueryError:  # one of the releases holds none of the group's series
+            continue
+        keys = ["bucket", *group.by]
+        then = then.dropna(subset=["reported"])
+        then = then.assign(lag=_lags(then["bucket"]).to_numpy())
+        then = then[then["lag"] < months]
+        both = then.merge(later[[*keys, "value"]].rename(columns={"value": "later"}), on=keys)
+        for r in both.to_dict(orient="records"):
+            rows.append(
+                {
+                    "release": older.isoformat(),
+                    "later_release": newer.isoformat(),
+                    "period": f"{r['bucket']:%Y-%m}",
+                    "lag": int(r["lag"]),
+                    "later": float(r["later"]),
+                    **{k: float(r[k]) for k in ("reported", "predicted", "nowcast")},
+                    **{
+                        f"{k}_error_pct": 100 * (float(r[k]) - r["later"]) / r["later"]
+                        for k in ("reported", "predicted", "nowcast")
+                    },
+                }
+            )
+    return {"rows": rows, "summary": _revision_summary(rows)}
+
+
+def _revision_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows)
+    out = []
+    for (older, newer), part in frame.groupby(["release", "later_release"], sort=True):
+        latest = part[part["lag"] == 0]
+        out.append(
+            {
+                "release": older,
+                "later_release": newer,
+                "periods": len(part),
+                **{
+                    f"{k}_mape": float(part[f"{k}_error_pct"].abs().mean())
+                    for k in ("reported", "predicted", "nowcast")
+                },
+                **{
+                    f"latest_{k}_error_pct": float(latest[f"{k}_error_pct"].iloc[0])
+                    for k in ("reported", "predicted", "nowcast")
+                    if not latest.empty
+                },
+            }
+        )
+    return out

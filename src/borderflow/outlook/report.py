@@ -1,9 +1,10 @@
-"""Present an outlook run: a table of groups for people, chart files per series."""
+"""Present an outlook run: the forecasts, the groups' scores, the ledger, chart files per series."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rich.table import Table
@@ -11,6 +12,77 @@ from rich.table import Table
 from borderflow.outlook.charts import fan_chart, write_chart
 from borderflow.outlook.groups import OutlookError
 from borderflow.outlook.run import OutlookRun
+
+
+def forecast_table(run: OutlookRun) -> Table:
+    """What a user asked for: one row per series × month with the point forecast and its
+    80% and 95% intervals, and the model it came from."""
+    table = Table(title=f"Outlook run {run.run_id}: forecasts", title_justify="left")
+    for name in ("series", "month", "forecast", "80% interval", "95% interval", "model"):
+        table.add_column(
+            name, justify="right" if "interval" in name or name == "forecast" else "left"
+        )
+    if run.forecasts.empty:
+        return table
+    for sid, rows in run.forecasts.groupby("series_id", sort=True):
+        for i, r in enumerate(rows.sort_values("period_end").to_dict(orient="records")):
+            table.add_row(
+                str(sid) if i == 0 else "",
+                f"{r['period_end']:%Y-%m}",
+                _num(r["mean"]),
+                f"{_num(r['lo80'])} – {_num(r['hi80'])}",
+                f"{_num(r['lo95'])} – {_num(r['hi95'])}",
+                str(r["model"]),
+            )
+    return table
+
+
+def _num(value: Any) -> str:
+    value = float(value)
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
+def ledger_table(summary: pd.DataFrame) -> Table:
+    """The ledger's track record: one row per series and kind of forecast."""
+    table = Table(title="Forecast ledger: scored forecasts", title_justify="left")
+    cols = ("series", "kind", "origins", "months", "MAE", "vs naive", "vs seasonal naive",
+            "CRPS", "cov80", "cov95")  # fmt: skip
+    for name in cols:
+        table.add_column(name, justify="left" if name in ("series", "kind") else "right")
+    for r in summary.to_dict(orient="records") if not summary.empty else []:
+        span = f"{r['origins']} ({r['first_origin']}–{r['last_origin']})"
+        table.add_row(
+            str(r["series_id"]), str(r["kind"]), span, str(r["rows"]), _num(r["mae"]),
+            f"{r['mae_vs_naive']:.2f}×", f"{r['mae_vs_snaive']:.2f}×", _num(r["crps"]),
+            f"{r['cov80']:.0%}", f"{r['cov95']:.0%}",
+        )  # fmt: skip
+    return table
+
+
+def nowcast_table(scored: dict[str, Any]) -> Table:
+    """The nowcast against the later VSRR release, beside NCHS's predicted value and the
+    reported count: one row per period of the earlier release."""
+    table = Table(
+        title="Nowcast vs NCHS predicted value, against the later VSRR release (United States, "
+        "T40.4)",
+        title_justify="left",
+    )
+    for name in ("release", "12 months ending", "later release", "reported", "predicted",
+                 "nowcast"):  # fmt: skip
+        table.add_column(name, justify="left" if name == "release" else "right")
+    for r in scored.get("rows", []):
+        table.add_row(
+            r["release"], r["period"], _num(r["later"]),
+            f"{_num(r['reported'])} ({r['reported_error_pct']:+.1f}%)",
+            f"{_num(r['predicted'])} ({r['predicted_error_pct']:+.1f}%)",
+            f"{_num(r['nowcast'])} ({r['nowcast_error_pct']:+.1f}%)",
+        )  # fmt: skip
+    for s in scored.get("summary", []):
+        table.add_row(
+            s["release"], "mean |error|", "", f"{s['reported_mape']:.2f}%",
+            f"{s['predicted_mape']:.2f}%", f"{s['nowcast_mape']:.2f}%",
+        )  # fmt: skip
+    return table
 
 
 def outlook_table(run: OutlookRun) -> Table:
@@ -24,7 +96,8 @@ def outlook_table(run: OutlookRun) -> Table:
             continue
         bt = g.get("backtest") or {}
         scores = bt.get("scores") or {}
-        chosen, snaive = scores.get(g["model"], {}), scores.get("seasonal_naive", {})
+        chosen = scores.get("selected", scores.get(g["model"], {}))
+        snaive = scores.get("seasonal_naive", {})
         crps = chosen.get("crps")
         ratio = f"{crps / snaive['crps'] - 1:+.0%}" if crps and snaive.get("crps") else "–"
         outcomes = ", ".join(f"{k} {v}" for k, v in g["outcomes"].items())

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -18,10 +18,12 @@ import pandas as pd
 from borderflow.metrics import Engine, QueryError, get_measure
 from borderflow.metrics.periods import add_months
 from borderflow.outlook import nowcast
-from borderflow.outlook.backtest import GroupBacktest, backtest_group
+from borderflow.outlook.backtest import SELECTED, GroupBacktest, backtest_group
 from borderflow.outlook.forecast import SeriesOutcome, forecast_group, judge_group, usable_history
-from borderflow.outlook.groups import OutlookError, SeriesGroup, select_groups
+from borderflow.outlook.groups import OutlookError, SeriesGroup, get_group, select_groups
+from borderflow.outlook.models import interval_columns
 from borderflow.outlook.reconcile import evaluate, ols_reconcile
+from borderflow.outlook.select import Choice
 from borderflow.outlook.series import (
     GroupData,
     frame_group,
@@ -73,7 +75,17 @@ class OutlookRun:
             "groups": self.groups,
             "nowcast": self.nowcast,
             "series": [o.__dict__ for o in self.outcomes],
+            "forecasts": self.forecast_records(),
         }
+
+    def forecast_records(self) -> list[dict[str, Any]]:
+        """The forecasts as plain rows: series, month, point, 80% and 95% bounds, model."""
+        if self.forecasts.empty:
+            return []
+        cols = ["series_id", "period_end", "mean", "lo80", "hi80", "lo95", "hi95", "model"]
+        rows = self.forecasts[cols].rename(columns={"period_end": "period"})
+        rows = rows.assign(period=[f"{d:%Y-%m}" for d in rows["period"]])
+        return [{str(k): v for k, v in r.items()} for r in rows.to_dict(orient="records")]
 
 
 def run_outlook(
@@ -84,6 +96,9 @@ def run_outlook(
     horizon: int = 6,
     backtest: bool = True,
     progress: Progress | None = None,
+    as_of: date | None = None,
+    cutoff: date | None = None,
+    groups: Sequence[str] | None = None,
 ) -> OutlookRun:
     """Forecast every series of the selected groups; nothing is stored.
 
@@ -94,6 +109,11 @@ def run_outlook(
         horizon: months ahead, 1 to 24.
         backtest: backtest the candidate models and choose one per group.
         progress: called with (groups done, groups) after each group.
+        as_of: read the record as it stood on this date (a replay of a past forecast; None:
+            the newest record).
+        cutoff: forecast from this month (the record's later months are not read; None: the
+            newest month).
+        groups: forecast only these series groups (by name; default: the measures' groups).
 
     Returns:
         The run, with ``run_id`` None: ``store_outlook_run`` stores it.
@@ -104,16 +124,23 @@ def run_outlook(
     if not 1 <= horizon <= 24:
         raise OutlookError(f"--horizon must be between 1 and 24 months, not {horizon}.")
     started, clock = datetime.now(), time.perf_counter()
-    groups = _groups(measures, where)
+    chosen = _groups(measures, where)
+    if groups:
+        chosen = tuple(g for g in chosen if g.name in set(groups)) or tuple(
+            get_group(name) for name in groups
+        )
     params = {
         "measures": list(measures or []),
         "where": {k: list(v) for k, v in (where or {}).items()},
         "horizon": horizon,
         "backtest": backtest,
-        "groups": [g.name for g in groups],
+        "groups": [g.name for g in chosen],
+        **({"as_of": as_of.isoformat()} if as_of else {}),
+        **({"cutoff": cutoff.isoformat()} if cutoff else {}),
     }
     skipped: dict[str, str] = {}
-    work = _forecast_all(engine, groups, where, horizon, backtest, progress, skipped)
+    read = _Read(engine, as_of, cutoff)
+    work = _forecast_all(read, chosen, where, horizon, backtest, progress, skipped)
     if not work:
         raise OutlookError("nothing to forecast: " + "; ".join(skipped.values()))
     coherence = _reconcile(work)
@@ -122,7 +149,7 @@ def run_outlook(
     _collect(run, work)
     for name, report in coherence.items():
         run.groups[name]["reconciliation"] = report
-    _mark_skipped(run, groups, skipped)
+    _mark_skipped(run, chosen, skipped)
     run.seconds = time.perf_counter() - clock
     return run
 
@@ -146,13 +173,10 @@ def _groups(
 ) -> tuple[SeriesGroup, ...]:
     groups = select_groups(tuple(measures) if measures else None)
     dims = set(where or {})
-    # A group that fixes a dimension itself (vsrr_us: us_state=US) is left out when the caller
-    # filters that dimension: the caller's members are forecast by the group that breaks it down.
-    kept = tuple(
-        g
-        for g in groups
-        if dims <= set(get_measure(g.measure).dimensions) and not dims & set(g.where)
-    )
+    # A filter picks series of the groups that break its dimensions down; a group that does
+    # not (cbp_lb_drug for region=…, vsrr_us for us_state=…) is left out: its series are other
+    # series, and the caller's members are forecast by the group that breaks them down.
+    kept = tuple(g for g in groups if dims <= set(g.by))
     if not kept:
         raise OutlookError(
             f"no forecast series group has the dimension(s) {', '.join(sorted(dims))}; "
@@ -170,8 +194,24 @@ class _GroupWork:
     outcomes: list[SeriesOutcome]
 
 
+@dataclass(frozen=True)
+class _Read:
+    """Where a run reads its series: the engine, and the record's date and last month."""
+
+    engine: Engine
+    as_of: date | None = None
+    cutoff: date | None = None
+
+    def group(self, group: SeriesGroup) -> GroupData:
+        """The whole group: what a series is forecast with never depends on the run's filter."""
+        if group.measure == nowcast.MEASURE:
+            rows = nowcast.nowcast_group(self.engine, group, None, self.as_of, self.cutoff)
+            return frame_group(group, rows)
+        return load_group(self.engine, group, None, self.as_of, self.cutoff)
+
+
 def _forecast_all(
-    engine: Engine,
+    read: _Read,
     groups: tuple[SeriesGroup, ...],
     where: dict[str, tuple[str, ...]] | None,
     horizon: int,
@@ -184,28 +224,66 @@ def _forecast_all(
     work = []
     for i, group in enumerate(groups):
         try:
-            data = _load(engine, group, where)
+            whole = read.group(group)
         except QueryError as exc:  # e.g. the source is not ingested: the other groups go on
             skipped[group.name] = str(exc)
             continue
-        verdicts = judge_group(data)
-        bt = _backtest(data, verdicts) if backtest else None
+        try:
+            data = subset(whole, where)
+        except OutlookError as exc:
+            skipped[group.name] = str(exc)
+            continue
+        verdicts = judge_group(whole)
+        bt = _backtest(whole, verdicts, horizon) if backtest else None
+        asked = {s: v for s, v in verdicts.items() if s in data.dims}
+        plan = bt.choice_for if bt is not None and bt.scores else _default_plan
+        rows, outcomes = forecast_group(data, asked, plan, horizon)
         model = bt.chosen if bt is not None and bt.scores else DEFAULT_MODEL
-        factors = bt.factors.get(model) if bt is not None else None
-        rows, outcomes = forecast_group(data, verdicts, model, horizon, factors)
         work.append(_GroupWork(data, bt, model, rows, outcomes))
         if progress is not None:
             progress(i + 1, len(groups))
     return work
 
 
-def _load(engine: Engine, group: SeriesGroup, where: Any) -> GroupData:
-    if group.measure == nowcast.MEASURE:
-        return frame_group(group, nowcast.nowcast_group(engine, group, where))
-    return load_group(engine, group, where)
+def _default_plan(series_id: str) -> Choice:
+    return Choice(DEFAULT_MODEL)
 
 
-def _backtest(data: GroupData, verdicts: Any) -> GroupBacktest:
+def subset(data: GroupData, where: dict[str, tuple[str, ...]] | None) -> GroupData:
+    """The group's series whose members match ``where`` (the whole group when None)."""
+    if not where:
+        return data
+    keep = {
+        sid
+        for sid, dims in data.dims.items()
+        if all(dims.get(dim) in members for dim, members in where.items())
+    }
+    if not keep:
+        asked = "; ".join(f"{d}={','.join(m)}" for d, m in where.items())
+        raise OutlookError(f"no {data.group.name} series matches {asked}.")
+    frame = data.frame[data.frame["series_id"].isin(keep)].reset_index(drop=True)
+    return replace(
+        data,
+        frame=frame,
+        dims={s: d for s, d in data.dims.items() if s in keep},
+        unit={s: u for s, u in data.unit.items() if s in keep},
+    )
+
+
+def load_whole_group(
+    engine: Engine, group: SeriesGroup, as_of: date | None = None, cutoff: date | None = None
+) -> GroupData:
+    """The whole group as a run reads it (VSRR through the nowcast), as the record stood at
+    ``as_of`` up to ``cutoff`` (None: the newest)."""
+    return _Read(engine, as_of, cutoff).group(group)
+
+
+def _load(engine: Engine, group: SeriesGroup) -> GroupData:
+    """The whole group, newest record."""
+    return load_whole_group(engine, group)
+
+
+def _backtest(data: GroupData, verdicts: Any, horizon: int) -> GroupBacktest:
     panel = to_panel(usable_history(data, verdicts, "model"))
     g = data.group
     return backtest_group(
@@ -214,7 +292,9 @@ def _backtest(data: GroupData, verdicts: Any) -> GroupBacktest:
         candidates(g, panel),
         season_length=g.season_length,
         min_length=g.min_length,
+        h=horizon,
         max_series=MAX_BACKTEST_SERIES,
+        calibration=g.calibration,
     )
 
 
@@ -263,10 +343,12 @@ def _reconcile_report(
     pb, cb = parent.backtest, child.backtest
     if not parent_of:
         return {"applied": False, "reason": "the parts do not name their total's members"}
-    if pb is None or cb is None or pb.series < pb.eligible or cb.series < cb.eligible:
+    if pb is None or cb is None or not pb.evaluation or not cb.evaluation:
+        return {"applied": False, "reason": "not evaluated: too little history to backtest"}
+    if pb.series < pb.eligible or cb.series < cb.eligible:
         return {"applied": False, "reason": "not evaluated: backtest missing or on a sample"}
     scales = pd.concat([pb.scales, cb.scales])
-    report = evaluate(pb.held_out[parent.model], cb.held_out[child.model], parent_of, scales)
+    report = evaluate(pb.evaluation[SELECTED], cb.evaluation[SELECTED], parent_of, scales)
     report["applied"] = report["reconciled_crps"] < report["base_crps"]
     return report
 
@@ -332,8 +414,7 @@ def _shape(w: _GroupWork) -> pd.DataFrame:
     """Forecast rows in the stored shape: periods like observations, dimensions as columns."""
     g, data = w.data.group, w.data
     m = get_measure(g.measure)
-    rows = w.rows.rename(columns={"unique_id": "series_id", "lo-80": "lo80", "hi-80": "hi80",
-                                  "lo-95": "lo95", "hi-95": "hi95"})  # fmt: skip
+    rows = w.rows.rename(columns={"unique_id": "series_id", **_BOUNDS})
     month = pd.to_datetime(rows["ds"]).dt.date
     rows["period_end"] = (pd.to_datetime(rows["ds"]) + pd.offsets.MonthEnd(0)).dt.date
     rolling = m.temporal == "rolling"
@@ -348,7 +429,12 @@ def _shape(w: _GroupWork) -> pd.DataFrame:
     keep = ["series_id", "group_name", "measure", "stored_measure", "unit", "model",
             "period_type", "period_start", "period_end", "mean", "lo80", "hi80", "lo95", "hi95",
             "release_id", "dims_key", *dims.columns]  # fmt: skip
-    return rows[keep]
+    grid = [c for c in _BOUNDS.values() if c not in keep]  # the quantiles the ledger keeps
+    return rows[[*keep, *grid]]
+
+
+#: Interval bound columns as stored (``lo80``) from the models' names (``lo-80``).
+_BOUNDS = {c: c.replace("-", "") for c in interval_columns()}
 
 
 def _newest_release(data: GroupData, source: str) -> int:

@@ -54,13 +54,17 @@ def query_group(
     where: dict[str, tuple[str, ...]] | None = None,
     status: str | None = None,
     as_of: date | None = None,
+    cutoff: date | None = None,
 ) -> pd.DataFrame:
     """The group's monthly values as the metrics layer answers them (one row per month × member),
-    as the record stood at ``as_of`` (None: the newest)."""
+    as the record stood at ``as_of`` (None: the newest), up to the month ``cutoff`` (None: the
+    newest month; for 12-month-ending values, the month a period ends in)."""
     m = get_measure(group.measure)
     last = engine.last_month(m, as_of)
     if m.temporal == "rolling":  # the newest 12-month period ends 11 months after it starts
         last = add_months(last, 11)
+    if cutoff is not None:
+        last = min(last, cutoff)
     filters = {**group.where, **(where or {})}
     filters = {k: v for k, v in filters.items() if k in m.dimensions}
     query = Query(
@@ -81,10 +85,15 @@ def query_group(
 
 
 def load_group(
-    engine: Engine, group: SeriesGroup, where: dict[str, tuple[str, ...]] | None = None
+    engine: Engine,
+    group: SeriesGroup,
+    where: dict[str, tuple[str, ...]] | None = None,
+    as_of: date | None = None,
+    cutoff: date | None = None,
 ) -> GroupData:
-    """The group's series in long format, with complete months (see ``GroupData``)."""
-    rows = query_group(engine, group, where)
+    """The group's series in long format, with complete months (see ``GroupData``), as the
+    record stood at ``as_of`` and up to ``cutoff`` (None: the newest)."""
+    rows = query_group(engine, group, where, as_of=as_of, cutoff=cutoff)
     return frame_group(group, rows)
 
 

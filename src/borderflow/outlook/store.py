@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
+from borderflow.outlook.ledger import RUN, record_run
 from borderflow.vocabulary import DIMENSIONS
 from borderflow.warehouse import Warehouse, sql
 
@@ -29,7 +30,7 @@ OUTCOME_COLUMNS = ["series_id", "model", "reason", "months", "group_name"]
 
 
 def store_outlook_run(warehouse: Warehouse, run: OutlookRun) -> int:
-    """Write ``run``, its forecasts and per-series outcomes in one transaction.
+    """Write ``run``, its forecasts, per-series outcomes and ledger rows in one transaction.
 
     Args:
         warehouse: the warehouse, open read-write.
@@ -46,6 +47,7 @@ def store_outlook_run(warehouse: Warehouse, run: OutlookRun) -> int:
                       sql.insert_forecasts("new_forecasts", FORECAST_COLUMNS))  # fmt: skip
         outcomes = _outcome_frame(run).assign(run_id=run_id)
         _insert_frame(con, "new_outcomes", outcomes, sql.insert_forecast_series("new_outcomes"))
+        record_run(con, run, RUN, run_id)  # the ledger keeps it until its months are scored
     run.run_id = run_id
     run.forecasts["run_id"] = run_id
     return run_id

@@ -48,15 +48,54 @@ def outlook(ctx: Context) -> Section:
 
     c = ctx.catalog
     sec = new_section(ctx, "outlook")
+    shown: dict[str, str] = {}
     for measure, where, key in OUTLOOK_SERIES:
         with ctx.lock:
             forecast = _one_series(latest_forecasts(ctx.engine, measure, where), where)
         if not forecast.empty:
             _add_fan(ctx, sec, forecast, (measure, where, key))
+            shown[str(forecast["series_id"].iloc[0])] = c.t(key)
     if not sec.figures:
         sec.notes.append(c.t("outlook.none"))
+    else:
+        _add_track_record(ctx, sec, shown)
     sec.notes.append(c.t("notes.outlook"))
     return sec
+
+
+def _add_track_record(ctx: Context, sec: Section, shown: dict[str, str]) -> None:
+    """Beside the fans: how the outlook's earlier forecasts of the same series scored (the
+    forecast ledger), or a note that nothing is scored yet."""
+    from borderflow.outlook import track_record
+
+    c = ctx.catalog
+    with ctx.lock:
+        record = track_record(ctx.engine, list(shown))
+    if record.empty:
+        sec.notes.append(c.t("outlook.track.none"))
+        return
+    kinds = {"run": "kind_run", "replay": "kind_replay", "replay, same release": "kind_same"}
+    rows: list[list[Value | str]] = []
+    for r in record.to_dict(orient="records"):
+        rows.append([
+            shown[r["series_id"]],
+            c.t(f"outlook.track.{kinds.get(r['kind'], 'kind_run')}"),
+            c.t("outlook.track.span", count=r["origins"], first=r["first_origin"],
+                last=r["last_origin"]),
+            c.number(r["rows"]),
+            c.t("outlook.track.ratio", ratio=c.number(r["mae_vs_naive"], 2)),
+            c.t("outlook.track.ratio", ratio=c.number(r["mae_vs_snaive"], 2)),
+            c.percent(100 * r["cov80"], signed=False),
+        ])  # fmt: skip
+    columns = ["series", "kind", "origins", "months", "vs_naive", "vs_snaive", "coverage"]
+    sec.tables.append(
+        Table(
+            c.t("outlook.track.title"),
+            [c.t(f"outlook.track.{k}") for k in columns],
+            rows,
+            c.t("outlook.track.note"),
+        )
+    )
 
 
 def _add_fan(
@@ -146,7 +185,9 @@ def interdiction(ctx: Context) -> Section:
         result = latest_result(ctx.engine)
     for release in result.get("releases", []):
         sec.releases[int(release["release_id"])] = release
-    sec.values.extend(_objective_values(ctx, result["objective"], sorted(sec.releases)))
+    sec.values.extend(
+        _objective_values(ctx, result["scenario"], result["objective"], sorted(sec.releases))
+    )
     sec.tables.append(_allocation_table(ctx, result["allocation"]))
     sec.tables.append(_policy_table(ctx, result["policies"]))
     sec.extra["interdiction"] = {
@@ -159,9 +200,19 @@ def interdiction(ctx: Context) -> Section:
     return sec
 
 
-def _objective_values(ctx: Context, objective: dict[str, Any], releases: list[int]) -> list[Value]:
-    """Delivered flow with the allocation, without it, and the flow interdicted."""
+def _objective_values(
+    ctx: Context, scenario: dict[str, Any], objective: dict[str, Any], releases: list[int]
+) -> list[Value]:
+    """Delivered flow with the allocation, without it, and the flow interdicted, each with the
+    scenario it comes from: its name, the units shipped and the budget (without them a number
+    of flow units cannot be read)."""
     c = ctx.catalog
+    setting = c.t(
+        "interdiction.scenario_text",
+        name=scenario.get("name", ""),
+        shipped=c.number(float(objective["shipped"])),
+        budget=c.number(float(objective["budget"])),
+    )
     values = []
     for key, field in (
         ("delivered", "delivered"),
@@ -177,6 +228,7 @@ def _objective_values(ctx: Context, objective: dict[str, Any], releases: list[in
                 c.t("interdiction.flow_unit"),
                 c.t("interdiction.model_period"),
                 releases=list(releases),
+                scope=setting,
             )
         )
     return values
@@ -269,19 +321,20 @@ def _claim(ctx: Context, sec: Section, claim: dict[str, Any]) -> dict[str, Any]:
     rid = release.get("release_id")
     if rid is not None:
         sec.releases[int(rid)] = release
-    official = claim.get("official")
+    from borderflow.claims.explain import official_text, why_text  # the checker's own words
+
     return {
         "text": claim["text"],
         "sentence": claim["sentence"],
         "verdict": claim["verdict"],
         "verdict_text": c.t(f"verdict.{claim['verdict']}"),
         "claimed": _number_text(ctx, claim.get("claimed")),
-        "official": _number_text(ctx, official),
+        "official": official_text(c, claim),
         "unit": _unit_text(ctx, claim.get("unit")),
         "release": int(rid) if rid is not None else None,
-        # The checker explains itself in English; the Spanish brief shows the verdict and the
-        # evidence (figures and release) without the English sentence.
-        "reason": claim.get("reason", "") if c.lang == "en" else "",
+        # The rationale is a message key with values (claims/explain.py), in the reader's language.
+        "reason": why_text(c, claim),
+        "confidence": claim.get("confidence"),
     }
 
 

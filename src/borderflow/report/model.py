@@ -32,6 +32,9 @@ class Value:
         query: the metrics query that produced it (JSON form).
         release_text: the month the newest release read runs through and when it was
             published, in words.
+        scope: what the number covers besides the period (the place, the drug), in words.
+        aside: a second figure a reader needs beside this one (a predicted value next to a
+            count flagged as underreported), in words.
     """
 
     label: str
@@ -44,25 +47,34 @@ class Value:
     releases: list[int] = field(default_factory=list)
     query: dict[str, Any] | None = None
     release_text: str | None = None
+    scope: str | None = None
+    aside: str | None = None
 
 
 @dataclass
 class Figure:
-    """A chart: a Vega-Lite specification with a title and the releases behind its data."""
+    """A chart: a Vega-Lite specification with a title and the releases behind its data.
+
+    ``note`` says, in words, how the chart relates to the reader's filters when it does not
+    simply follow them (a national series under a state filter, a ranking that highlights).
+    """
 
     key: str
     title: str
     spec: dict[str, Any]
     releases: list[int] = field(default_factory=list)
+    note: str | None = None
 
 
 @dataclass
 class Table:
-    """A table of values: header labels and rows of cells (``Value`` or plain text)."""
+    """A table of values: header labels and rows of cells (``Value`` or plain text), and a note
+    on what it leaves out or how it relates to the reader's filters."""
 
     title: str
     columns: list[str]
     rows: list[list[Value | str]]
+    note: str | None = None
 
 
 @dataclass

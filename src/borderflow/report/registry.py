@@ -13,10 +13,11 @@ Imports go one way: this module imports the builders, the builders import ``repo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from borderflow.errors import BorderflowError
-from borderflow.report import extras, topics
-from borderflow.report.model import Context, Section
+from borderflow.report import extras, happened, topics
+from borderflow.report.model import Context, Filters, Section
 from borderflow.report.sections import SectionSpec
 
 Builder = Callable[[Context], Section]
@@ -81,6 +82,7 @@ def build_section(name: str, ctx: Context) -> Section:
         ctx: the reader's context (engine, language, filters).
     """
     spec = get_section(name)
+    ctx = replace(ctx, filters=_as_codes(spec, ctx.filters))
     result = spec.build(ctx)
     result.filters = {
         "drug": ctx.filters.drug if spec.drug else None,
@@ -88,6 +90,28 @@ def build_section(name: str, ctx: Context) -> Section:
         "period": ctx.filters.period,
     }
     return result
+
+
+def _as_codes(spec: SectionSpec, filters: Filters) -> Filters:
+    """The reader's filters with a drug or place given by name ("Sonora", "fentanilo") as its
+    stored code ("26", "Fentanyl"), so the page selects it and names it in either language. A
+    name the gazetteer does not know is left as written: the metrics layer says what is wrong."""
+    return replace(
+        filters,
+        drug=_code("drug", filters.drug) if spec.drug else filters.drug,
+        place=_code(spec.place, filters.place) if spec.place else filters.place,
+    )
+
+
+def _code(dimension: str, text: str | None) -> str | None:
+    from borderflow.reference.gazetteer import load_gazetteer
+
+    if not text or not text.strip():
+        return None
+    try:
+        return load_gazetteer().resolve(dimension, text).code
+    except BorderflowError:
+        return text
 
 
 def _register_builtins() -> None:
@@ -102,6 +126,8 @@ def _register_builtins() -> None:
         section("outlook")(extras.outlook)
     if extras.available("borderflow.interdiction"):
         section("interdiction")(extras.interdiction)
+    section("what_happened")(happened.what_happened)  # the registry of who and when
+    section("timeline", in_brief=False)(happened.timeline_page)
 
 
 _register_builtins()

@@ -82,9 +82,16 @@ def answered_period(result: Result) -> Period:
 
 
 def single_value(
-    ctx: Context, sec: Section, query: Query, label: str, *, decimals: int = 0
+    ctx: Context,
+    sec: Section,
+    query: Query,
+    label: str,
+    *,
+    decimals: int = 0,
+    scope: str | None = None,
 ) -> Value:
-    """A one-number answer as a ``Value``, with its change when the query compares."""
+    """A one-number answer as a ``Value``, with its change when the query compares, and what
+    it covers (``scope``: the place, the drug) in words."""
     result = ctx.run(query)
     c = ctx.catalog
     row = result.rows.iloc[0]
@@ -98,6 +105,7 @@ def single_value(
         releases=collect(sec, result),
         query=query.to_dict(),
         release_text=release_text(ctx, result),
+        scope=scope,
     )
     if query.compare and "pct_change" in row:
         value.change_pct = _number(row["pct_change"])
@@ -152,7 +160,9 @@ def bucket_labels(ctx: Context, result: Result) -> list[str]:
         first = pd.Timestamp(row["bucket"]).date()
         label = ctx.catalog.bucket(grain, first, str(row["period"]))
         if int(have) < int(row["expected_months"]):
-            label += " " + ctx.catalog.t("period.partial", months=int(have))
+            label += " " + ctx.catalog.t(
+                "period.partial", months=int(have), expected=int(row["expected_months"])
+            )
         labels.append(label)
     return labels
 
@@ -169,7 +179,22 @@ def chart_frame(
         frame["label"] = bucket_labels(ctx, result)
     if series is not None:
         frame["series"] = [ctx.catalog.member(series, str(v)) for v in rows[series]]
+        frame["series_code"] = [str(v) for v in rows[series]]  # colours follow the code
     return frame
+
+
+def period_end(ctx: Context, measure: str, period: str | None) -> date:
+    """The last month of ``period`` that ``measure`` has data for (its last month if None)."""
+    last = last_month(ctx, measure)
+    if not period:
+        return last
+    end = Query(measure, period).parsed_period().last
+    return min(date(end.year, end.month, 1), last)
+
+
+def member_name(ctx: Context, dimension: str, code: str | None, everything: str) -> str:
+    """A filter's member in words, or the catalog's words for all of them (``scope.*``)."""
+    return ctx.catalog.member(dimension, code) if code else ctx.catalog.t(f"scope.{everything}")
 
 
 def where(**filters: str | None) -> dict[str, tuple[str, ...]]:

@@ -23,6 +23,7 @@ _MODULES: tuple[str, ...] = (
     "un_comtrade",
     "census_pep",
     "conapo",
+    "registry",
 )
 
 

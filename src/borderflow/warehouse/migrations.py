@@ -232,6 +232,13 @@ def m007_slices_publication_quarantine(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.CURRENT_OBSERVATIONS_VIEW)
 
 
+def m008_forecast_ledger(con: duckdb.DuckDBPyConnection) -> None:
+    """The forecast ledger (borderflow.outlook): every stored forecast, and every replay of a
+    past cut-off, one row per series × month with its quantiles, the baselines' point forecasts
+    and the releases it read; the outcome and the release that gave it once one is known."""
+    con.execute(sql.CREATE_FORECAST_LEDGER)
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_releases", m001_releases),
     ("002_observations", m002_observations),
@@ -240,6 +247,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("005_forecasts", m005_forecasts),
     ("006_interdiction_runs", m006_interdiction_runs),
     ("007_slices_publication_quarantine", m007_slices_publication_quarantine),
+    ("008_forecast_ledger", m008_forecast_ledger),
 )
 
 

@@ -95,6 +95,20 @@ class StoreReader:
             return []
         return self.rows(sql.LIST_FORECAST_RUNS)
 
+    # -- forecast ledger (migration 008) ---------------------------------------------------
+
+    def forecast_ledger(self) -> pd.DataFrame:
+        """Every ledger row (empty without the table)."""
+        if not self.has_table("forecast_ledger"):
+            return pd.DataFrame()
+        return self.query(sql.LEDGER_ROWS)
+
+    def ledger_unscored(self) -> pd.DataFrame:
+        """(group, series, month) of the ledger rows without an outcome yet."""
+        if not self.has_table("forecast_ledger"):
+            return pd.DataFrame(columns=["group_name", "series_id", "period"])
+        return self.query(sql.LEDGER_UNSCORED)
+
     def _run(
         self, table: str, statement: str, run_id: int, json_fields: tuple[str, ...]
     ) -> dict[str, Any] | None:

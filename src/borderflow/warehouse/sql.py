@@ -259,6 +259,75 @@ LIST_FORECAST_RUNS = """
 """
 
 
+# -- forecast ledger (borderflow.outlook; migration 008_forecast_ledger) ------------------------
+
+#: Quantile columns of a ledger row: the bounds of every interval level the outlook forecasts.
+LEDGER_LEVELS = (20, 40, 60, 80, 90, 95)
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "run_id", "kind", "origin", "as_of", "releases", "series_id", "group_name", "measure",
+    "unit", "model", "horizon", "period", "mean",
+    *(f"{side}{lv}" for lv in LEDGER_LEVELS for side in ("lo", "hi")),
+    "naive", "seasonal_naive", "scale",
+)  # fmt: skip
+
+CREATE_FORECAST_LEDGER = f"""
+    CREATE TABLE forecast_ledger (
+        run_id INTEGER,
+        kind VARCHAR NOT NULL,
+        origin DATE NOT NULL,
+        as_of DATE,
+        releases VARCHAR NOT NULL,
+        series_id VARCHAR NOT NULL,
+        group_name VARCHAR NOT NULL,
+        measure VARCHAR NOT NULL,
+        unit VARCHAR NOT NULL,
+        model VARCHAR NOT NULL,
+        horizon INTEGER NOT NULL,
+        period DATE NOT NULL,
+        mean DOUBLE NOT NULL,
+        {", ".join(f"{side}{lv} DOUBLE NOT NULL" for lv in LEDGER_LEVELS for side in ("lo", "hi"))},
+        naive DOUBLE,
+        seasonal_naive DOUBLE,
+        scale DOUBLE,
+        actual DOUBLE,
+        scored_release_id INTEGER,
+        scored_at TIMESTAMP,
+        created_at TIMESTAMP NOT NULL DEFAULT now()
+    )
+"""
+
+
+def insert_ledger(frame_name: str) -> str:
+    """Copy a registered frame of ledger rows into ``forecast_ledger``."""
+    names = ", ".join(LEDGER_COLUMNS)
+    return f"INSERT INTO forecast_ledger ({names}) SELECT {names} FROM {frame_name}"
+
+
+#: Replays of one (kind, as_of, origin, group) are replaced when replayed again.
+DELETE_LEDGER_REPLAY = """
+    DELETE FROM forecast_ledger
+    WHERE kind = ? AND as_of = ? AND origin = ? AND group_name = ?
+"""
+
+LEDGER_UNSCORED = """
+    SELECT DISTINCT group_name, series_id, period FROM forecast_ledger WHERE actual IS NULL
+"""
+
+
+def score_ledger(frame_name: str) -> str:
+    """Set the outcome of unscored ledger rows from a registered frame
+    (``series_id, period, actual, scored_release_id``); scored rows are kept as they are."""
+    return f"""
+    UPDATE forecast_ledger AS l
+    SET actual = s.actual, scored_release_id = s.scored_release_id, scored_at = now()
+    FROM {frame_name} AS s
+    WHERE l.actual IS NULL AND l.series_id = s.series_id AND l.period = s.period
+    """
+
+
+LEDGER_ROWS = "SELECT * FROM forecast_ledger ORDER BY series_id, origin, as_of, period"
+
+
 # -- quarantine (migration 007) ------------------------------------------------------------------
 
 #: Slices where an incoming release (registered as ``incoming_observations``) holds fewer values

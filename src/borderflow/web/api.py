@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi import Query as Param
@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Query, QueryError, all_measures, get_measure
+from borderflow.registry import UnknownName, load_registry
+from borderflow.registry.views import actor_view, timeline_view
 from borderflow.vocabulary import parse_where
 from borderflow.web.encoding import encode
 from borderflow.web.state import AppState, state_of
@@ -58,6 +60,8 @@ async def index() -> dict[str, Any]:
             "/api/measures": "what can be asked",
             "/api/members/{measure}/{dimension}": "stored members of a dimension",
             "/api/query": "GET with parameters, or POST a query as JSON",
+            "/api/events": "dated events of the registry (actor, from, to, kind, lang)",
+            "/api/actors/{actor_id}": "an actor's profile with its dated relations",
         },
         "pages": "every dashboard page answers JSON at <path>.json",
         "schema": "/openapi.json",
@@ -179,3 +183,70 @@ def _run(state: AppState, body: Callable[[], QueryIn]) -> bytes:
     with state.lock:
         data = {"ok": True, **state.engine.run(query).to_dict()}
     return encode(data)
+
+
+# -- the registry of who and when (issue 17) -----------------------------------------------------
+
+Lang = Literal["en", "es"]
+
+
+def _registry_releases(request: Request, view: dict[str, Any]) -> dict[str, Any]:
+    """The view with, for each registry file, the warehouse release holding the same bytes."""
+    loaded = {
+        (r["file_name"], r["sha256"]): r["release_id"]
+        for r in state_of(request).releases.values()
+        if r["source"] == "registry" and r["state"] == "loaded"
+    }
+    for name, item in view["registry"]["files"].items():
+        item["release_id"] = loaded.get((name, item["sha256"]))
+    return view
+
+
+@router.get(
+    "/events",
+    summary="Dated events from the registry of actors, agreements and events",
+    responses={
+        400: {"description": "a bound or kind cannot be read"},
+        404: {"description": "no actor or agreement has that name"},
+    },
+)
+def events(
+    request: Request,
+    actor: Annotated[
+        Text | None, Param(description="actor, agreement or chemical: id or name")
+    ] = None,
+    start: Annotated[
+        Text | None, Param(alias="from", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    ] = None,
+    end: Annotated[
+        Text | None, Param(alias="to", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    ] = None,
+    kind: Annotated[
+        list[Text] | None, Param(description="event kind, repeatable or comma-separated")
+    ] = None,
+    lang: Lang = "en",
+) -> dict[str, Any]:
+    kinds = [k.strip() for item in kind or [] for k in item.split(",")]
+    try:
+        view = timeline_view(
+            load_registry(), actor=actor, start=start, end=end, kinds=kinds, lang=lang
+        )
+    except UnknownName as exc:
+        raise HTTPException(404, str(exc)) from None
+    return {"ok": True, **_registry_releases(request, view)}
+
+
+@router.get(
+    "/actors/{actor_id}",
+    summary="An actor's profile: names, parent, sub-agencies, dated relations",
+    responses={
+        400: {"description": "the name is not an actor's"},
+        404: {"description": "no actor has that id or name"},
+    },
+)
+def actor(request: Request, actor_id: Text, lang: Lang = "en") -> dict[str, Any]:
+    try:
+        view = actor_view(load_registry(), actor_id, lang)
+    except UnknownName as exc:
+        raise HTTPException(404, str(exc)) from None
+    return {"ok": True, **_registry_releases(request, view)}

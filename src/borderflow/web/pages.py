@@ -12,6 +12,7 @@ repeated page costs a lookup on the event loop; a new one is built in a worker t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,8 @@ from markupsafe import Markup
 
 from borderflow.metrics import get_measure
 from borderflow.metrics.periods import parse_period
+from borderflow.report.charts import browser_locale
+from borderflow.report.happened import add_event_markers
 from borderflow.report.i18n import LOCALES, load_catalog
 from borderflow.report.model import Filters, Section, Value
 from borderflow.report.registry import all_sections, build_section
@@ -35,6 +38,10 @@ router = APIRouter(tags=["pages"])
 
 Lang = Annotated[str, Param(pattern="^(en|es)$", description="en or es")]
 FilterText = Annotated[str | None, Param(max_length=100)]
+#: Events of the registry to mark on a page's time charts: ids, kinds or an actor/agreement.
+EventsText = Annotated[
+    str | None, Param(max_length=500, description="event ids or kinds, comma-separated")
+]
 #: Most releases one ``/releases?ids=`` page lists (a number is read from a handful).
 MAX_IDS = 200
 IdsText = Annotated[
@@ -98,6 +105,7 @@ def render(
         path=request.url.path,
         num=lambda v: number_html(v, state),
         lang_href=lambda other: f"{request.url.path}?{_with_lang(request, params, other)}",
+        chart_locale=browser_locale(lang),
         **values,
     )
 
@@ -200,13 +208,16 @@ def _topic_routes(name: str) -> None:
         drug: FilterText = None,
         place: FilterText = None,
         period: FilterText = None,
+        events: EventsText = None,
     ) -> Response:
         params = {"drug": drug, "place": place, "period": period, "lang": lang}
+        params["events"] = events  # the registry's events drawn on the time charts
 
         def build() -> bytes:
             spec = all_sections()[name]
             filters = Filters(drug or None, place or None, period or None)
             sec = _section_page(request, name, lang, filters)
+            sec = add_event_markers(sec, load_catalog(lang), events)
             options = {
                 "drug": _drug_options(request, lang) if spec.drug else [],
                 "place": place_options(state_of(request).context(lang), spec),
@@ -231,12 +242,15 @@ def _topic_routes(name: str) -> None:
         drug: FilterText = None,
         place: FilterText = None,
         period: FilterText = None,
+        events: EventsText = None,
     ) -> Response:
         params = {"drug": drug, "place": place, "period": period, "lang": lang}
+        params["events"] = events
 
         def build() -> bytes:
             filters = Filters(drug or None, place or None, period or None)
-            return encode(_section_page(request, name, lang, filters).to_dict())
+            sec = _section_page(request, name, lang, filters)
+            return encode(add_event_markers(sec, load_catalog(lang), events).to_dict())
 
         return await cached(request, params, build, JSON_TYPE)
 
@@ -255,6 +269,15 @@ def _topic_routes(name: str) -> None:
 for _name, _spec in all_sections().items():
     if _name != "headline" and _spec.in_brief:
         _topic_routes(_name)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> Response:
+    """The icon browsers ask for by default: the vendored SVG (also linked from every page)."""
+    return Response(_FAVICON, media_type="image/svg+xml")
+
+
+_FAVICON = (resources.files("borderflow.web") / "static" / "favicon.svg").read_bytes()
 
 
 @router.get("/releases", response_class=HTMLResponse, summary="Releases (all, or ?ids=1,2)")
@@ -298,6 +321,7 @@ def release_page(request: Request, release_id: int, lang: Lang = "en") -> HTMLRe
             lang,
             {"lang": lang},
             releases=rows,
+            single=True,
             json_href=f"/releases/{release_id}.json",
         )
     )
@@ -325,3 +349,73 @@ def _releases(request: Request, wanted: list[int]) -> list[dict[str, Any]]:
     if not wanted:
         return list(state_of(request).releases.values())
     return [_release(request, r) for r in wanted]
+
+
+# -- the registry's timeline (issue 17) ------------------------------------------------------------
+
+
+def _timeline(
+    request: Request, actor: str | None, start: str | None, end: str | None, kind: str | None,
+    lang: str,
+) -> dict[str, Any]:  # fmt: skip
+    from borderflow.registry import UnknownName, load_registry
+    from borderflow.registry.views import timeline_view
+
+    kinds = [k.strip() for k in (kind or "").split(",") if k.strip()]
+    try:
+        return timeline_view(
+            load_registry(), actor=actor, start=start, end=end, kinds=kinds, lang=lang
+        )
+    except UnknownName as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get(
+    "/timeline",
+    response_class=HTMLResponse,
+    summary="Timeline of the registry's events (actor, from, to, kind)",
+)
+async def timeline_page(
+    request: Request,
+    lang: Lang = "en",
+    actor: FilterText = None,
+    start: Annotated[str | None, Param(alias="from", max_length=10)] = None,
+    end: Annotated[str | None, Param(alias="to", max_length=10)] = None,
+    kind: FilterText = None,
+) -> Response:
+    from borderflow.registry.schema import EVENT_KINDS
+
+    params = {"actor": actor, "from": start, "to": end, "kind": kind, "lang": lang}
+
+    def build() -> bytes:
+        view = _timeline(request, actor, start, end, kind, lang)
+        html = render(
+            "timeline.html.j2",
+            request,
+            lang,
+            params,
+            view=view,
+            asked=params,
+            kinds=EVENT_KINDS,
+            json_href="/timeline.json" + query_string(params, lang),
+        )
+        return html.encode()
+
+    return await cached(request, params, build, HTML)
+
+
+@router.get("/timeline.json", summary="Timeline of the registry's events as JSON")
+async def timeline_json(
+    request: Request,
+    lang: Lang = "en",
+    actor: FilterText = None,
+    start: Annotated[str | None, Param(alias="from", max_length=10)] = None,
+    end: Annotated[str | None, Param(alias="to", max_length=10)] = None,
+    kind: FilterText = None,
+) -> Response:
+    params = {"actor": actor, "from": start, "to": end, "kind": kind, "lang": lang}
+
+    def build() -> bytes:
+        return encode(_timeline(request, actor, start, end, kind, lang))
+
+    return await cached(request, params, build, JSON_TYPE)

@@ -1,0 +1,141 @@
+"""Each series' model and interval widths, decided from the errors known at the forecast origin.
+
+At an origin t, the errors known are those of backtest forecasts whose every target month is ≤ t:
+the ``CALIBRATION_ORIGINS`` origins t − h − 11 … t − h. From their rows, for every series:
+
+- **model**: the candidate with the lowest mean scaled absolute error, the series' own mean
+  shrunk toward the group's, ``(n·e_series + k·e_group) / (n + k)`` with ``k = SHRINK_ROWS``
+  (a series with a short backtest leans on its group; one with none takes the group's choice);
+- **widths**: per level, the conformal quantile of the series' normalised errors for that model,
+  shrunk toward the group's the same way (``calibrate.py``).
+
+The production forecast applies this rule at the last month of data; the backtest applies it at
+each of its ``EVALUATION_ORIGINS`` last origins and scores what it would have forecast, so the
+scores it reports come from choices and widths that never saw the outcomes they are scored on.
+Nothing here depends on which other series a run was asked for: a series' decision reads its own
+rows and its group's backtest sample only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from borderflow.outlook.calibrate import MIN_ROWS, grouped_quantiles, normalised_errors
+from borderflow.outlook.models import LEVELS
+
+#: Origins whose errors set a choice and its widths (12 origins × 6 horizons = 72 rows a series).
+CALIBRATION_ORIGINS = 12
+#: Origins the backtest scores, each with choices made from the origins before it.
+EVALUATION_ORIGINS = 12
+#: Weight of the group's evidence in a series' model choice, in rows of the series' own (72 rows
+#: a series: it counts 2:1 against its group). Both weights were chosen on origins 12 months
+#: before the ones the docs report (``benchmarks/outlook.py --tune``): {36, 576, ∞} × {0, 36,
+#: 144, ∞}; this pair put the per-drug 80% coverage of fentanyl and methamphetamine nearest 80%.
+SHRINK_MODEL_ROWS = 36
+#: Weight of the group's evidence in a series' interval widths, in rows of the series' own.
+SHRINK_WIDTH_ROWS = 144
+
+
+def windows_needed(h: int, calibration: int = CALIBRATION_ORIGINS) -> int:
+    """Backtest origins needed to score ``EVALUATION_ORIGINS`` origins h months ahead."""
+    return EVALUATION_ORIGINS + calibration + h - 1
+
+
+@dataclass(frozen=True)
+class Choice:
+    """How one series is forecast: its model, its width factor per level, and what they rest on.
+
+    Attributes:
+        model: registry name.
+        factors: level → width factor.
+        rows: backtest rows of the series itself (0: the group's choice and widths).
+    """
+
+    model: str
+    factors: dict[int, float] = field(default_factory=dict)
+    rows: int = 0
+
+
+def error_frame(rows_by_model: dict[str, pd.DataFrame], scales: pd.Series) -> pd.DataFrame:
+    """One row per (model, series, origin, month): the scaled absolute error ``ae`` and the
+    normalised errors ``r-L`` (rows of series without a scale or outcome are dropped)."""
+    frames = []
+    for model, rows in rows_by_model.items():
+        scale = rows["unique_id"].map(scales).to_numpy(dtype=float)
+        y = rows["y"].to_numpy(dtype=float)
+        keep = np.isfinite(scale) & np.isfinite(y)
+        part = rows.loc[keep, ["unique_id", "cutoff", "ds"]].copy()
+        part["model"] = model
+        part["ae"] = np.abs(y[keep] - rows["mean"].to_numpy(dtype=float)[keep]) / scale[keep]
+        frames.append(pd.concat([part, normalised_errors(rows[keep])], axis=1))
+    return pd.concat(frames, ignore_index=True)
+
+
+def decide(
+    errors: pd.DataFrame, cutoffs: list[pd.Timestamp], candidates: list[str]
+) -> tuple[dict[str, Choice], Choice, pd.DataFrame]:
+    """Choices from the errors of the origins ``cutoffs``.
+
+    Returns:
+        series → its choice; the group's choice (for series without a backtest of their own);
+        and the shrunk factors of every (series, model), indexed by both, columns ``r-L``.
+    """
+    window = errors[errors["cutoff"].isin(cutoffs) & errors["model"].isin(candidates)]
+    if window.empty:
+        return {}, Choice(candidates[0]), pd.DataFrame()
+    group_err = window.groupby("model")["ae"].mean()
+    group_q = grouped_quantiles(window, ["model"])
+    series = window.groupby(["unique_id", "model"])["ae"].agg(["mean", "count"])
+    prior = group_err.reindex(series.index.get_level_values("model")).to_numpy()
+    series["score"] = (series["count"] * series["mean"] + SHRINK_MODEL_ROWS * prior) / (
+        series["count"] + SHRINK_MODEL_ROWS
+    )
+    factors = _shrunk_factors(grouped_quantiles(window, ["unique_id", "model"]), group_q)
+    order = {m: i for i, m in enumerate(candidates)}
+    ranked = series.reset_index().assign(order=lambda f: f["model"].map(order))
+    best = ranked.sort_values(["unique_id", "score", "order"]).groupby("unique_id").head(1)
+    choices = {
+        str(u): Choice(str(m), _factors_of(factors, u, m), int(n))
+        for u, m, n in zip(best["unique_id"], best["model"], best["count"], strict=True)
+    }
+    group_model = min(group_err.index, key=lambda m: (group_err[m], order[m]))
+    return choices, Choice(str(group_model), _group_factors(group_q, group_model)), factors
+
+
+def _shrunk_factors(own: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
+    models = own.index.get_level_values("model")
+    out = pd.DataFrame(index=own.index)
+    n = own["n"].to_numpy(dtype=float)
+    for lv in LEVELS:
+        col = f"r-{lv}"
+        g = group[col].where(group["n"] >= MIN_ROWS).reindex(models).to_numpy(dtype=float)
+        g = np.where(np.isfinite(g), g, 1.0)
+        s = own[col].to_numpy(dtype=float)
+        s = np.where(np.isfinite(s), s, g)
+        out[col] = (n * s + SHRINK_WIDTH_ROWS * g) / (n + SHRINK_WIDTH_ROWS)
+    return out
+
+
+def _factors_of(factors: pd.DataFrame, uid: str, model: str) -> dict[int, float]:
+    row = np.asarray(factors.to_numpy(dtype=float)[factors.index.get_loc((uid, model))])
+    return {lv: float(v) for lv, v in zip(LEVELS, row.ravel(), strict=True)}
+
+
+def _group_factors(group_q: pd.DataFrame, model: str) -> dict[int, float]:
+    row = group_q.loc[model]
+    ok = row["n"] >= MIN_ROWS
+    return {lv: float(row[f"r-{lv}"]) if ok and np.isfinite(row[f"r-{lv}"]) else 1.0
+            for lv in LEVELS}  # fmt: skip
+
+
+def calibration_origins(
+    cutoffs: list[pd.Timestamp], index: int, h: int, count: int = CALIBRATION_ORIGINS
+) -> list[pd.Timestamp]:
+    """The last ``count`` origins whose outcomes are all known at origin ``cutoffs[index]``
+    (index may be past the end: ``len(cutoffs) - 1 + h`` is the last month of data)."""
+    last = index - h
+    first = max(0, last - count + 1)
+    return cutoffs[first : last + 1] if last >= 0 else []
