@@ -10,8 +10,8 @@ States series), and the total time. Scores are on the last 12 origins, each with
 widths chosen from the errors known at that origin only (``outlook/select.py``).
 
 ``--tune`` instead replays the choice of the selection rule: every series truncated by 12 months,
-each pair of shrinkage weights scored on those earlier origins (how the weights in
-``select.py`` were chosen).
+each setting (trend-break candidates in or out, shrinkage weights, recency half-lives) scored on
+those earlier origins (how the settings in ``select.py`` and ``run.py`` were chosen).
 
 Peer: a plain loop of statsmodels ETS fit series by series over the same six forms AutoETS
 ("ZZA") searches (additive or multiplicative error × no, additive or damped trend, additive
@@ -284,7 +284,13 @@ def ledger_markdown(report: dict[str, Any]) -> str:
 
 
 def tune(db: Path) -> None:
-    """Score every pair of shrinkage weights on origins 12 months before the reported ones."""
+    """Score the selection rule's settings on origins 12 months before the reported ones: the
+    trend-break candidates (damped-trend and local-level ETS) in or out, the shrinkage weights
+    k_model × k_width, and the recency half-lives of the model choice and of the widths (in
+    origins; ∞: every origin alike). The rule kept is the one with fewest missed targets over
+    the four key pools (80% coverage 75–85%, MAE ≤ 0.8× naive and seasonal naive), then the
+    lowest mean of the worse MAE ratio over fentanyl and methamphetamine, then the 80% coverage
+    nearest 80%; candidates per group family (seasonal CBP, rolling-sum VSRR)."""
     import itertools
 
     from borderflow.outlook import backtest as bt_module
@@ -292,7 +298,8 @@ def tune(db: Path) -> None:
     from borderflow.outlook.forecast import judge_group, usable_history
     from borderflow.outlook.groups import get_group
     from borderflow.outlook.keyseries import KEY_POOLS, key_rows
-    from borderflow.outlook.run import MAX_BACKTEST_SERIES, _load, candidates
+    from borderflow.outlook.run import MAX_BACKTEST_SERIES, TREND_BREAK_MODELS, _load
+    from borderflow.outlook.run import candidates as group_candidates
     from borderflow.outlook.series import to_panel
 
     backtests = {}
@@ -303,23 +310,30 @@ def tune(db: Path) -> None:
             data = _load(engine, g)
             panel = to_panel(usable_history(data, judge_group(data), "model"))
             panel = panel[panel["ds"] <= panel["ds"].max() - pd.DateOffset(months=12)]
+            names = group_candidates(g, panel)
+            names += [m for m in TREND_BREAK_MODELS if m not in names]  # scored in or out
             backtests[name] = bt_module.backtest_group(
-                name, panel, candidates(g, panel), season_length=g.season_length,
+                name, panel, names, season_length=g.season_length,
                 min_length=g.min_length, max_series=MAX_BACKTEST_SERIES,
                 calibration=g.calibration,
             )  # fmt: skip
+    inf = float("inf")
     lines = []
-    for k_model, k_width in itertools.product((36, 576, 10**9), (0, 36, 144, 10**9)):
+    grid = itertools.product((False, True), (36, 576), (36, 144), (inf, 12, 6, 3), (inf, 24, 12, 6))
+    for breaks, k_model, k_width, half_model, half_width in grid:
         select.SHRINK_MODEL_ROWS, select.SHRINK_WIDTH_ROWS = k_model, k_width
+        select.HALF_LIFE_MODEL, select.HALF_LIFE_WIDTH = half_model, half_width
         for bt in backtests.values():
             bt.scores, bt.evaluation = {}, {}
-            bt_module._decide_and_score(bt, list(bt.rows), {}, {})
+            names = [m for m in bt.rows if breaks or m not in TREND_BREAK_MODELS]
+            bt_module._decide_and_score(bt, names, {}, {})
         for pool in KEY_POOLS:
             rows = key_rows(backtests, pool)
             mase = rows.groupby("model")["mase"].mean()
             sel = rows[rows["model"] == "selected"]
-            lines.append({"k_model": k_model, "k_width": k_width, "key": pool.name,
-                          "vs_naive": mase["selected"] / mase["naive"],
+            lines.append({"trend_break_models": breaks, "k_model": k_model, "k_width": k_width,
+                          "half_life_model": half_model, "half_life_width": half_width,
+                          "key": pool.name, "vs_naive": mase["selected"] / mase["naive"],
                           "vs_snaive": mase["selected"] / mase["seasonal_naive"],
                           "cov80": sel["coverage80"].mean(),
                           "cov95": sel["coverage95"].mean()})  # fmt: skip

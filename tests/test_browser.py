@@ -298,5 +298,9 @@ def test_seizure_chart_draws_chosen_events_as_dated_markers(server: str, page: P
         assert any(title.startswith(label.rstrip("…")) for label in drawn), (title, drawn)
     assert "Una marca es una fecha, no una causa." in page.inner_text("#note-seizures_monthly")
     shot(page, "seizures-event-markers-es")
+    with page.expect_navigation():  # changing a filter keeps the markers
+        page.select_option("#filter-drug", "Fentanyl")
+    assert "drug=Fentanyl" in page.url and "events=" in page.url
+    assert rendered(page, "seizures_monthly").count("mark-rule role-mark") == 1
     page.goto(f"{server}/seizures")
     assert "mark-rule role-mark" not in rendered(page, "seizures_monthly")

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from borderflow.cli import app
 from borderflow.metrics import Engine
 from borderflow.outlook import fan_chart, run_outlook, store_outlook_run, track_record
-from borderflow.outlook.calibrate import apply_factors, normalised_errors
+from borderflow.outlook.calibrate import apply_factors, grouped_quantiles, normalised_errors
 from borderflow.outlook.groups import get_group
 from borderflow.outlook.ledger import REPLAY, Replay, backfill, ledger_summary, score_ledger
 from borderflow.outlook.models import LEVELS, interval_columns, median_ensemble
@@ -31,6 +31,7 @@ from borderflow.outlook.select import (
     SHRINK_WIDTH_ROWS,
     calibration_origins,
     decide,
+    recency_weights,
 )
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport
@@ -121,6 +122,28 @@ def test_a_series_leaves_its_group_s_model_only_on_its_own_evidence() -> None:
     k_width = SHRINK_WIDTH_ROWS
     expected = (72 * 59 / 72 + k_width * 58 / 72) / (72 + k_width)
     assert choices["a"].factors[80] == pytest.approx(expected)
+
+
+def test_recency_weights_halve_every_half_life_and_infinity_weighs_all_alike() -> None:
+    assert recency_weights(np.array([0.0, 6.0, 12.0]), 6).tolist() == [1.0, 0.5, 0.25]
+    assert recency_weights(np.array([0.0, 40.0]), float("inf")).tolist() == [1.0, 1.0]
+
+
+def test_the_weighted_conformal_quantile_reaches_level_times_weight_plus_one() -> None:
+    """Barber et al. (2023): the smallest score whose cumulative weight reaches L·(Σw + 1)."""
+    scores = np.arange(1.0, 11.0)  # 1 … 10, one group
+    ratios = pd.DataFrame({"g": "x", **{f"r-{lv}": scores for lv in LEVELS}})
+    equal = grouped_quantiles(ratios, ["g"])
+    assert equal["r-80"].iloc[0] == 9.0  # ⌈11·0.8⌉ = 9th smallest
+    assert equal["ess"].iloc[0] == pytest.approx(10.0)
+    # the five largest scores weigh 1, the five smallest 0.2: Σw = 6, 80% needs 5.6, reached
+    # only by the sum of all ten (1 + 5 = 6): the largest score, where equal weights took the 9th
+    w = np.r_[np.full(5, 0.2), np.ones(5)]
+    weighted = grouped_quantiles(ratios, ["g"], w)
+    assert weighted["r-80"].iloc[0] == 10.0
+    # 40% needs 2.8: 1 (five × 0.2) + 1 + 1 = 3 at the 7th smallest
+    assert weighted["r-40"].iloc[0] == 7.0
+    assert weighted["ess"].iloc[0] == pytest.approx(36 / 5.2)
 
 
 # -- one forecast per series -------------------------------------------------------------------

@@ -98,6 +98,21 @@ def test_facts_picked_at_random_have_well_formed_sources() -> None:
         assert date(2026, 1, 1) <= checked <= date.today(), (name, row)
 
 
+def test_every_wikidata_id_is_unique_and_its_source_noted() -> None:
+    """A Wikidata id is filled only where a page read states it; SOURCES.md says which page."""
+    notes = (package_folder() / "SOURCES.md").read_text(encoding="utf-8")
+    filled = {
+        row["id"]: row["wikidata"].strip()
+        for name in ("actors.csv", "instruments.csv")
+        for row in rows(name)
+        if row["wikidata"].strip()
+    }
+    assert {"dea", "cbp"} <= set(filled)
+    assert len(set(filled.values())) == len(filled), filled
+    for key, qid in filled.items():
+        assert f"`{key}` = {qid}:" in notes, (key, qid)
+
+
 def test_the_old_agreements_and_precursors_are_in_the_registry() -> None:
     """Every agreement and chemical the claim checker knew from its two tables has an id."""
     agreements = {
@@ -357,11 +372,31 @@ def test_the_brief_section_lists_the_last_twelve_months_with_sources() -> None:
     day = date(2026, 1, 16)
     expected = recent(REGISTRY, day)
     for lang, title in (("en", "What happened"), ("es", "Qué pasó")):
-        section = what_happened(Context(engine=None, catalog=load_catalog(lang)), day)  # type: ignore[arg-type]
+        catalog = load_catalog(lang)
+        section = what_happened(Context(engine=None, catalog=catalog, today=day))  # type: ignore[arg-type]
         assert section.title == title
         (table,) = section.tables
         assert [r[2] for r in table.rows] == [e.title(lang) for e in expected]
         assert all(e.source.url in r[3] for r, e in zip(table.rows, expected, strict=True))
+
+
+def test_a_brief_dated_in_the_past_lists_the_twelve_months_before_its_date(
+    loaded, tmp_path: Path
+) -> None:
+    """``build_brief(today=…)`` dates its "what happened" section too, not only its cover."""
+    from borderflow.report.brief import build_brief
+
+    day = date(2026, 6, 15)
+    expected = recent(REGISTRY, day)
+    out = build_brief(loaded[0], lang="en", out_dir=tmp_path, pdf=False, today=day)
+    html = out.html.read_text("utf-8")
+    section = re.search(r'<section id="what_happened".*?</section>', html, flags=re.S).group(0)
+    listed = re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", section)
+    assert [d for d, _ in listed] == [str(e.date) for e in expected]
+    assert len(listed) == len(expected) > len(recent(REGISTRY, date(2026, 12, 3)))
+    assert "fincen_orders_2025_issued" in {e.id for e in expected}  # a year before June 2026
+    assert "June 15, 2026" in section
+    assert all(date(2025, 6, 15) < e.date.first <= day for e in expected)
 
 
 # -- the claim checker reads its facts from the registry -----------------------------------------

@@ -373,3 +373,19 @@ def test_filtered_spanish_pages_have_no_english(web, path, name, value) -> None:
 
     html = get(web, path, params={name: value, "lang": "es"}).text
     assert english_leaks(reader_text(html)) == []
+
+
+def test_the_filter_form_keeps_the_events_drawn_on_the_charts(web) -> None:
+    """A reader who changes a filter on a page with ``events=`` keeps the markers: the form
+    sends ``events`` again (a hidden field), and the page it submits to draws the same ones."""
+    asked = "fto_designation_2025_effective,meeting"
+    first = get(web, "/seizures", params={"events": asked, "lang": "es"})
+    form = re.search(r'<form class="filters".*?</form>', first.text, flags=re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)"[^>]*value="([^"]*)"', form))
+    assert fields == {"lang": "es", "events": asked}
+    markers = get(web, "/seizures.json", params=fields).json()["extra"]["markers"]
+    again = get(web, "/seizures.json", params={**fields, "drug": "Fentanyl"}).json()
+    assert again["filters"]["drug"] == "Fentanyl"
+    assert again["extra"]["markers"] == markers and len(markers) > 1
+    plain = get(web, "/seizures").text
+    assert 'name="events"' not in plain

@@ -157,3 +157,15 @@ def test_every_claim_has_a_why_and_an_official_record_in_the_reader_language(eng
         assert "concebida 13 de marzo de 2007" in by_text["Merida Initiative"]["official"]
     else:
         assert "the record gives 73,838 deaths" in deaths["reason"]
+
+
+def test_a_daily_average_after_a_dateline_is_read_as_a_rate(engine) -> None:
+    # SESNSP victims of intentional homicide, national, September 2024: 2,608 / 30 = 86.93
+    text = (
+        "Ciudad de México.- Según cifras oficiales, el promedio diario de asesinatos pasó de 86,9 "
+        "en septiembre de 2024 a 65,6 en junio de 2025."
+    )
+    claim = check_text(text, engine, published=date(2025, 7, 1)).claims[0]
+    assert claim.text == "86,9" and claim.verdict == "supported"
+    assert claim.official == pytest.approx(2608 / 30)
+    assert claim.query_json["where"] == {}  # the dateline's Ciudad de México is not the place

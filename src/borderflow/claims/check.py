@@ -40,14 +40,15 @@ from borderflow.claims.joint import (
     unknown_place,
 )
 from borderflow.claims.lexicon import fold, load_lexicon
+from borderflow.claims.official import days_in, official_value
+from borderflow.claims.policy import alternative_doubts, frame_doubts
 from borderflow.claims.resolve import Clue, Memory, Reading, Unresolved, find_topic
 from borderflow.claims.superlatives import check_superlative, find_superlative
 from borderflow.claims.topics import readings
 from borderflow.claims.verify import accepted, claimed_value, supports
 from borderflow.claims.when import PeriodRef, read_time
 from borderflow.errors import BorderflowError
-from borderflow.metrics import Engine, Query, get_measure
-from borderflow.metrics.units import convert
+from borderflow.metrics import Engine, get_measure
 
 VERDICTS = ("supported", "contradicted", "unverifiable")
 #: The most claims checked in one document. Each claim is asked of the warehouse under several
@@ -364,6 +365,7 @@ class _Checker:
         interval = accepted(m)
         claim.interval = (interval.low, interval.high)
         claim.doubts = doubts_of(clue, topic, claim)
+        claim.doubts += [d for d in frame_doubts(clue, topic, claim) if d not in claim.doubts]
         claim.options = options  # type: ignore[attr-defined]
         claim.mention = m  # type: ignore[attr-defined]
         return claim
@@ -516,7 +518,7 @@ class _Checker:
             evidence.note = str(exc)
             return evidence
         if per_day:
-            days = _days(reading.query.period)
+            days = days_in(reading.query.period)
             official /= days
             evidence.query_json = {**evidence.query_json, "per_day": days}
         evidence.official, evidence.releases = official, releases
@@ -585,7 +587,11 @@ class _Checker:
                 "supported" if first else "supported_other", 0.9 if first else 0.7, **values
             )
             return
+        other = alternative_doubts(claim, m, answered)  # may settle a frame doubt, too
+        if any(w >= 1.0 for w in joint.values()):  # a figure of the sentence is the record's:
+            claim.doubts = [d for d in claim.doubts if d != "other_source"]  # so is the source
         doubts = list(claim.doubts) + (["magnitude"] if _far(claim, best) else [])
+        doubts += [d for d in other if d not in doubts]
         if doubts:
             claim.verdict = "unverifiable"
             claim.doubts = doubts
@@ -620,27 +626,6 @@ def _far(claim: Claim, best: Evidence) -> bool:
     return abs(float(claim.claimed)) <= abs(float(best.official)) / 3
 
 
-def _days(period: str) -> int:
-    """Days in a period: a calendar or fiscal year, a month, a range of months, 12 months
-    ending a month; 365 for any other."""
-    months = re.fullmatch(r"(?:12ME )?(\d{4})-(\d\d)(?:\.\.(\d{4})-(\d\d))?", period)
-    if months:
-        first = date(int(months.group(1)), int(months.group(2)), 1)
-        last = date(int(months.group(3) or first.year), int(months.group(4) or first.month), 1)
-        if period.startswith("12ME"):
-            last, first = first, date(first.year - 1, first.month, 1)
-            first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-        after = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-        return (after - first).days
-    year = re.fullmatch(r"(?:FY)?(\d{4})", period)
-    if not year:
-        return 365
-    y = int(year.group(1)) - (1 if period.startswith("FY") else 0)
-    end = date(y + 1, 10, 1) if period.startswith("FY") else date(y + 1, 1, 1)
-    start = date(y, 10, 1) if period.startswith("FY") else date(y, 1, 1)
-    return (end - start).days
-
-
 _SCOPE_DIMENSIONS = ("area", "port", "region", "component", "us_state", "mx_state")
 #: Months between the end of a month and its publication, for each topic (VSRR: about four).
 _PUBLICATION_LAG = {"seizures": 1, "overdose_deaths": 5, "homicides": 1, "crossings": 2}
@@ -654,7 +639,8 @@ _LATEST_MEASURE = {
 
 
 _DATELINE = re.compile(
-    r"^[A-ZÁÉÍÓÚÑ][\w .,'’]{0,40}?(?:\([\w -]{1,15}\))?\s?(?:\.\s?-|[—–]\s|\s-\s|-\s)"
+    r"^[A-ZÁÉÍÓÚÑ][\w .,'’]{0,40}?(?:\([\w -]{1,20}\))?\s?(?:\.\s?-|[—–]\s|\s-\s|-\s)"
+    r"|^[A-ZÁÉÍÓÚÑ][\w .'’]{0,30},\s*[A-Z][a-z]{2,5}\.?\s+\d{1,2}\s+\([A-Z][\w -]{1,20}\)\s"
 )
 
 
@@ -689,69 +675,3 @@ def _unit(m: Mention) -> str | None:
     kinds = {"change": "percent", "share": "percent", "multiplier": "ratio", "rank": "rank"}
     unit = kinds.get(m.kind, m.unit)
     return None if unit == "unknown" else unit
-
-
-def official_value(
-    engine: Engine, reading: Reading, m: Mention
-) -> tuple[float, list[dict[str, Any]]]:
-    """The official figure for ``reading`` in the claim's own terms (unit, percent or ratio)."""
-    result = engine.run(reading.query)
-    rows = result.rows
-    if m.kind == "share":
-        part = rows[rows[reading.query.share_of].astype(str) == _share_part(reading)]
-        return float(part["share"].iloc[0]), result.releases
-    if m.kind == "rank":
-        dim = reading.query.by[0]
-        place = rows[rows[dim].astype(str) == reading.label.split(" ranked")[0]]
-        return float(place["rank"].iloc[0]), result.releases
-    if len(rows) != 1:
-        raise ValueError(f"the answer has {len(rows)} rows")
-    row = rows.iloc[0]
-    _check_coverage(row, "", lambda: _whole_covered(engine, reading.query))
-    value = float(row["value"])
-    if m.kind in ("change", "multiplier"):
-        base, releases = _base(engine, reading, row)
-        ratio = value / base
-        return (ratio if m.kind == "multiplier" else 100 * (ratio - 1)), result.releases + releases
-    if m.unit in ("lb", "kg", "short_ton", "t") and result.unit in ("lb", "kg"):
-        value = convert(value, result.unit, m.unit)
-    return value, result.releases
-
-
-def _base(engine: Engine, reading: Reading, row: Any) -> tuple[float, list[dict[str, Any]]]:
-    if reading.base is None:
-        whole = lambda: _whole_covered(engine, reading.query, "previous_")  # noqa: E731
-        _check_coverage(row, "previous_", whole)
-        return float(row["previous"]), []
-    base = engine.run(reading.base)
-    _check_coverage(base.rows.iloc[0], "", lambda: _whole_covered(engine, reading.base))
-    return float(base.rows["value"].iloc[0]), base.releases
-
-
-def _whole_covered(engine: Engine, query: Query | None, prefix: str = "") -> bool:
-    """Whether the series without its filters covers every month of the period: then a month
-    missing from a narrow slice (one sector, one drug) is a month with nothing seized, not a
-    month without data."""
-    if query is None or not query.where:
-        return False
-    try:
-        row = engine.run(query.with_(where={})).rows.iloc[0]
-    except (BorderflowError, ValueError, KeyError, IndexError):
-        return False
-    months, expected = row.get(f"{prefix}months"), row.get("expected_months")
-    return months is not None and expected is not None and months >= expected
-
-
-def _check_coverage(row: Any, prefix: str, whole: Any = None) -> None:
-    months, value = row.get(f"{prefix}months"), row.get(f"{prefix}value" if prefix else "value", 1)
-    expected = row.get("expected_months")
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ValueError("no value for that period (outside coverage)")
-    if months is not None and expected is not None and months < expected:
-        if whole is not None and months > 0 and whole():
-            return
-        raise ValueError(f"the data cover {months} of the {expected} months of that period")
-
-
-def _share_part(reading: Reading) -> str:
-    return reading.label.split(" as a share")[0]

@@ -29,8 +29,11 @@ _MONTH = re.compile(r"^(\d{4})-(\d\d)$")
 
 
 class CatalogLike(Protocol):
-    lang: str
-    messages: dict[str, str]
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def messages(self) -> dict[str, str]: ...
 
     def t(self, key: str, **values: Any) -> str: ...
 

@@ -293,7 +293,10 @@ class MentionFinder:
         for m in self.bare.finditer(folded):
             raw = m.group("num")
             large = m.group("scale") or re.search(r"\d[,.]\d{3}", raw)
-            if taken.overlaps(m.span()) or not (large or m.group("qual")) or not raw[0].isdigit():
+            average = _AVERAGE.search(folded, max(0, m.start() - 52), m.start())
+            if taken.overlaps(m.span()) or not (large or m.group("qual") or average):
+                continue
+            if not raw[0].isdigit():
                 continue
             if _is_year(raw, m.group("scale")):
                 continue
@@ -434,6 +437,11 @@ class MentionFinder:
         return found[0][0] if found else None
 
 
+#: "a daily average of 86.9", "el promedio diario de asesinatos pasó de 86,9": a small
+#: figure that is still a claim.
+_AVERAGE = re.compile(
+    r"\b(?:average|averaged|promedio|promediaron)\b[^.;,]{0,40}?\b(?:of|de|from|pas[oó] de)?\s*$"
+)
 #: "7 millones " just before "626 mil 455".
 _MILLIONS = re.compile(r"\b(\d{1,3}|[a-z]+)\s+millon(?:es)?\s+$")
 #: "14,700 to …", "14.700 a …": a number paired with the next, which carries the unit.

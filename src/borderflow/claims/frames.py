@@ -135,6 +135,7 @@ def bind_frames(
     """
     cues = load_cues()
     breaks = clause_breaks(folded, cues, time)
+    starts = tuple(x.start for x in mentions)
     frames = []
     for m in mentions:
         start, end, contrast = clause_of(m.start, breaks, len(folded))
@@ -142,7 +143,7 @@ def bind_frames(
         clause = folded[start:end]
         _rates(frame, folded, m, cues)
         _bases(frame, clause, cues)
-        _clause_period(frame, time, m, folded)
+        _clause_period(frame, time, m, folded, starts)
         if cues.find("subset", clause):
             frame.ambiguous.append("subset")
         frames.append(frame)
@@ -202,7 +203,9 @@ def without_citations(folded: str, time: TimeFrame) -> TimeFrame:
     return TimeFrame(kept, time.year_ago, time.released, time.before)
 
 
-def _clause_period(frame: Frame, time: TimeFrame, m: Mention, folded: str) -> None:
+def _clause_period(
+    frame: Frame, time: TimeFrame, m: Mention, folded: str, starts: tuple[int, ...] = ()
+) -> None:
     """The period written in the mention's own clause, else in its sentence; a period inside an
     attribution ("according to the report for January") names the release, not the figure's
     period. A number in a "compared with" clause that names no period of its own cannot take
@@ -248,7 +251,13 @@ def _clause_period(frame: Frame, time: TimeFrame, m: Mention, folded: str) -> No
         for p in chosen
         if p.start >= m.start and _CONJUNCTION.search(folded[m.start + len(m.text) : p.start])
     ]
-    if not own and beyond and len(beyond) == len(chosen):  # "270 … y para septiembre 307"
+    introduces = [
+        p
+        for p in beyond
+        if any(p.end <= x < p.end + 60 for x in starts)
+        or re.search(r"\d", folded[p.end : p.end + 60])
+    ]
+    if not own and introduces and len(beyond) == len(chosen):  # "270 … y para septiembre 307"
         frame.ambiguous.append("contrast_period")
     if (chosen and len(chosen) < len(time.periods)) or inside:
         frame.period = TimeFrame(tuple(chosen), time.year_ago, time.released, before).nearest(

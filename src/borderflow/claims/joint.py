@@ -87,7 +87,16 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
         out.append("rate")
     if m.kind in ("change", "multiplier") and not _explicit_base(clue):
         out.append("implicit_base")
-    if m.kind == "change" and m.direction is None and not _CHANGE_WORDS.search(clue.folded):
+    start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
+    parts = [e for e in clue.entities if e.dimension in ("region", "component")]
+    scoped = any(
+        {"area", "port"} & set((e.query_json.get("where") or {}).keys()) for e in claim.readings
+    )
+    if m.kind == "share" and (scoped or not any(start <= e.start < end for e in parts)):
+        out.append("subset")  # a share of what? the part is not named in its clause
+    near = clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 30]
+    aside = _WITH_SHARE.search(clue.folded[max(0, m.start - 12) : m.start])
+    if m.kind == "change" and (aside or (m.direction is None and not _CHANGE_WORDS.search(near))):
         out.append("share_or_change")  # "Guanajuato, con el 10.3 por ciento nacional"
     local = topic in ("seizures", "crossings")  # series kept by port, sector, field office
     if (
@@ -137,8 +146,11 @@ def _unbound_place(clue: Clue, claim: Claim) -> bool:
     for e in claim.readings:
         used |= set((e.query_json.get("where") or {}).keys())
         used |= set(e.query_json.get("by") or ())
+    narrow = {"area", "port"} & used  # a field office or port: states only describe it
     for entity in clue.entities:
         if entity.dimension not in PLACES or entity.code in TOTALS:
+            continue
+        if narrow and entity.dimension in ("us_state", "mx_state"):
             continue
         if start <= entity.start < end and entity.dimension not in used:
             return True
@@ -221,6 +233,8 @@ _NOT_PLACES = frozenset(
 )
 
 
+#: "con el 10.3 por ciento", "(with) 8%": a share held, not a change.
+_WITH_SHARE = re.compile(r"\b(?:con|with)\s+(?:el|un|the|a)?\s*$")
 _CHANGE_WORDS = re.compile(
     r"\b(?:chang|increas|decreas|ris|rose|fell|fall|drop|declin|grow|grew|jump|climb|plung|"
     r"surg|up|down|more|less|fewer|higher|lower|aument|disminu|cay|caid|baj|sub|crec|reduc|"

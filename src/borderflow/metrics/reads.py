@@ -80,6 +80,7 @@ class DuckDBReads(IbisReads):
 
     def aggregate(self, selection: Selection, as_of: date | None) -> pd.DataFrame:
         if records.is_record_measure(selection.measure.source):
+            self._require_records(selection.measure.source)
             text, params = records.aggregate_sql(selection, as_of)
             return _record_answer(lambda: self._con.execute(text, params).df())
         text, params = native_sql.aggregate_sql(selection, as_of)
@@ -90,8 +91,15 @@ class DuckDBReads(IbisReads):
                 raise QueryError(NO_FORECASTS) from exc
             raise
 
+    def _require_records(self, source: str) -> None:
+        """Refuse a question about record-level data the warehouse has none of."""
+        table = records.RECORD_TABLES[source]
+        if not _record_answer(lambda: self._con.execute(f"FROM {table} LIMIT 1").fetchall()):
+            raise QueryError(records.NOT_LOADED.format(source=source))
+
     def members(self, source: str, measure: str, dimension: str) -> tuple[str, ...]:
         if records.is_record_measure(source):
+            self._require_records(source)
             text = records.members_sql(source, dimension)
             found = _record_answer(lambda: self._con.execute(text).fetchall())
             return tuple(sorted(str(v) for (v,) in found))

@@ -67,25 +67,46 @@ def conformal_quantile(scores: np.ndarray, level: float) -> float:
     return float(np.sort(scores)[rank - 1])
 
 
-def grouped_quantiles(ratios: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def grouped_quantiles(
+    ratios: pd.DataFrame, keys: list[str], weights: np.ndarray | None = None
+) -> pd.DataFrame:
     """Conformal quantile of every ``r-L`` column per group of ``keys``, with the row count
-    (``n``). Vectorised: the groups' scores are laid out as rows of one array and sorted once
-    per level (unknown scores sort last and are not counted)."""
+    (``n``) and the effective count (``ess``, Kish: (Σw)²/Σw², = n when weights are equal).
+
+    With ``weights`` (one per row, in (0, 1], the newest rows 1) the quantile is the weighted
+    one of non-exchangeable split conformal prediction (Barber, Candès, Ramdas & Tibshirani
+    2023): the smallest score whose cumulative weight reaches L·(Σw + 1), the 1 standing for
+    the forecast being calibrated; equal weights give the ⌈(n+1)·L⌉-th smallest score.
+    Vectorised: the groups' scores are laid out as rows of one array and sorted once per level
+    (unknown scores sort last and are not counted)."""
     grouped = ratios.groupby(keys, sort=True)
     codes = grouped.ngroup().to_numpy()
     pos = grouped.cumcount().to_numpy()
     index = grouped.size().index
     out = pd.DataFrame({"n": grouped.size().to_numpy()}, index=index)
+    w = np.ones(len(ratios)) if weights is None else np.asarray(weights, dtype=float)
     width = int(pos.max()) + 1 if len(pos) else 0
+    rows = np.arange(len(index))
     for lv in LEVELS:
-        table = np.full((len(index), width), np.inf)
         values = ratios[f"r-{lv}"].to_numpy(dtype=float)
-        table[codes, pos] = np.where(np.isfinite(values), values, np.inf)
-        table.sort(axis=1)
-        n = np.isfinite(table).sum(axis=1)
-        rank = np.minimum(np.ceil((n + 1) * lv / 100), n).astype(int)
-        picked = table[np.arange(len(index)), np.maximum(rank - 1, 0)]
+        known = np.isfinite(values)
+        table = np.full((len(index), width), np.inf)
+        table[codes, pos] = np.where(known, values, np.inf)
+        wtable = np.zeros((len(index), width))
+        wtable[codes, pos] = np.where(known, w, 0.0)
+        order = np.argsort(table, axis=1, kind="stable")
+        table = np.take_along_axis(table, order, axis=1)
+        cum = np.cumsum(np.take_along_axis(wtable, order, axis=1), axis=1)
+        n = known_count = np.isfinite(table).sum(axis=1)
+        total = cum[:, -1] if width else np.zeros(len(index))
+        reached = cum >= (lv / 100 * (total + 1.0))[:, None] - 1e-12
+        first = np.where(reached.any(axis=1), reached.argmax(axis=1), width)
+        rank = np.minimum(first, np.maximum(known_count - 1, 0))  # capped at the largest score
+        picked = table[rows, rank] if width else np.full(len(index), np.nan)
         out[f"r-{lv}"] = np.where(n > 0, picked, np.nan)
+    frame = pd.DataFrame({"w": w, "w2": w * w}, index=ratios.index)
+    sums = frame.groupby([ratios[k] for k in keys], sort=True).sum()
+    out["ess"] = (sums["w"] ** 2 / sums["w2"]).to_numpy()
     return out
 
 

@@ -52,18 +52,21 @@ class SeriesGroup:
     parent: tuple[str, str] | None = None
     description: str = ""
     calibration: int = 12
+    trend_break: bool = False
 
 
 GROUPS: tuple[SeriesGroup, ...] = (
-    SeriesGroup("cbp_lb_drug", "seized_lb", ("drug",), start="2018-10",
+    SeriesGroup("cbp_lb_drug", "seized_lb", ("drug",), start="2018-10", trend_break=True,
                 description="CBP pounds seized nationwide, by drug"),
     SeriesGroup("cbp_lb_region", "seized_lb", ("drug", "region"), start="2018-10",
-                parent=("cbp_lb_drug", "region"), description="CBP pounds seized by drug × region"),
+                trend_break=True, parent=("cbp_lb_drug", "region"),
+                description="CBP pounds seized by drug × region"),
     SeriesGroup("cbp_lb_area", "seized_lb", ("drug", "area"), start="2018-10", main=False,
                 parent=("cbp_lb_region", "area"),
                 description="CBP pounds seized by drug × area of responsibility"),
     SeriesGroup("cbp_lb_component", "seized_lb", ("drug", "component"), start="2018-10",
-                main=False, description="CBP pounds seized by drug × component (OFO, USBP)"),
+                main=False, trend_break=True,
+                description="CBP pounds seized by drug × component (OFO, USBP)"),
     SeriesGroup("cbp_events_region", "seizure_events", ("drug", "region"), start="2018-10",
                 description="CBP seizure events by drug × region"),
     SeriesGroup("cbp_events_area", "seizure_events", ("drug", "area"), start="2018-10",

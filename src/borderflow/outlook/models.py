@@ -226,6 +226,24 @@ def _auto_ets(m: int) -> Any:
     return AutoETS(season_length=m, model="ZZA" if m > 1 else "ZZN", alias="auto_ets")
 
 
+def _damped_ets(m: int) -> Any:
+    from statsforecast.models import AutoETS
+
+    # A trend that flattens out: after a break the fitted slope is damped away within months
+    # instead of extrapolated (Gardner & McKenzie's damped trend; the forecasting competitions'
+    # robust default).
+    return AutoETS(season_length=m, model="ZAA" if m > 1 else "ZAN", damped=True,
+                   alias="damped_ets")  # fmt: skip
+
+
+def _local_level(m: int) -> Any:
+    from statsforecast.models import AutoETS
+
+    # No trend at all: the level (plus the season) tracks the last months, so a fall is not
+    # extrapolated — the smoothed cousin of naive.
+    return AutoETS(season_length=m, model="ZNA" if m > 1 else "ZNN", alias="local_level")
+
+
 def _theta(m: int) -> Any:
     from statsforecast.models import Theta
 
@@ -264,6 +282,8 @@ BASELINES: tuple[Baseline, ...] = (
 
 MODELS: tuple[StatsForecastModel, ...] = (
     StatsForecastModel("auto_ets", _auto_ets),
+    StatsForecastModel("damped_ets", _damped_ets),
+    StatsForecastModel("local_level", _local_level),
     StatsForecastModel("theta", _theta),
     StatsForecastModel("auto_arima", _auto_arima),
     StatsForecastModel("croston", _croston, conformal=True, forward=False, sparse=True),

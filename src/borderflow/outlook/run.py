@@ -40,6 +40,8 @@ DEFAULT_MODEL = "theta"
 ARIMA_MAX_SERIES = 3
 #: Series per group in the backtest (a seeded sample in larger groups), for the time budget.
 MAX_BACKTEST_SERIES = 40
+#: ETS forms that do not extrapolate a broken trend: damped trend, and level only.
+TREND_BREAK_MODELS = ("damped_ets", "local_level")
 Progress = Callable[[int, int], None]
 
 
@@ -299,9 +301,17 @@ def _backtest(data: GroupData, verdicts: Any, horizon: int) -> GroupBacktest:
 
 
 def candidates(group: SeriesGroup, panel: pd.DataFrame) -> list[str]:
-    """Models that compete in a group: ETS and Theta always; intermittent-demand models when
-    many months are zero; AutoARIMA only in small groups (it is slow)."""
+    """Models that compete in a group: ETS and Theta always; the damped-trend and local-level
+    ETS forms (trend-break candidates) where the group says so (``trend_break``: the CBP pounds
+    groups); intermittent-demand models when many months are zero; AutoARIMA only in small
+    groups (it is slow).
+
+    On the tuning origins (``benchmarks/outlook.py --tune``) the trend-break candidates cut
+    fentanyl's scaled MAE from 0.77× to 0.74× naive but doubled the VSRR T40.4 series' (0.30× →
+    0.58×); elsewhere they were not tuned, and they cost two more ETS fits a series."""
     names = ["auto_ets", "theta"]
+    if group.trend_break:
+        names[1:1] = TREND_BREAK_MODELS
     if zero_share(panel["y"]) >= group.sparse_share / 3:
         names += ["croston", "tsb", "adida"]
     if 0 < panel["unique_id"].nunique() <= ARIMA_MAX_SERIES:

@@ -9,6 +9,10 @@ the ``CALIBRATION_ORIGINS`` origins t − h − 11 … t − h. From their rows,
 - **widths**: per level, the conformal quantile of the series' normalised errors for that model,
   shrunk toward the group's the same way (``calibrate.py``).
 
+Both may weigh recent origins more (``HALF_LIFE_MODEL``, ``HALF_LIFE_WIDTH``: exponentially
+decaying weights, a weighted mean for the choice and the weighted conformal quantile of
+Barber et al. 2023 for the widths); the tuning origins kept every origin alike.
+
 The production forecast applies this rule at the last month of data; the backtest applies it at
 each of its ``EVALUATION_ORIGINS`` last origins and scores what it would have forecast, so the
 scores it reports come from choices and widths that never saw the outcomes they are scored on.
@@ -31,12 +35,23 @@ CALIBRATION_ORIGINS = 12
 #: Origins the backtest scores, each with choices made from the origins before it.
 EVALUATION_ORIGINS = 12
 #: Weight of the group's evidence in a series' model choice, in rows of the series' own (72 rows
-#: a series: it counts 2:1 against its group). Both weights were chosen on origins 12 months
-#: before the ones the docs report (``benchmarks/outlook.py --tune``): {36, 576, ∞} × {0, 36,
-#: 144, ∞}; this pair put the per-drug 80% coverage of fentanyl and methamphetamine nearest 80%.
+#: a series: it counts 2:1 against its group). Every setting here was chosen on origins 12
+#: months before the ones the docs report (``benchmarks/outlook.py --tune``: {36, 576} × {36,
+#: 144} × half-lives {∞, 12, 6, 3} × {∞, 24, 12, 6}, trend-break candidates in or out): fewest
+#: missed targets over the key series, then the lowest MAE ratio, then coverage nearest 80%.
 SHRINK_MODEL_ROWS = 36
 #: Weight of the group's evidence in a series' interval widths, in rows of the series' own.
-SHRINK_WIDTH_ROWS = 144
+SHRINK_WIDTH_ROWS = 36
+#: Half-life, in origins, of a backtest row's weight in the model choice (the newest known
+#: origin weighs 1, one ``HALF_LIFE_MODEL`` older 1/2), so that after a trend break the
+#: candidates that kept up lately win. Infinite (every origin alike): on the tuning origins any
+#: finite half-life raised fentanyl's and methamphetamine's MAE (noisier choices).
+HALF_LIFE_MODEL = float("inf")
+#: Half-life, in origins, of a row's weight in the width quantiles (weighted conformal), so that
+#: widths track the current error regime. Infinite: on the tuning origins a half-life of 24
+#: origins or less pushed the VSRR T40.4 series' 80% coverage from 76% to 71% or lower, and
+#: changed the CBP drugs' by under 1 point.
+HALF_LIFE_WIDTH = float("inf")
 
 
 def windows_needed(h: int, calibration: int = CALIBRATION_ORIGINS) -> int:
@@ -86,14 +101,17 @@ def decide(
     window = errors[errors["cutoff"].isin(cutoffs) & errors["model"].isin(candidates)]
     if window.empty:
         return {}, Choice(candidates[0]), pd.DataFrame()
-    group_err = window.groupby("model")["ae"].mean()
-    group_q = grouped_quantiles(window, ["model"])
-    series = window.groupby(["unique_id", "model"])["ae"].agg(["mean", "count"])
-    prior = group_err.reindex(series.index.get_level_values("model")).to_numpy()
-    series["score"] = (series["count"] * series["mean"] + SHRINK_MODEL_ROWS * prior) / (
-        series["count"] + SHRINK_MODEL_ROWS
+    age = window["cutoff"].map({c: len(cutoffs) - 1 - i for i, c in enumerate(cutoffs)})
+    w_model = recency_weights(age.to_numpy(dtype=float), HALF_LIFE_MODEL)
+    group_err = _weighted_mean(window, ["model"], w_model)
+    group_q = grouped_quantiles(window, ["model"], recency_weights(age, HALF_LIFE_WIDTH))
+    series = _weighted_mean(window, ["unique_id", "model"], w_model)
+    prior = group_err["mean"].reindex(series.index.get_level_values("model")).to_numpy()
+    series["score"] = (series["ess"] * series["mean"] + SHRINK_MODEL_ROWS * prior) / (
+        series["ess"] + SHRINK_MODEL_ROWS
     )
-    factors = _shrunk_factors(grouped_quantiles(window, ["unique_id", "model"]), group_q)
+    own_q = grouped_quantiles(window, ["unique_id", "model"], recency_weights(age, HALF_LIFE_WIDTH))
+    factors = _shrunk_factors(own_q, group_q)
     order = {m: i for i, m in enumerate(candidates)}
     ranked = series.reset_index().assign(order=lambda f: f["model"].map(order))
     best = ranked.sort_values(["unique_id", "score", "order"]).groupby("unique_id").head(1)
@@ -101,14 +119,33 @@ def decide(
         str(u): Choice(str(m), _factors_of(factors, u, m), int(n))
         for u, m, n in zip(best["unique_id"], best["model"], best["count"], strict=True)
     }
-    group_model = min(group_err.index, key=lambda m: (group_err[m], order[m]))
+    errs = group_err["mean"]
+    group_model = min(errs.index, key=lambda m: (errs[m], order[m]))
     return choices, Choice(str(group_model), _group_factors(group_q, group_model)), factors
+
+
+def recency_weights(age: np.ndarray | pd.Series, half_life: float) -> np.ndarray:
+    """Weight of a row whose origin is ``age`` origins older than the newest known one:
+    ``0.5 ** (age / half_life)`` (1 for the newest; equal weights when the half-life is
+    infinite)."""
+    a = np.asarray(age, dtype=float)
+    return np.ones_like(a) if not np.isfinite(half_life) else 0.5 ** (a / half_life)
+
+
+def _weighted_mean(window: pd.DataFrame, keys: list[str], w: np.ndarray) -> pd.DataFrame:
+    """Weighted mean of ``ae`` per group of ``keys``, with the row count and the effective
+    count (Kish's (Σw)²/Σw², equal to the count when the weights are)."""
+    frame = pd.DataFrame({"wae": w * window["ae"].to_numpy(dtype=float), "w": w, "w2": w * w,
+                          "count": 1}, index=window.index)  # fmt: skip
+    sums = frame.groupby([window[k] for k in keys], sort=True).sum()
+    return pd.DataFrame({"mean": sums["wae"] / sums["w"], "count": sums["count"],
+                         "ess": sums["w"] ** 2 / sums["w2"]})  # fmt: skip
 
 
 def _shrunk_factors(own: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
     models = own.index.get_level_values("model")
     out = pd.DataFrame(index=own.index)
-    n = own["n"].to_numpy(dtype=float)
+    n = own["ess"].to_numpy(dtype=float)
     for lv in LEVELS:
         col = f"r-{lv}"
         g = group[col].where(group["n"] >= MIN_ROWS).reindex(models).to_numpy(dtype=float)

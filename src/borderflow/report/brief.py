@@ -84,18 +84,20 @@ def build_brief(
         out_dir: the folder to write into (created if missing).
         article: a text file whose claims are checked and reported in the brief.
         pdf: also write the PDF.
-        today: the date printed on the brief (default: today).
+        today: the brief's date (default: today): printed on it, and the end of the twelve
+            months its "what happened" section lists.
         on_section: called with each section's name after it is built (progress).
     """
     started = time.perf_counter()
     catalog = load_catalog(lang)
     article_text = _read_article(article) if article else None
+    day = today or date.today()
     with Engine.open(db_path) as engine:
-        ctx = Context(engine, catalog)
+        ctx = Context(engine, catalog, today=day)  # sections dated by the brief ("what happened")
         sections = _build_sections(ctx, on_section)
         if article_text is not None:
             sections.append(article_section(ctx, check_article(engine, article_text)))
-    html = render_brief(sections, catalog, today or date.today())
+    html = render_brief(sections, catalog, day)
     out = _prepare(out_dir)
     html_path = out / f"brief-{lang}.html"
     html_path.write_text(html, encoding="utf-8")

@@ -89,6 +89,14 @@ def _legend(title: str) -> alt.Legend:
     return alt.Legend(title=title, orient="bottom", columns=4, labelLimit=220, aria=False)
 
 
+#: A bar label with a parenthesis ("FY2026 (7 of 12 months)") on two lines, so that it does not
+#: run into its neighbour.
+TWO_LINE_LABEL = (
+    "indexof(datum.label, ' (') > 0 ? [slice(datum.label, 0, indexof(datum.label, ' (')), "
+    "slice(datum.label, indexof(datum.label, ' (') + 1)] : datum.label"
+)
+
+
 def _axis(**options: Any) -> alt.Axis:
     """An axis without Vega's English description ("X-axis for a discrete scale…"): screen
     readers hear the chart's title and each mark's fields, titled in the reader's language."""
@@ -112,7 +120,7 @@ def bars(
             "label:N",
             sort=order,
             title=x_title or None,
-            axis=_axis(labelAngle=0, title=None),
+            axis=_axis(labelAngle=0, title=None, labelExpr=TWO_LINE_LABEL),
         ),
         "y": alt.Y("value:Q", title=y_title, axis=_axis(format=",.0f")),
         "tooltip": [

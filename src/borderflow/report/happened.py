@@ -21,10 +21,11 @@ from borderflow.report.i18n import Catalog
 from borderflow.report.model import Context, Section, Table
 
 
-def what_happened(ctx: Context, today: date | None = None) -> Section:
-    """The registry's events of the twelve months up to ``today`` (default: the day it runs)."""
+def what_happened(ctx: Context) -> Section:
+    """The registry's events of the twelve months up to the context's date (the brief's date;
+    the day it runs when the context has none)."""
     c = ctx.catalog
-    day = today or date.today()
+    day = ctx.today or date.today()
     registry = load_registry()
     events = recent(registry, day)
     section = Section(
@@ -102,7 +103,8 @@ def chosen_events(text: str) -> list[Event]:
 
 def add_event_markers(section: Section, catalog: Catalog, events: str | None) -> Section:
     """The section with the chosen events drawn on each of its time charts, and the note that
-    a marker is a date, not a cause."""
+    a marker is a date, not a cause; ``extra["markers_asked"]`` keeps ``events`` as asked, so
+    the page's filter form sends it again when the reader changes a filter."""
     if not events or not events.strip():
         return section
     chosen = chosen_events(events)
@@ -122,5 +124,10 @@ def add_event_markers(section: Section, catalog: Catalog, events: str | None) ->
         if drawn is not figure.spec:
             figure.spec = drawn
             figure.note = f"{figure.note} {note}" if figure.note else note
-    section.extra = {**section.extra, "markers": markers, "marker_note": note}
+    section.extra = {
+        **section.extra,
+        "markers": markers,
+        "marker_note": note,
+        "markers_asked": events.strip(),  # sent again by the page's filter form
+    }
     return section

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from borderflow.metrics import Engine, Query, Result
@@ -135,12 +136,14 @@ class Context:
         catalog: the reader's language.
         filters: the reader's filters.
         lock: held around every engine call (the web app shares one engine across threads).
+        today: the date the section is written as of (the brief's date; None: the day it runs).
     """
 
     engine: Engine
     catalog: Catalog
     filters: Filters = Filters()
     lock: AbstractContextManager[Any] = field(default_factory=nullcontext)
+    today: date | None = None
 
     def run(self, query: Query) -> Result:
         """Ask the metrics layer."""

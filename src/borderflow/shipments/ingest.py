@@ -35,29 +35,6 @@ from borderflow.warehouse.store import ReleaseRecord
 #: Issues stored per partition and check; the count of the rest is in the release's message.
 MAX_ISSUES_PER_CHECK = 1000
 
-_TYPED = ",\n".join(f"{name} {kind}" for name, kind in COLUMNS.items())
-CREATE_SHIPMENTS = f"""
-    CREATE TABLE IF NOT EXISTS shipments (
-        release_id INTEGER NOT NULL,
-        source_row BIGINT NOT NULL,
-        {_TYPED},
-        period_start DATE,
-        problem SMALLINT,
-        problem_value VARCHAR
-    )
-"""
-#: The current records: those of the newest loaded release of each partition (series).
-CREATE_CURRENT_SHIPMENTS = """
-    CREATE OR REPLACE VIEW current_shipments AS
-    SELECT * EXCLUDE (problem, problem_value) FROM shipments
-    WHERE release_id IN (
-        SELECT max(release_id) FROM releases
-        WHERE source = 'shipments' AND state = 'loaded' AND quarantine IS NULL
-        GROUP BY series
-    )
-"""
-
-
 class RefusedLoad(BorderflowError):
     """A partition could not be read; nothing of the load was kept."""
 
@@ -116,8 +93,6 @@ def ingest_shipments(
     report = ShipmentsLoad(folder, synthetic=(folder / MANIFEST).exists())
     _refuse_mixing(con, report.synthetic)
     warehouse.register_source(SOURCE)
-    con.execute(CREATE_SHIPMENTS)
-    con.execute(CREATE_CURRENT_SHIPMENTS)
     try:
         with warehouse.transaction():
             for path in files:

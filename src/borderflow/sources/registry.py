@@ -25,6 +25,7 @@ Quirks:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -69,13 +70,24 @@ def parse_registry_file(raw: bytes, file: str) -> ParsedFile:
     text = decode_text(raw, file)
     try:
         texts = {**read_texts(package_folder()), name: text}
-        read_registry(texts, str(package_folder()))
+        _validate(tuple(sorted(texts.items())), str(package_folder()))
     except RegistryError as exc:
         issues = [_issue(p) for p in exc.problems]
         raise SourceError(str(exc), file=file, issues=issues) from None
     except BorderflowError as exc:
         raise SourceError(str(exc), file=file) from None
     return _observations(text, name)
+
+
+@functools.lru_cache(maxsize=4)
+def _validate(texts: tuple[tuple[str, str], ...], folder: str) -> None:
+    """Validate the five texts together, once per distinct set (ingest parses five files that
+    make the same registry).
+
+    Raises:
+        RegistryError: as ``read_registry``.
+    """
+    read_registry(dict(texts), folder)
 
 
 def _issue(problem: Problem) -> Issue:

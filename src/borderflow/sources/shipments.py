@@ -140,7 +140,8 @@ ROW_CHECKS: tuple[RowCheck, ...] = (
 
 SOURCE = Source(
     name="shipments",
-    title="Shipment-level trade records (bill-of-lading schema); synthetic unless you load your own",
+    title="Shipment-level trade records (bill-of-lading schema); synthetic unless you load "
+    "your own",
     publisher="the holder of the records (CBP AMS, SAT, customs); synthetic stand-in generated "
     "by borderflow, calibrated to UN Comtrade",
     homepage="https://www.cbp.gov/trade/automated",

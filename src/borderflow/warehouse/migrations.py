@@ -239,6 +239,12 @@ def m008_forecast_ledger(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.CREATE_FORECAST_LEDGER)
 
 
+def m009_shipments(con: duckdb.DuckDBPyConnection) -> None:
+    """Shipment records (``borderflow.shipments``) and the view of the current ones."""
+    con.execute(sql.CREATE_SHIPMENTS)
+    con.execute(sql.CREATE_CURRENT_SHIPMENTS)
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_releases", m001_releases),
     ("002_observations", m002_observations),
@@ -248,6 +254,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("006_interdiction_runs", m006_interdiction_runs),
     ("007_slices_publication_quarantine", m007_slices_publication_quarantine),
     ("008_forecast_ledger", m008_forecast_ledger),
+    ("009_shipments", m009_shipments),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from borderflow.sources.base import OBSERVATION_COLUMNS
+from borderflow.sources.shipments import COLUMNS as SHIPMENT_COLUMNS
 
 
 def observations_as_of(as_of: date | None) -> str:
@@ -372,3 +373,27 @@ ACCEPT_RELEASE = """
 """
 
 GET_RELEASE = "SELECT * FROM releases WHERE release_id = ?"
+
+#: Shipment records (``borderflow.shipments``), loaded in bulk by DuckDB: each keeps its release
+#: and its row in the partition file; rows failing a check keep the check's number in ``problem``.
+_SHIPMENT_TYPED = ",\n".join(f"{name} {kind}" for name, kind in SHIPMENT_COLUMNS.items())
+CREATE_SHIPMENTS = f"""
+    CREATE TABLE shipments (
+        release_id INTEGER NOT NULL,
+        source_row BIGINT NOT NULL,
+        {_SHIPMENT_TYPED},
+        period_start DATE,
+        problem SMALLINT,
+        problem_value VARCHAR
+    )
+"""
+#: The current records: those of the newest loaded release of each partition (series).
+CREATE_CURRENT_SHIPMENTS = """
+    CREATE OR REPLACE VIEW current_shipments AS
+    SELECT * EXCLUDE (problem, problem_value) FROM shipments
+    WHERE release_id IN (
+        SELECT max(release_id) FROM releases
+        WHERE source = 'shipments' AND state = 'loaded' AND quarantine IS NULL
+        GROUP BY series
+    )
+"""

@@ -1,0 +1,215 @@
+"""When a figure may be called false: the firm-frame policy (precision first).
+
+A claim is **contradicted** only when nothing about how it was read is in doubt. Two registries
+of gates say what would put it in doubt; each returns a doubt code of ``claims.doubt`` (shown to
+the reader) or ``None``. Any doubt turns a would-be "contradicted" into "unverifiable
+(ambiguous)", with the readings shown; a claim that some reading supports stays supported.
+
+- ``FRAME_GATES`` (before the record is asked): the claim's measure, place, period and
+  comparison base must be bound from the words of its own clause — not inherited from the rest
+  of the sentence or an earlier one, not a default — and the number must be a figure of the
+  warehouse's kind (not an age, not inside a quotation of another source).
+- ``ALTERNATIVE_GATES`` (after every reading was answered): readings the checker does not ask
+  as counting readings but an author may well have meant — the figure converted between pounds
+  and kilograms, a year or two before an unwritten "every year", a reading set aside as less
+  likely (all drugs when fentanyl is named among others) — must also be outside tolerance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from borderflow.claims.extract import Mention
+    from borderflow.claims.resolve import Clue
+
+#: ``check.Claim`` / ``check.Evidence`` (check imports this module, not the reverse).
+Claim = Any
+Evidence = Any
+
+#: Places and parts of CBP a reading may be filtered by.
+_SCOPES = ("area", "port", "component", "us_state", "mx_state")
+#: Pounds in a kilogram, and the relative tolerance of a conversion an author may have made.
+_LB_PER_KG = 2.20462
+_CONVERSION_TOLERANCE = 0.005
+#: How close a figure must be to a reading the checker thought less likely (all drugs when
+#: fentanyl is named among others) for that reading to be a plausible one.
+_NEAR_OTHER = 0.05
+#: Topics whose figure is a level at the time of writing when no period is written.
+_PRESENT_TOPICS = ("population",)
+#: How far a year or two before the latest may be from it (claimed / record) for a rate whose
+#: year is not written.
+_NEAR_YEARS = (2 / 3, 1.5)
+
+
+def _period_own_clause(clue: Clue, topic: str, claim: Claim) -> str | None:
+    """The period must be written in the claim's own clause (or its side of a pair)."""
+    _, source = clue.period_and_source()
+    if source in ("none", "memory") and clue.time.released is not None:
+        return None  # "data released in December 2023 … the same period": read from the release
+    if source == "none" and topic in _PRESENT_TOPICS:
+        return None  # a population, today
+    if source == "memory" and clue.memory.topic == topic:
+        return None  # "It rose 84% from the year before": the story's period, same subject
+    return {
+        "sentence": "period_elsewhere",
+        "memory": "memory_period",
+        "rate": "period_defaulted",
+        "none": "no_period",
+    }.get(source)
+
+
+def _place_own_sentence(clue: Clue, topic: str, claim: Claim) -> str | None:
+    """A place or part of CBP a reading filters by must be named in the sentence itself, not
+    carried from an earlier one."""
+    named = {e.dimension for e in clue.entities}
+    carried = {(e.dimension, e.code) for e in clue.memory.entities if e.dimension not in named}
+
+    def inherits(e: Evidence) -> bool:
+        where = e.query_json.get("where") or {}
+        return any(
+            dim in _SCOPES and any((dim, code) in carried for code in codes)
+            for dim, codes in where.items()
+        )
+
+    inheriting = [inherits(e) for e in claim.readings]
+    # the carried place and the whole both asked: every reading a reader may take is tried
+    return "memory_place" if any(inheriting) and all(inheriting) else None
+
+
+_BASE_WORDS = re.compile(
+    r"(?<!more )(?<!less )(?<!fewer )(?<!higher )(?<!lower )\bthan\b|"
+    r"\b(?:since|from|compared (?:to|with)|desde|respecto|frente|comparad[oa]s? con|"
+    r"previous|prior|anterior|pasado|last year|ano pasado|year earlier|year before|"
+    r"a year ago|hace un ano|year-over-year|year over year|interanual|anual)\b"
+)
+
+
+def _base_own_clause(clue: Clue, topic: str, claim: Claim) -> str | None:
+    """A change or multiplier must say, in its own clause, what it is measured against."""
+    m, frame = clue.mention, clue.frame
+    if m.kind not in ("change", "multiplier"):
+        return None
+    if frame is not None and (frame.base or frame.pair or frame.stated_base):
+        return None
+    ref, source = clue.period_and_source()
+    if ref is not None and ref.kind == "range" and source == "clause":
+        return None  # "between October and December": both bases are read
+    start, end = frame.clause if frame is not None else (0, len(clue.folded))
+    after = clue.folded[m.start : m.start + len(m.text) + 120]  # "78% … compared to …"
+    if _BASE_WORDS.search(clue.folded[start:end]) or _BASE_WORDS.search(after):
+        return None
+    years = [p for p in clue.time.periods if start <= p.start < end and p.kind != "month"]
+    return None if len(years) >= 2 else "implicit_base"
+
+
+_AGE = re.compile(
+    r"^\s*(?:years? old|-year-old|year-old|anos de edad|anos o mas|o mas anos|and older|"
+    r"or older|de edad)"
+)
+_QUOTES = re.compile(r"[\"“”«»]")
+_SOURCE_WORDS = re.compile(r"\b(?:according to|report|data|datos|informe|reporte|segun)\b")
+
+
+def _not_a_figure(clue: Clue, topic: str, claim: Claim) -> str | None:
+    """An age ("aged 25 years old") or a number inside quoted words of someone else."""
+    m = clue.mention
+    if _AGE.match(m.object_text[:20]):
+        return "not_a_figure"
+    text = clue.sentence_text or ""
+    if len(_QUOTES.findall(text[: m.start])) % 2 == 1 and _SOURCE_WORDS.search(clue.folded):
+        return "quoted"  # a quoted figure attributed to a report or data of another source
+    return None
+
+
+#: "according to X", "la organización X contabiliza": the figure is X's count.
+_ATTRIBUTED = re.compile(
+    r"\b(?:[Aa]ccording to|[Ss]eg[uú]n|[Dd]e acuerdo con|[Ll]a organizaci[oó]n|"
+    r"[Tt]he organization|[Tt]he group|[Ee]l grupo|[Ll]a consultora|[Dd]ata from|"
+    r"[Ff]igures from|[Cc]ifras de|[Dd]atos de)\s+(?:(?:the|el|la|los|las|del?)\s+)?"
+    r"([A-ZÁÉÍÓÚÑ][\w&.-]*(?:\s+(?:de\s+(?:la\s+)?)?[A-ZÁÉÍÓÚÑ][\w&.-]*)*)"
+)
+#: Words naming a publisher whose series the warehouse holds.
+_HELD = re.compile(
+    r"\b(?:cbp|customs|aduanas|border patrol|patrulla|u\.s\.|dhs|homeland|sesnsp|secretariado|"
+    r"sistema nacional|snsp|cdc|centers|centros|nchs|national center|vsrr|conapo|census|bts|"
+    r"bureau|transportation|comtrade|united nations|onu)"
+)
+
+
+def _attributed_elsewhere(clue: Clue, topic: str, claim: Claim) -> str | None:
+    """A figure the sentence attributes to a named source whose series the warehouse does not
+    hold ("la organización TResearch contabiliza …"): its own count, not the record's."""
+    text = clue.sentence_text or ""
+    for hit in _ATTRIBUTED.finditer(text):
+        name = hit.group(1).lower()
+        if not _HELD.search(name):
+            return "other_source"
+    return None
+
+
+FRAME_GATES: tuple[Callable[[Clue, str, Claim], str | None], ...] = (
+    _period_own_clause,
+    _place_own_sentence,
+    _base_own_clause,
+    _not_a_figure,
+    _attributed_elsewhere,
+)
+
+
+def frame_doubts(clue: Clue, topic: str, claim: Claim) -> list[str]:
+    """The doubts about how ``claim`` was bound (see ``FRAME_GATES``)."""
+    return [d for gate in FRAME_GATES if (d := gate(clue, topic, claim)) is not None]
+
+
+def _converted(claim: Claim, m: Mention, answered: list[Evidence]) -> str | None:
+    """A weight the author may have converted (pounds ↔ kilograms) before writing it."""
+    if m.kind != "quantity" or m.unit not in ("lb", "kg", "t", "short_ton"):
+        return None
+    value = float(claim.claimed)
+    for e in answered:
+        for factor in (_LB_PER_KG, 1 / _LB_PER_KG):
+            if abs(value * factor - e.official) <= _CONVERSION_TOLERANCE * abs(e.official):
+                return "unit_conversion"
+    return None
+
+
+def _defaulted_year(claim: Claim, m: Mention, answered: list[Evidence]) -> str | None:
+    """A rate whose year is not written ("150 a day", "cada año") was read for the latest
+    complete year; the author may mean a year or two before, which differ by up to a half:
+    false only if it is off by more than that from every reading."""
+    if "period_defaulted" not in claim.doubts:
+        return None
+    value = abs(float(claim.claimed))
+    if all(e.official and not (_NEAR_YEARS[0] <= value / abs(e.official) <= _NEAR_YEARS[1])
+           for e in answered):  # fmt: skip
+        claim.doubts.remove("period_defaulted")
+    return None
+
+
+def _other_measure(claim: Claim, m: Mention, answered: list[Evidence]) -> str | None:
+    """A reading the checker answered but set aside (all drug overdoses when "drugs such as
+    fentanyl, cocaine and methamphetamine" named fentanyl among others) that the figure is
+    close to: the author may well have meant it."""
+    value = abs(float(claim.claimed))
+    for e in claim.readings:
+        if e.counts or not e.official:
+            continue
+        if e.supports or abs(value - abs(e.official)) <= _NEAR_OTHER * abs(e.official):
+            return "other_reading"
+    return None
+
+
+ALTERNATIVE_GATES: tuple[Callable[[Claim, Mention, list[Evidence]], str | None], ...] = (
+    _defaulted_year,
+    _converted,
+    _other_measure,
+)
+
+
+def alternative_doubts(claim: Claim, m: Mention, answered: list[Evidence]) -> list[str]:
+    """Readings an author may have meant that no query asks (see ``ALTERNATIVE_GATES``) and
+    under which the claim would not be false."""
+    return [d for gate in ALTERNATIVE_GATES if (d := gate(claim, m, answered)) is not None]
