@@ -256,6 +256,14 @@ def test_issues_of_a_release_that_does_not_exist_exits_2(
     )
 
 
+def test_check_of_a_folder_says_it_is_a_folder_and_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path), "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {tmp_path} is a folder; give a text, Markdown or HTML file, or - for stdin.\n"
+    )
+
+
 def test_sources_without_a_warehouse_says_so_and_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "none.duckdb"
     result = runner.invoke(app, ["sources", "--db", str(missing)])

@@ -136,6 +136,10 @@ def check_length(text: str, source: str = "<text>") -> None:
 
 
 def _read_file(path: Path) -> bytes:
+    if path.is_dir():
+        raise DocumentError(
+            f"{path} is a folder; give a text, Markdown or HTML file, or - for stdin."
+        )
     if not path.is_file():
         raise DocumentError(
             f"{path}: no such file; give a text, Markdown or HTML file, or - for stdin."
