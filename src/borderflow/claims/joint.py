@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from borderflow.claims.document import MONTHS
 from borderflow.claims.frames import Frame, arithmetic_change, in_unit_family
 from borderflow.claims.lexicon import fold, load_lexicon
 from borderflow.claims.verify import accepted, claimed_value, supports
@@ -168,30 +169,7 @@ _NOT_PLACES = frozenset(
         "year",
         "years",
         "the",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
+        *MONTHS,
         "monday",
         "tuesday",
         "wednesday",
