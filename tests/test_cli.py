@@ -315,6 +315,6 @@ def test_messages_follow_borderflow_lang(loaded: tuple[Path, IngestReport], tmp_
         ["ingest", "nchs_final", "--mirror", str(MIRROR), "--db", str(tmp_path / "w.duckdb")],
         env=spanish,
     )
-    assert "  nota: nchs_final_overdose_deaths.csv, row 9" in ingest.stderr
+    assert "  nota: nchs_final_overdose_deaths.csv, fila 9, columna 'value'" in ingest.stderr
     for result in (missing, nowhere):
         assert english_leaks(result.stderr) == []

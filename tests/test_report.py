@@ -69,7 +69,9 @@ def reader_text(html: str) -> str:
 
 
 def english_leaks(text: str) -> list[str]:
-    """The English catalog fragments found in ``text``."""
+    """The English catalog fragments found in ``text`` (commands quoted in backticks, such as
+    `borderflow releases`, are names, not messages)."""
+    text = re.sub(r"`[^`\n]*`", " ", text)
     return [f for f in english_fragments() if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text)]
 
 

@@ -148,3 +148,37 @@ def test_read_only_open_of_a_missing_warehouse_says_what_to_do(tmp_path: Path) -
 
     with pytest.raises(WarehouseError, match="Run `borderflow ingest` first"):
         Warehouse(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_a_file_failing_mid_batch_leaves_the_files_before_it_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest writes all files in one transaction; a failure while loading one file rolls that
+    back, and the files before it are loaded again, one transaction each."""
+    amo = sorted((MIRROR / CBP).glob("amo-*.csv"))
+    load_release = Warehouse.load_release
+
+    def fail_on_the_last(self: Warehouse, record, *args, **kwargs):  # type: ignore[no-untyped-def]
+        release_id = load_release(self, record, *args, **kwargs)
+        if record.file_name == amo[-1].name:
+            raise RuntimeError("disk gone")
+        return release_id
+
+    monkeypatch.setattr(Warehouse, "load_release", fail_on_the_last)
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        threads = wh.con.execute("SELECT current_setting('threads')").fetchone()
+        with pytest.raises(RuntimeError, match="disk gone"):
+            ingest(wh, get_sources(["cbp_amo"]), MIRROR)
+        # The batch ran DuckDB on one thread; the setting is back as it was.
+        assert wh.con.execute("SELECT current_setting('threads')").fetchone() == threads
+        loaded = wh.con.execute(
+            "SELECT file_name, observations FROM releases WHERE state = 'loaded' ORDER BY 1"
+        ).fetchall()
+        values = wh.con.execute("SELECT count(*) FROM observations").fetchone()
+    assert [name for name, _ in loaded] == [path.name for path in amo[:-1]]
+    assert values == (sum(n for _, n in loaded),)
+    with Warehouse(tmp_path / "fresh.duckdb") as wh:
+        monkeypatch.setattr(Warehouse, "load_release", load_release)
+        report = ingest(wh, get_sources(["cbp_amo"]), MIRROR)
+    normally = [o.observations for o in report.outcomes if o.status == "loaded"]
+    assert [n for _, n in loaded] == normally[:-1]  # as many values as a normal load

@@ -4,6 +4,7 @@ nothing written to the warehouse."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from borderflow.report.brief import build_brief
 from borderflow.web.app import create_app, request
 from conftest import REPO
+from test_report import empty_evidence_cells, english_leaks, reader_text
 
 ARTICLE = REPO.parent / "shared" / "articles" / "borderline-crisis-2026-01-16.txt"
 
@@ -32,6 +34,19 @@ def test_check_page_shows_verdicts_in_the_reader_language(web) -> None:
     html = request(web, "POST", "/check?lang=es", data={"text": text}).text
     assert "Contradicha" in html and "73,838" in html
     assert 'class="verdict-contradicted"' in html
+    # every cell filled in the reader's language: the registry's findings (Mérida's dates, the
+    # chemicals) say what was claimed and what the record holds, with the pages they cite
+    claims = html[html.index('<table class="claims"') :]
+    claims = claims[: claims.index("</table>")]
+    # the first cell quotes the (English) article itself: the rest is the checker speaking
+    assert (
+        english_leaks(
+            reader_text(re.sub(r'(<tr class="claim">\s*)<td>.*?</td>', r"\1", claims, flags=re.S))
+        )
+        == []
+    )
+    assert empty_evidence_cells(claims) == []
+    assert "22 de octubre de 2007" in claims and "Grupo Reforma</a>" in claims
     twin = request(web, "POST", "/check.json", json={"text": text}).json()
     assert twin["key"] == "article"
     assert {c["verdict"] for c in twin["extra"]["claims"]} >= {"contradicted", "unverifiable"}

@@ -11,6 +11,7 @@ import pytest
 
 from borderflow.claims import evaluate as harness
 from borderflow.claims.evaluate import Outcome, evaluate, read_devset, scores
+from borderflow.errors import BorderflowError
 from borderflow.metrics import Engine
 from borderflow.warehouse.ingest import IngestReport
 from conftest import REPO
@@ -80,3 +81,15 @@ def test_the_sealed_split_prints_aggregates_only(
     assert "errors" not in summary and summary["rows"] == 2 and summary["runs_logged"] == 1
     for row in rows:
         assert row["id"] not in printed and row["text"][:40] not in printed
+
+
+def test_ids_pick_rows_by_prefix_and_never_the_sealed_set(capsys) -> None:
+    rows = read_devset(REPO / "evaluation" / "claims_devset.csv")
+    spanish = harness.select_ids(rows, "es-")
+    assert spanish and all(r["id"].startswith("es-") for r in spanish)
+    assert len(harness.select_ids(rows, "en-, es-")) == len(rows)
+    with pytest.raises(BorderflowError, match="no row's id starts with zz-"):
+        harness.select_ids(rows, "zz-")
+    with pytest.raises(SystemExit):
+        harness.main(["--set", "test", "--ids", "x"])
+    assert "sealed" in capsys.readouterr().err

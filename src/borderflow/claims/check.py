@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from borderflow.claims import facts
+from borderflow.claims.axes import Context, alternatives, number_readings, open_conditions
 from borderflow.claims.document import (
     Document,
     DocumentError,
@@ -99,6 +100,9 @@ class Claim:
     why: dict[str, Any] | None = None
     doubts: list[str] = field(default_factory=list)
     interval: tuple[float, float] | None = None
+    #: A fact's claimed and official record as messages (``claims.explain``), when they are words.
+    claimed_why: dict[str, Any] | None = None
+    official_why: dict[str, Any] | None = None
 
     def explain(self, key: str, confidence: float, **values: Any) -> None:
         """Set the rationale (message ``claims.why.<key>``), its English text and confidence."""
@@ -282,7 +286,7 @@ class _Checker:
                 {"topics": ["seizures"], "named": "Mexican government", "held": "CBP"},
             )
         self.publisher = (topic, named) if named else None
-        self._remember(folded, entities, time.periods[-1] if time.periods else None, fentanyl)
+        self._remember(folded, entities, _story_period(time.periods), fentanyl)
         if any(e.dimension in _SCOPE_DIMENSIONS for e in entities):
             self.memory.unknown_place = False
         if unknown_place(sentence, entities):
@@ -329,8 +333,10 @@ class _Checker:
             None,
             f.reason,
             release={"reference": list(f.sources)},
+            why=f.why,
+            claimed_why=f.claimed_why,
+            official_why=f.official_why,
         )
-        claim.why = why("fact", text=f.reason)
         claim.confidence = 0.9 if f.verdict != "unverifiable" else 0.5
         return claim
 
@@ -367,6 +373,8 @@ class _Checker:
         claim.doubts = doubts_of(clue, topic, claim)
         claim.doubts += [d for d in frame_doubts(clue, topic, claim) if d not in claim.doubts]
         claim.options = options  # type: ignore[attr-defined]
+        open_ = open_conditions(replace(clue, topic=topic))
+        claim.open_axes = (open_, per_day)  # type: ignore[attr-defined]
         claim.mention = m  # type: ignore[attr-defined]
         return claim
 
@@ -474,13 +482,14 @@ class _Checker:
         del claim.mention  # type: ignore[attr-defined]
         options = claim.options  # type: ignore[attr-defined]
         del claim.options  # type: ignore[attr-defined]
-        self._decide(claim, m)
+        self._decide(claim, m, options)
+        claim.__dict__.pop("open_axes", None)
         if claim.verdict == "unverifiable" or claim.query_json is None:
             return
         best = next(
             (
                 r
-                for r, e in zip(options, claim.readings, strict=True)
+                for r, e in zip(options, claim.readings[: len(options)], strict=True)
                 if e.query_json == claim.query_json
             ),
             None,
@@ -564,7 +573,36 @@ class _Checker:
     def _note(self, claim: Claim, key: str, **values: Any) -> None:
         claim.explain(key, claim.confidence, **{k: _wrap(v) for k, v in values.items()})
 
-    def _decide(self, claim: Claim, m: Mention) -> None:
+    def _other_readings(self, claim: Claim, m: Mention, options: list[Reading]) -> list[str]:
+        """Try the claim's other plausible readings (``claims.axes``): one that agrees under
+        axes the labelling rule names (``firm``) supports it; under others it only keeps the
+        claim from being called false. Returns the doubts that remain."""
+        open_, per_day = getattr(claim, "open_axes", (frozenset(), False))
+        counting = [
+            r for r, e in zip(options, claim.readings, strict=False) if e.counts and e.official
+        ]
+        loose: Evidence | None = None
+        for alt in alternatives(counting, m.kind, open_, Context(self.engine, self.published)):
+            evidence = self._evaluate(alt.reading, m, per_day=per_day)
+            if not evidence.supports:
+                continue
+            evidence.counts = False
+            if alt.firm:
+                claim.readings.append(evidence)
+                claim.verdict, claim.official = "supported", evidence.official
+                claim.query, claim.query_json = evidence.query, evidence.query_json
+                claim.release = evidence.releases[0] if evidence.releases else None
+                claim.explain("supported", 0.6, **_evidence_values(claim, evidence))
+                return []
+            loose = loose or evidence
+        if loose is not None:
+            claim.readings.append(loose)
+            return ["other_reading"]
+        answered = [e.official for e in claim.readings if e.counts and e.official is not None]
+        other = [x for x in number_readings(m) if any(supports(x, o) for o in answered)]
+        return ["other_reading"] if other else []  # "1.234 kilos": 1.234 kg, perhaps
+
+    def _decide(self, claim: Claim, m: Mention, options: list[Reading]) -> None:
         """Precision first: supported if a reading agrees (the joint reading first);
         contradicted only if the frame is unambiguous and every reading was answered and
         disagrees; otherwise unverifiable (ambiguous), with the candidate readings shown."""
@@ -592,6 +630,10 @@ class _Checker:
             claim.doubts = [d for d in claim.doubts if d != "other_source"]  # so is the source
         doubts = list(claim.doubts) + (["magnitude"] if _far(claim, best) else [])
         doubts += [d for d in other if d not in doubts]
+        if not doubts:  # every other plausible reading (claims/axes.py) before calling it false
+            doubts = self._other_readings(claim, m, options)
+            if claim.verdict == "supported":
+                return
         if doubts:
             claim.verdict = "unverifiable"
             claim.doubts = doubts
@@ -599,6 +641,15 @@ class _Checker:
             return
         claim.verdict = "contradicted"
         claim.explain("contradicted", 0.85 if len(answered) == 1 else 0.8, **values)
+
+
+def _story_period(periods: tuple[PeriodRef, ...]) -> PeriodRef | None:
+    """The period a sentence leaves for the next ones: the latest year it names ("In FY2023 …,
+    compared with … FY2022. Since FY2019 …" goes on about FY2023), else the last period written."""
+    years = [p for p in periods if p.kind in ("fiscal_year", "calendar_year")]
+    if len(years) == len(periods) > 1:
+        return max(years, key=lambda p: p.period.removeprefix("FY"))
+    return periods[-1] if periods else None
 
 
 def _wrap(value: Any) -> Any:

@@ -15,6 +15,7 @@ A statement's predicted verdict is ``contradicted`` if any claim found in it is,
 ``supported`` if any is, else ``unverifiable``.
 
     python -m borderflow.claims.evaluate --set dev|test|old [--db FILE] [--json]
+    python -m borderflow.claims.evaluate --set dev --ids nen-,nes-   # rows whose id starts so
     python -m borderflow.claims.evaluate FILE.csv [--db FILE]      # any labelled file
 """
 
@@ -182,6 +183,24 @@ def read_set(name: str, root: Path | None = None) -> list[dict[str, str]]:
     return rows
 
 
+def select_ids(rows: list[dict[str, str]], prefixes: str | None) -> list[dict[str, str]]:
+    """The rows whose id starts with one of the comma-separated ``prefixes`` (all if None).
+
+    Raises:
+        BorderflowError: no row has such an id.
+    """
+    if not prefixes:
+        return rows
+    wanted = tuple(p.strip() for p in prefixes.split(",") if p.strip())
+    chosen = [r for r in rows if (r.get("id") or "").startswith(wanted)]
+    if not chosen:
+        raise BorderflowError(
+            f"no row's id starts with {', '.join(wanted)}; ids look like "
+            f"{', '.join(sorted({(r.get('id') or '?').split('-')[0] + '-' for r in rows}))}."
+        )
+    return chosen
+
+
 def evaluate(rows: list[dict[str, str]], engine: Engine) -> Evaluation:
     """Check every statement of a labelled set."""
     result = Evaluation()
@@ -216,11 +235,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=sorted(SETS), dest="name", help="a named set")
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--ids",
+        default=None,
+        help="only the rows whose id starts with one of these comma-separated prefixes "
+        "(e.g. nen-,nes-); not for the sealed set",
+    )
     args = parser.parse_args(argv)
     if (args.devset is None) == (args.name is None):
         parser.error("give a labelled file or --set dev|test|old (one of the two).")
+    if args.ids and args.name in SEALED:
+        parser.error(f"--ids picks rows; the {args.name} set is sealed and is run whole.")
     try:
         rows = read_set(args.name) if args.name else read_devset(args.devset)
+        rows = select_ids(rows, args.ids)
         engine = Engine.open(resolve_db_path(args.db))
     except (BorderflowError, OSError) as exc:
         print(f"Error: {exc}", file=sys.stderr)

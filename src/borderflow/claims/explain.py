@@ -98,9 +98,37 @@ def render_why(c: CatalogLike, reason: dict[str, Any] | None) -> str:
     return c.t(reason["key"], **values)
 
 
+def message(key: str, **values: Any) -> dict[str, Any]:
+    """A value rendered as the message ``key`` (any area) with its own values."""
+    return {"why": {"key": key, "values": values}}
+
+
+def localized(en: str, es: str = "", term: str = "") -> dict[str, Any]:
+    """A name or title the registry gives in both languages; ``term``: a ``claims.term.*`` key
+    that words it better when the reader's catalog has it."""
+    return {"lang": {"en": en, "es": es}, "term": term}
+
+
+def day_value(text: str) -> dict[str, str]:
+    """A date as the registry writes it (``2007``, ``2007-10``, ``2007-10-22``), to be written
+    at that precision in the reader's language."""
+    return {"date": text}
+
+
+def items(values: list[Any], sep: str = "; ") -> dict[str, Any]:
+    """Values joined with ``sep`` (a timeline: ``announced 2007-10-22; first funded …``)."""
+    return {"items": values, "sep": sep}
+
+
 def _value(c: CatalogLike, name: str, value: Any) -> str:
     if isinstance(value, dict) and "why" in value:
         return render_why(c, value["why"])
+    if isinstance(value, dict) and "lang" in value:
+        return _localized(c, value)
+    if isinstance(value, dict) and "date" in value:
+        return date_text(c, str(value["date"]))
+    if isinstance(value, dict) and "items" in value:
+        return str(value.get("sep", "; ")).join(_value(c, name, v) for v in value["items"])
     if isinstance(value, dict) and "measure" in value:
         return describe_query(c, value)
     if isinstance(value, dict) and "number" in value:
@@ -118,6 +146,30 @@ def _value(c: CatalogLike, name: str, value: Any) -> str:
     if isinstance(value, str) and name.endswith("period"):
         return period_text(c, value)
     return str(value)
+
+
+def _localized(c: CatalogLike, value: dict[str, Any]) -> str:
+    names = value["lang"]
+    if c.lang == "en":
+        return str(names.get("en", ""))
+    term = value.get("term") and c.messages.get(f"claims.term.{value['term']}")
+    return str(term or names.get(c.lang) or names.get("en", ""))
+
+
+def date_text(c: CatalogLike, text: str) -> str:
+    """``2007-10-22`` as the catalog writes a day (``22 de octubre de 2007``), ``2007-10`` as it
+    writes a month; as written when the catalog has no calendar (the checker's English text)."""
+    day = getattr(c, "day", None)
+    try:
+        parsed = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return text
+    if parsed is not None:
+        return str(day(parsed)) if day is not None else text
+    month = _MONTH.fullmatch(text)
+    if month and day is not None:
+        return c.month(date(int(month.group(1)), int(month.group(2)), 1))
+    return text
 
 
 def number_text(c: CatalogLike, value: float, decimals: int | None = None) -> str:
@@ -210,12 +262,27 @@ def translate_terms(c: CatalogLike, text: str) -> str:
 def official_text(c: CatalogLike, claim: dict[str, Any]) -> str:
     """The official record of a claim for display: a figure with the catalog's formatting, or a
     reference-table finding in the reader's words."""
+    if claim.get("official_why"):
+        return render_why(c, claim["official_why"])
     official = claim.get("official")
     if official is None:
         return ""
     if isinstance(official, float | int) and not isinstance(official, bool):
         return number_text(c, float(official))
     return translate_terms(c, str(official))
+
+
+def claimed_text(c: CatalogLike, claim: dict[str, Any]) -> str:
+    """What a claim states, for display: a figure with the catalog's formatting, a fact in the
+    reader's words (a date, a chemical's relation), else the checker's text."""
+    if claim.get("claimed_why"):
+        return render_why(c, claim["claimed_why"])
+    claimed = claim.get("claimed")
+    if claimed is None:
+        return ""
+    if isinstance(claimed, float | int) and not isinstance(claimed, bool):
+        return number_text(c, float(claimed))
+    return translate_terms(c, str(claimed))
 
 
 def why_text(c: CatalogLike, claim: dict[str, Any]) -> str:
@@ -227,4 +294,16 @@ def why_text(c: CatalogLike, claim: dict[str, Any]) -> str:
     return str(claim.get("reason") or "")
 
 
-__all__ = ["english", "fold", "official_text", "render_why", "why", "why_text"]
+__all__ = [
+    "claimed_text",
+    "day_value",
+    "english",
+    "fold",
+    "items",
+    "localized",
+    "message",
+    "official_text",
+    "render_why",
+    "why",
+    "why_text",
+]

@@ -25,8 +25,18 @@ import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from borderflow.claims.document import MONTHS
+from borderflow.claims.explain import (
+    day_value,
+    english,
+    items,
+    localized,
+    message,
+    render_why,
+    why,
+)
 from borderflow.claims.lexicon import Lexicon, fold, phrase_pattern
 from borderflow.claims.spans import Taken
 from borderflow.registry import Registry, in_force, load_registry
@@ -115,15 +125,38 @@ _WEEKDAYS = {
 
 @dataclass(frozen=True)
 class FactFinding:
-    """The verdict on one non-numeric fact."""
+    """The verdict on one non-numeric fact.
+
+    What was claimed, the official record and the rationale are messages (a key of
+    ``report/i18n/<lang>.claims.toml`` and its values, see ``claims.explain``), with registry
+    names and titles in both languages, so each reader gets them in theirs; ``claimed``,
+    ``official`` and ``reason`` are their English text.
+    """
 
     text: str
     start: int
     verdict: str
-    claimed: str
-    official: str
-    reason: str
+    claimed_why: dict[str, Any]
+    official_why: dict[str, Any]
+    why: dict[str, Any]
     sources: tuple[dict[str, str], ...]
+
+    @property
+    def claimed(self) -> str:
+        return render_why(english(), self.claimed_why)
+
+    @property
+    def official(self) -> str:
+        return render_why(english(), self.official_why)
+
+    @property
+    def reason(self) -> str:
+        return render_why(english(), self.why)
+
+
+def fact(key: str, **values: Any) -> dict[str, Any]:
+    """A piece of a finding: message ``claims.fact.<key>`` and its values."""
+    return {"key": f"claims.fact.{key}", "values": values}
 
 
 @dataclass(frozen=True)
@@ -368,29 +401,43 @@ def _agreement_finding(
     if IN_FORCE.search(folded) and key in registry.instruments:
         return _in_force_finding(sentence, match, key, written, registry)
     events = _events_for(folded, key)
-    name = events[0].get("name_en") or key
-    timeline = "; ".join(f"{e['label']} {e['shown']}" for e in events)
-    shown = written.day.isoformat()[: {"year": 4, "month": 7}.get(written.precision, 10)]
+    name = localized(events[0].get("name_en") or key, events[0].get("name_es", ""))
+    timeline = items([message("claims.fact.event", **_event_words(e)) for e in events])
+    shown = day_value(written.day.isoformat()[: {"year": 4, "month": 7}.get(written.precision, 10)])
     if written.day > latest_day(published) and not AHEAD.search(folded):
         verdict = "unverifiable"
-        reason = (
-            f"{name}: {shown} is after the text's date ({published.isoformat()}); on that day it "
-            f"had not happened yet, so what the text reports of it cannot be checked. "
-            f"Registry: {timeline}."
+        reason = why(
+            "agreement_after",
+            name=name,
+            shown=shown,
+            published=day_value(published.isoformat()),
+            timeline=timeline,
         )
     else:
         verdict = "supported" if any(_same(written, e) for e in events) else "contradicted"
-        reason = f"{name} — {timeline} (registry of agreements and events)."
+        reason = why("agreement", name=name, timeline=timeline)
     text = sentence[match.start() : match.end()] if match else sentence[written.start : written.end]
     return FactFinding(
         text,
         match.start() if match else written.start,
         verdict,
-        f"{name}: {shown}",
-        timeline,
+        fact("claimed_date", name=name, date=shown),
+        fact("event_list", timeline=timeline),
         reason,
         tuple(_source(e) for e in events),
     )
+
+
+def _event_words(row: dict[str, str]) -> dict[str, Any]:
+    """An event of a timeline as a label and a date: the step's word where the catalog has one
+    (``announced``), else the event's title in the reader's language."""
+    event = load_registry().events.get(row["event_id"])
+    if row["event"] == "scheduled" and event is not None:
+        label: Any = message("claims.fact.scheduled", date=day_value(str(event.date)))
+    else:
+        title_es = event.title("es") if event is not None else ""
+        label = localized(row["label"], title_es, term=row["label"].replace(" ", "_"))
+    return {"label": label, "date": day_value(row["shown"])}
 
 
 def _has_event_verb(folded: str) -> bool:
@@ -423,15 +470,30 @@ def _in_force_finding(
     item = registry.instruments[key]
     start = match.start() if match else written.start
     end = match.end() if match else written.end
+    name = localized(item.names.en, item.names.es)
+    began = day_value(str(answer.start)) if answer.start else message("claims.fact.unknown")
+    ended = day_value(str(answer.end)) if answer.end else "—"
+    day = day_value(written.day.isoformat())
     return FactFinding(
         sentence[start:end],
         start,
         verdict,
-        f"{item.names.en}: in force on {written.day.isoformat()}",
-        f"start {answer.start or '?'}; end {answer.end or '—'}",
-        answer.reason + " (registry of agreements and events).",
+        fact("claimed_in_force", name=name, date=day),
+        fact("official_in_force", start=began, end=ended),
+        why(_in_force_key(answer, written.day), name=name, start=began, end=ended, day=day),
         ({"title": item.source.title, "url": item.source.url, "publisher": item.source.publisher},),
     )
+
+
+def _in_force_key(answer: Any, day: date) -> str:
+    """Which of the registry's answers (``registry.in_force``) this is, as a message key."""
+    if answer.start is None:
+        return "in_force_no_start"
+    if answer.answer == "no":
+        return "in_force_not_yet" if day < answer.start.first else "in_force_ended"
+    if answer.answer == "unknown":
+        return "in_force_coarse"
+    return "in_force_yes_ended" if answer.end else "in_force_yes"
 
 
 # -- signatories --------------------------------------------------------------------------------
@@ -480,17 +542,25 @@ def _signatory_findings(
     else:
         verdict = "unverifiable"
     item = registry.instruments[key]
-    parties = ", ".join(registry.label(a) for a in sorted(signed))
+    name = localized(item.names.en, item.names.es)
+
+    def listed(ids: list[str]) -> dict[str, Any]:
+        return items([localized(registry.label(a), registry.label(a, "es")) for a in ids], ", ")
+
+    parties = listed(sorted(signed))
+    reason = (
+        why("signatories_outside", name=name, parties=parties, outside=listed(outside))
+        if outside
+        else why("signatories", name=name, parties=parties)
+    )
     return [
         FactFinding(
             sentence[match.start() : match.end()],
             match.start(),
             verdict,
-            f"{item.names.en}: signed by " + ", ".join(registry.label(a) for a in actors),
-            f"parties and signatories: {parties}",
-            f"{item.names.en} — parties and signatories in the registry: {parties}"
-            + (f"; not {', '.join(registry.label(a) for a in outside)}" if outside else "")
-            + " (registry of agreements and events).",
+            fact("claimed_signed", name=name, actors=listed(actors)),
+            fact("official_parties", parties=parties),
+            reason,
             tuple(
                 {"title": r.source.title, "url": r.source.url, "publisher": r.source.publisher}
                 for r in registry.roles_in(key)
@@ -537,24 +607,22 @@ def check_precursors(
         return []
     drug = fold(drugs[0])
     wrong = [row for _, row in named if not _related(row, drug, relation)]
-    facts = "; ".join(_describe(row) for _, row in named)
+    facts = items([_describe(row) for _, row in named])
     first, last = min(m.start() for m, _ in named), max(m.end() for m, _ in named)
     what = "metabolites" if relation == "metabolite" else "precursors"
+    drug_name = _drug_word(drugs[0].lower())
+    as_written = items([sentence[m.start() : m.end()] for m, _ in named], ", ")
+    wrong_names = items([r["name"] for r in wrong], ", ")
     return [
         FactFinding(
             sentence[first:last],
             first,
             "contradicted" if wrong else "supported",
-            f"{what} of {drugs[0].lower()}: "
-            + ", ".join(sentence[m.start() : m.end()] for m, _ in named),
-            facts,
-            (
-                f"not {what} of {drugs[0].lower()}: " + ", ".join(r["name"] for r in wrong) + ". "
-                if wrong
-                else ""
-            )
-            + facts
-            + " (registry of chemicals and controls).",
+            fact(f"claimed_{what}", drug=drug_name, names=as_written),
+            fact("chemical_list", facts=facts),
+            why(f"not_{what}", drug=drug_name, wrong=wrong_names, facts=facts)
+            if wrong
+            else why("precursors", facts=facts),
             tuple(
                 {"title": r.get("source_title", ""), "url": r.get("source_url", "")}
                 for _, r in named
@@ -592,18 +660,53 @@ def _control_finding(
     wanted = [equivalents.get(x, x) for x in lists] + years
     missing = [x for x in wanted if x not in controls]
     verdict = "contradicted" if missing else "supported"
+    what: Any = items(wanted, ", ") if wanted else message("claims.fact.controlled")
     return FactFinding(
         sentence[match.start() : match.end()],
         match.start(),
         verdict,
-        f"{row['name']}: controlled ({', '.join(wanted) or 'controlled'})",
-        row.get("controls", ""),
-        f"{row['name']} — {row.get('controls', '')} (registry of chemicals and controls).",
+        fact("claimed_control", chemical=row["name"], what=what),
+        fact("control_list", controls=_controls(row["id"])),
+        why("control", chemical=row["name"], controls=_controls(row["id"])),
         ({"title": row.get("source_title", ""), "url": row.get("source_url", "")},),
     )
 
 
-def _describe(row: dict[str, str]) -> str:
-    role = row.get("role", "").replace("_", " ")
-    controls = f", {row['controls']}" if row.get("controls") else ""
-    return f"{row['name']}: {role} of {row.get('precursor_of', '?')}{controls}"
+def _describe(row: dict[str, str]) -> dict[str, Any]:
+    """A chemical's row in words: what it is a precursor (or metabolite) of, and its controls."""
+    role = row.get("role", "").strip()
+    targets = [t.strip() for t in row.get("precursor_of", "").split(";") if t.strip()]
+    values = {
+        "chemical": row["name"],
+        "role": message(f"claims.fact.role_{role}") if role else message("claims.fact.unknown"),
+        "targets": items([_drug_word(t) for t in targets], ", ")
+        if targets
+        else message("claims.fact.unknown"),
+    }
+    return message("claims.fact.chemical_controls", **values, controls=_controls(row["id"]))
+
+
+def _drug_word(drug: str) -> dict[str, Any]:
+    """A drug named in a finding (``fentanyl``), in the reader's word where the catalog has it."""
+    return localized(drug, term=drug.replace(" ", "_"))
+
+
+def _controls(chemical: str) -> Any:
+    """The registry's control events naming a chemical, dated, in the reader's language."""
+    registry = load_registry()
+    events = sorted(
+        (e for e in registry.events.values() if chemical in e.chemicals), key=lambda e: e.date.first
+    )
+    if not events:
+        return message("claims.fact.no_controls")
+    return items([_control_event(registry, e) for e in events])
+
+
+def _control_event(registry: Registry, event: Any) -> dict[str, Any]:
+    title = localized(event.title("en"), event.title("es"))
+    when = day_value(str(event.date))
+    instrument = registry.instruments.get(event.instrument)
+    if instrument is None:
+        return message("claims.fact.control_event_plain", title=title, date=when)
+    name = localized(instrument.names.en, instrument.names.es)
+    return message("claims.fact.control_event", title=title, instrument=name, date=when)

@@ -20,7 +20,9 @@ from borderflow.cli.common import (
     out,
     print_json,
 )
+from borderflow.cli.wording import claims_display, claims_summary, claims_table, report_language
 from borderflow.config import resolve_db_path
+from borderflow.report.i18n import load_catalog
 from borderflow.vocabulary import parse_where
 
 
@@ -34,7 +36,9 @@ def check_command(
         str | None,
         typer.Option(help="Publication date YYYY-MM-DD. Default: the date the article states."),
     ] = None,
-    lang: Annotated[str, typer.Option(help="en, es or auto.")] = "auto",
+    lang: Annotated[
+        str, typer.Option(help="The article's language: en, es or auto (detected).")
+    ] = "auto",
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the report as HTML to this file.")
     ] = None,
@@ -45,6 +49,10 @@ def check_command(
 
     Each claim gets a verdict (supported, contradicted, unverifiable with the reason), the
     official figure, the question asked and the release used. Exit code 0 whatever the verdicts.
+
+    The report (table, `--html`, the `*_text` fields of `--json`) is written in
+    `$BORDERFLOW_LANG` when it is set, else in the article's language: a Spanish article gets a
+    Spanish report. `--lang` names the article's language, not the report's.
 
     Example: `borderflow check article.txt --published 2026-01-16 --html report.html`
     """
@@ -64,39 +72,22 @@ def check_command(
         )
     finally:
         engine.close()
+    c = load_catalog(report_language(report.lang))
     if html is not None:
-        html.write_text(render_html(report), encoding="utf-8")
-        err.print(f"wrote {html}")
+        html.write_text(render_html(report, c), encoding="utf-8")
+        err.print(c.t("cli.check.wrote", path=html), highlight=False)
     if as_json:
-        print_json(report.to_dict())
+        print_json(claims_display(report, c))
     else:
-        _print_claims(report)
+        _print_claims(report, c)
 
 
-_VERDICT_STYLE = {"supported": "green", "contradicted": "red", "unverifiable": "dim"}
-
-
-def _print_claims(report: Any) -> None:
-    from borderflow.claims.html import format_value
-
-    table = Table(title=f"Claims in {report.source} (published {report.published})")
-    for column in ("#", "verdict", "claim", "claimed", "official", "why"):
-        table.add_column(column, overflow="fold")
-    for i, claim in enumerate(report.claims, start=1):
-        style = _VERDICT_STYLE[claim.verdict]
-        table.add_row(
-            str(i),
-            f"[{style}]{claim.verdict}[/{style}]",
-            claim.text,
-            format_value(claim.claimed, claim.unit),
-            format_value(claim.official, claim.unit),
-            claim.query or claim.reason,
-        )
-    out.print(table)
-    counts = ", ".join(f"{n} {verdict}" for verdict, n in report.summary().items())
-    out.print(f"{len(report.claims)} claims: {counts}.", highlight=False)
+def _print_claims(report: Any, c: Any) -> None:
+    """The claim table and summary in the report's language (``cli.wording``)."""
+    out.print(claims_table(report, c))
+    out.print(claims_summary(report, c), highlight=False)
     for note in report.notes:
-        err.print(f"note: {note}", highlight=False)
+        err.print(f"{c.t('cli.note')}: {note}", highlight=False)
 
 
 @app.command("interdict")

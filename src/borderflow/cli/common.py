@@ -103,11 +103,16 @@ def main_options(
 LANG_VARIABLE = "BORDERFLOW_LANG"
 
 
-def messages(lang: str | None = None) -> Catalog:
-    """The message catalog of the command's language: ``lang`` if given (a ``--lang`` option),
-    else ``$BORDERFLOW_LANG``, else English. An unknown language falls back to English."""
+def reader_language(lang: str | None = None) -> str:
+    """The command's language: ``lang`` if given (a ``--lang`` option), else
+    ``$BORDERFLOW_LANG``, else English. An unknown language falls back to English."""
     chosen = lang or os.environ.get(LANG_VARIABLE, "en")
-    return load_catalog(chosen if chosen in LOCALES else "en")
+    return chosen if chosen in LOCALES else "en"
+
+
+def messages(lang: str | None = None) -> Catalog:
+    """The message catalog of the command's language (``reader_language``)."""
+    return load_catalog(reader_language(lang))
 
 
 def _progress_bar(text: str) -> Progress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -22,6 +22,15 @@ from borderflow.cli.common import (
     messages,
     out,
     print_json,
+)
+from borderflow.cli.wording import (
+    column,
+    issue_location,
+    metric_note,
+    query_sentence,
+    rate_words,
+    status_word,
+    unit_words,
 )
 from borderflow.config import resolve_db_path, resolve_mirror
 from borderflow.errors import BorderflowError
@@ -75,9 +84,10 @@ def ingest_command(
 
 
 def _print_ingest(report: IngestReport, verbose: bool) -> None:
-    table = Table(title="Ingest", title_justify="left")
-    for name in ("source", "file", "status", "rows read", "loaded", "rejected", "values", "issues"):
-        table.add_column(name, justify="right" if name in _NUMERIC else "left")
+    c = messages()
+    table = Table(title=c.t("cli.title.ingest"), title_justify="left")
+    for name in ("source", "file", "status", "rows_read", "loaded", "rejected", "values", "issues"):
+        table.add_column(column(c, name), justify="right" if name in _NUMERIC else "left")
     for o in report.outcomes:
         style = {
             "loaded": "green",
@@ -88,7 +98,7 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
         table.add_row(
             o.source,
             o.file,
-            f"[{style}]{o.status}[/{style}]",
+            f"[{style}]{status_word(c, o.status)}[/{style}]",
             f"{o.rows_read:,}",
             f"{o.rows_loaded:,}",
             f"{o.rows_rejected:,}",
@@ -96,24 +106,23 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
             f"{len(o.issues):,}",
         )
     out.print(table)
-    out.print(
-        f"{report.count('loaded')} loaded, {report.count('unchanged')} unchanged, "
-        f"{report.count('refused')} refused, {report.count('quarantined')} quarantined, "
-        f"{report.count('skipped')} skipped."
-    )
+    counts = ("loaded", "unchanged", "refused", "quarantined", "skipped")
+    out.print(c.t("cli.ingest.summary", **{s: report.count(s) for s in counts}))
     for o in report.outcomes:
+        status = status_word(c, o.status)
         if o.status in ("refused", "quarantined"):
-            err.print(f"[red]{o.status}[/red] {o.message}", highlight=False)
+            err.print(f"[red]{status}[/red] {o.message}", highlight=False)
         elif o.status == "skipped":
             colour = "yellow" if o.series else "red"
-            err.print(f"[{colour}]skipped[/{colour}] {o.file}: {o.message}", highlight=False)
+            err.print(f"[{colour}]{status}[/{colour}] {o.file}: {o.message}", highlight=False)
         shown = o.issues if verbose else [i for i in o.issues if i.severity != "warning"][:5]
         for issue in shown:
             label = _issue_label(o.status, issue.severity)
-            err.print(f"  {label}: {issue.where()}: {issue.message}", highlight=False)
+            err.print(f"  {label}: {issue_location(c, issue)}: {issue.message}", highlight=False)
         hidden = len(o.issues) - len(shown)
         if hidden > 0:
-            err.print(f"  … {hidden} more issue(s) in {o.file}; `borderflow issues {o.release_id}`")
+            more = c.t("cli.ingest.more_issues", n=hidden, file=o.file, id=o.release_id)
+            err.print(f"  {more}", highlight=False)
 
 
 def _issue_label(status: str, severity: str) -> str:
@@ -122,11 +131,16 @@ def _issue_label(status: str, severity: str) -> str:
     back, its severity."""
     if status in ("loaded", "unchanged") and severity != "fatal":
         return messages().t("cli.note")
-    return severity
+    return status_word(messages(), severity)
+
+
+def _justify(numeric: bool) -> Literal["left", "right"]:
+    """Numbers right-aligned, words left."""
+    return "right" if numeric else "left"
 
 
 _NUMERIC = {
-    "rows read",
+    "rows_read",
     "loaded",
     "rejected",
     "values",
@@ -199,9 +213,10 @@ def fetch_command(
     if as_json:
         print_json(report.to_dict())
     else:
-        table = Table(title=f"Fetch into {folder}", title_justify="left")
+        c = messages()
+        table = Table(title=c.t("cli.title.fetch", folder=folder), title_justify="left")
         for name in ("source", "file", "status", "bytes"):
-            table.add_column(name, justify="right" if name == "bytes" else "left")
+            table.add_column(column(c, name), justify=_justify(name == "bytes"))
         for o in report.outcomes:
             table.add_row(o.source, o.file, o.status, f"{o.bytes:,}")
         out.print(table)
@@ -328,11 +343,16 @@ def sources_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title="Sources", title_justify="left")
-    for name in ("source", "releases", "latest file", "vintage", "coverage", "values"):
-        table.add_column(name, justify="right" if name in ("releases", "values") else "left")
+    c = messages()
+    table = Table(title=c.t("cli.title.sources"), title_justify="left")
+    for name in ("source", "releases", "latest_file", "vintage", "coverage", "values"):
+        table.add_column(column(c, name), justify=_justify(name in ("releases", "values")))
     for r in rows:
-        span = f"{r['first_period']} – {r['last_period']}" if r["first_period"] else "not loaded"
+        span = (
+            f"{r['first_period']} – {r['last_period']}"
+            if r["first_period"]
+            else c.t("cli.sources.not_loaded")
+        )
         table.add_row(
             r["name"],
             str(r["releases"]),
@@ -367,18 +387,18 @@ def releases_command(
     if as_json:
         print_json(rows)
         return
-    table = Table(title="Releases", title_justify="left")
+    c = messages()
+    table = Table(title=c.t("cli.title.releases"), title_justify="left")
     for name in ("id", "source", "file", "vintage", "state", "rows", "values", "issues", "sha256"):
-        table.add_column(
-            name, justify="right" if name in ("id", "rows", "values", "issues") else "left"
-        )
+        numeric = name in ("id", "rows", "values", "issues")
+        table.add_column(column(c, name), justify=_justify(numeric))
     for r in rows:
         table.add_row(
             str(r["release_id"]),
             r["source"],
             r["file_name"],
             str(r["vintage"]),
-            r["state"],
+            status_word(c, r["state"]),
             f"{r['rows_loaded'] or 0:,}",
             f"{r['observations'] or 0:,}",
             str(r["issues"]),
@@ -406,12 +426,17 @@ def issues_command(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"Issues of release {release_id}", title_justify="left")
+    c = messages()
+    table = Table(title=c.t("cli.title.issues", id=release_id), title_justify="left")
     for name in ("severity", "kind", "row", "column", "message"):
-        table.add_column(name)
+        table.add_column(column(c, name))
     for r in rows:
         table.add_row(
-            r["severity"], r["kind"], str(r["row"] or ""), r["column"] or "", r["message"]
+            status_word(c, r["severity"]),
+            r["kind"],
+            str(r["row"] or ""),
+            r["column"] or "",
+            r["message"],
         )
     out.print(table)
     if not rows:
@@ -514,7 +539,7 @@ def _export(rows: Any, path: Path) -> None:
         frame.to_csv(path, index=False)
     else:
         raise BorderflowError(f"--export writes .csv or .parquet files, not {path.name!r}.")
-    err.print(f"wrote {len(frame)} rows to {path}")
+    err.print(messages().t("cli.query.wrote", n=len(frame), path=path), highlight=False)
 
 
 _SHOWN = ("previous", "change", "pct_change", "total", "share", "rank", "denominator", "rate")
@@ -522,40 +547,74 @@ _SHOWN = ("previous", "change", "pct_change", "total", "share", "rank", "denomin
 
 def _print_result(result: Any) -> None:
     rows = result.rows
+    c = messages()
     # The question in words, above the table: as a table title it would wrap to its width.
-    out.print(result.query.sentence(), highlight=False, markup=False, soft_wrap=True)
+    out.print(query_sentence(c, result.query), highlight=False, markup=False, soft_wrap=True)
     table = Table()
-    columns = ["period", *result.query.by, "value", *[c for c in _SHOWN if c in rows]]
+    columns = ["period", *result.query.by, "value", *[n for n in _SHOWN if n in rows]]
     for name in columns:
-        table.add_column(name, justify="left" if name in ("period", *result.query.by) else "right")
+        numeric = name not in ("period", *result.query.by)
+        table.add_column(column(c, name), justify=_justify(numeric))
     decimals = {name: _decimals(name, rows) for name in columns}
-    names = _Names(messages())
+    names = _Names(c)
     for record in rows.to_dict(orient="records"):
         table.add_row(
             *[
                 names.of(name, record.get(name))
                 if name in result.query.by
+                else _period_cell(c, result, record)
+                if name == "period"
                 else _fmt(name, record.get(name), decimals[name])
                 for name in columns
             ]
         )
     out.print(table)
-    unit = rows["rate_unit"].iloc[0] if "rate_unit" in rows else result.unit
-    out.print(f"unit: {result.unit}" + (f"; rate: {unit}" if "rate_unit" in rows else ""))
+    _print_result_notes(c, result)
+
+
+def _print_result_notes(c: Any, result: Any) -> None:
+    """Unit, partial periods, the metrics layer's notes and the releases, in ``c``'s words."""
+    rows = result.rows
+    unit = unit_words(c, result.unit)
+    if "rate_unit" in rows:
+        rate = rate_words(c, result.query, result.unit, str(rows["rate_unit"].iloc[0]))
+        out.print(c.t("cli.query.unit_rate", unit=unit, rate=rate), highlight=False)
+    else:
+        out.print(c.t("cli.query.unit", unit=unit), highlight=False)
     partial = rows[rows["months"] < rows["expected_months"]]
     for record in partial.to_dict(orient="records"):
-        out.print(
-            f"[yellow]{record['period']}: {record['months']} of "
-            f"{record['expected_months']} months have data.[/yellow]"
+        line = c.t(
+            "cli.query.partial",
+            period=_period_cell(c, result, record),
+            months=record["months"],
+            expected=record["expected_months"],
         )
+        out.print(f"[yellow]{line}[/yellow]", highlight=False)
     for note in result.notes:
-        out.print(f"note: {note}", highlight=False)
+        out.print(c.t("cli.query.note", note=metric_note(c, note)), highlight=False)
     for release in result.releases:
-        out.print(
-            f"source: {release['file_name']} (vintage {release['vintage']}, "
-            f"sha256 {release['sha256'][:12]}…)",
-            highlight=False,
+        line = c.t(
+            "cli.query.source",
+            file=release["file_name"],
+            vintage=release["vintage"],
+            sha=release["sha256"][:12],
         )
+        out.print(line, highlight=False)
+
+
+def _period_cell(c: Any, result: Any, record: dict[str, Any]) -> str:
+    """A row's period: as the library labels it in English, in the catalog's words otherwise
+    (``FY2024`` → ``AF2024``, ``Dec 2025`` → ``dic 2025``)."""
+    label = str(record.get("period"))
+    if c.lang == "en":
+        return label
+    query = result.query
+    parsed = query.parsed_period()
+    if label == parsed.label:
+        return str(c.period(parsed))
+    bucket = record.get("bucket")
+    grain = query.grain or ("month" if parsed.kind == "months" else None)
+    return str(c.bucket(grain, bucket, label)) if bucket is not None else label
 
 
 def _decimals(name: str, rows: Any) -> int:
@@ -623,12 +682,16 @@ def measures_command(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title="Measures", title_justify="left")
+    c = messages()
+    table = Table(title=c.t("cli.title.measures"), title_justify="left")
     for name in ("name", "unit", "period", "kind", "dimensions", "description"):
-        table.add_column(name)
+        table.add_column(column(c, name))
     for r in rows:
+        description = r["description"]
+        if c.lang != "en":  # the measure's name in the reader's words, where the catalog has it
+            description = c.messages.get(f"claims.measure.{r['name']}", description)
         table.add_row(r["name"], r["unit"], r["period_type"], r["temporal"],
-                      ", ".join(r["dimensions"]), r["description"])  # fmt: skip
+                      ", ".join(r["dimensions"]), description)  # fmt: skip
     out.print(table)
 
 

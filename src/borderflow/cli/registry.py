@@ -21,13 +21,16 @@ from borderflow.cli.common import (
     messages,
     out,
     print_json,
+    reader_language,
 )
 from borderflow.config import resolve_db_path
 from borderflow.errors import BorderflowError
 from borderflow.registry import Registry, load_registry
 from borderflow.registry.views import actor_view, timeline_view
 
-LangOption = Annotated[str, typer.Option("--lang", help="en or es. Default: en.")]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="en or es. Default: $BORDERFLOW_LANG, else en.")
+]
 
 
 def registry_releases(registry: Registry, db: Path | None) -> dict[str, int | None]:
@@ -71,7 +74,7 @@ def timeline_command(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", help="Event kind (meeting, designation…); repeat.")
     ] = None,
-    lang: LangOption = "en",
+    lang: LangOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -83,6 +86,7 @@ def timeline_command(
 
     Example: `borderflow timeline --actor "Iniciativa Mérida" --lang es`
     """
+    lang = reader_language(lang)
     registry = load_registry()
     view = timeline_view(registry, actor=actor, start=start, end=end, kinds=kind or (), lang=lang)
     view["registry"] = provenance(registry, db)
@@ -113,7 +117,7 @@ def actor_command(
     name: Annotated[
         str, typer.Argument(help="Id or name in English or Spanish (accents optional).")
     ],
-    lang: LangOption = "en",
+    lang: LangOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -123,6 +127,7 @@ def actor_command(
 
     Example: `borderflow actor "Cártel de Sinaloa" --lang es`
     """
+    lang = reader_language(lang)
     registry = load_registry()
     data = actor_view(registry, name, lang)
     data["registry"] = provenance(registry, db)

@@ -42,8 +42,9 @@ from borderflow.outlook.select import (
     CALIBRATION_ORIGINS,
     EVALUATION_ORIGINS,
     Choice,
+    Decision,
     calibration_origins,
-    decide,
+    decide_many,
     error_frame,
     windows_needed,
 )
@@ -188,33 +189,28 @@ def _names(candidates: Sequence[str]) -> list[str]:
 def _decide_and_score(
     result: GroupBacktest, names: list[str], failures: dict[str, float], seconds: dict[str, float]
 ) -> None:
-    """The production choices, and the scored origins with the choices made at each."""
+    """The production choices, and the scored origins with the choices made at each (all
+    decided in one pass: ``select.decide_many``)."""
     h, count = result.horizon, result.calibration
     errors = error_frame(result.rows, result.scales)
     cutoffs = sorted(pd.Timestamp(c) for c in errors["cutoff"].unique())
     end = len(cutoffs) - 1 + h
-    result.choices, result.default, _ = decide(
-        errors, calibration_origins(cutoffs, end, h, count), names
-    )
-    result.chosen = result.default.model
     scored = [i for i in range(len(cutoffs)) if calibration_origins(cutoffs, i, h, count)]
     scored = scored[-EVALUATION_ORIGINS:]
+    windows = [calibration_origins(cutoffs, i, h, count) for i in [end, *scored]]
+    production, *at_origin = decide_many(errors, windows, names)
+    result.choices, result.default = production.choices, production.default
+    result.chosen = result.default.model
     result.scored = len(scored)
     if not scored:  # too few origins (or no series with a scale): choices only, no scores
         return
-    parts: dict[str, list[pd.DataFrame]] = {m: [] for m in [*names, SELECTED]}
-    for i in scored:
-        choices, default, factors = decide(errors, calibration_origins(cutoffs, i, h, count), names)
-        for model in names:
-            rows = result.rows[model]
-            rows = rows[rows["cutoff"] == cutoffs[i]]
-            parts[model].append(_calibrated(rows, model, factors))
-        parts[SELECTED].append(_selected(parts, choices, default))
-    scored_cutoffs = [cutoffs[i] for i in scored]
-    raw = {m: r[r["cutoff"].isin(scored_cutoffs)] for m, r in result.rows.items()}
-    for model, frames in parts.items():
-        rows = pd.concat(frames, ignore_index=True)
-        result.evaluation[model] = rows
+    decisions = dict(zip([cutoffs[i] for i in scored], at_origin, strict=True))
+    raw = {m: r[r["cutoff"].isin(list(decisions))] for m, r in result.rows.items()}
+    table = _factor_table(decisions)
+    for model in names:
+        result.evaluation[model] = _calibrated(_by_origin(raw[model]), model, table)
+    result.evaluation[SELECTED] = _selected(result.evaluation, names, decisions)
+    for model, rows in result.evaluation.items():
         scores = summarise(score_rows(rows, result.scales))
         base = raw.get(model)
         raw_scores = summarise(score_rows(base, result.scales)) if base is not None else {}
@@ -228,31 +224,45 @@ def _decide_and_score(
         }
 
 
-def _calibrated(rows: pd.DataFrame, model: str, factors: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` of ``model`` with each series' shrunk width factors for that model (1.0 for a
-    series with no scale, which is not scored)."""
-    known = not factors.empty and model in factors.index.get_level_values("model")
-    mine = factors.xs(model, level="model") if known else None
+def _by_origin(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows ordered origin by origin (each origin's rows in their own order)."""
+    return rows.sort_values("cutoff", kind="stable", ignore_index=True)
+
+
+def _calibrated(rows: pd.DataFrame, model: str, table: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of ``model`` with each series' shrunk width factors for that model, as decided
+    at the row's origin (``table``: ``_factor_table``); 1.0 for a series with no scale, which
+    is not scored."""
+    keys = pd.MultiIndex.from_arrays(
+        [rows["cutoff"], rows["unique_id"], np.repeat(model, len(rows))]
+    )
     arrays = {}
     for lv in LEVELS:
-        per_series = mine[f"r-{lv}"] if mine is not None else pd.Series(dtype=float)
-        values = rows["unique_id"].map(per_series).to_numpy(dtype=float)
-        arrays[lv] = np.nan_to_num(values, nan=1.0)
+        values = table[f"r-{lv}"].reindex(keys).to_numpy(dtype=float) if len(table) else None
+        arrays[lv] = np.ones(len(rows)) if values is None else np.nan_to_num(values, nan=1.0)
     return clip_nonnegative(apply_factors(rows, arrays)).assign(model=model)
 
 
+def _factor_table(decisions: dict[pd.Timestamp, Decision]) -> pd.DataFrame:
+    """(origin, series, model) → the width factors decided at that origin."""
+    parts = {c: d.factors for c, d in decisions.items() if not d.factors.empty}
+    return pd.concat(parts, names=["cutoff"]) if parts else pd.DataFrame()
+
+
 def _selected(
-    parts: dict[str, list[pd.DataFrame]], choices: dict[str, Choice], default: Choice
+    evaluation: dict[str, pd.DataFrame], names: list[str], decisions: dict[pd.Timestamp, Decision]
 ) -> pd.DataFrame:
-    """This origin's rows of each series' chosen model."""
+    """Each origin's rows of each series' chosen model (origin by origin, then model by
+    model)."""
     frames = []
-    for model, frames_of in parts.items():
-        if model == SELECTED or not frames_of:
-            continue
-        rows = frames_of[-1]
-        picked = rows["unique_id"].map(lambda u: choices.get(str(u), default).model) == model
-        frames.append(rows[picked])
-    return pd.concat(frames, ignore_index=True)
+    for model in names:
+        rows = evaluation[model]
+        picked = [
+            decisions[c].choices.get(str(u), decisions[c].default).model == model
+            for c, u in zip(rows["cutoff"], rows["unique_id"], strict=True)
+        ]
+        frames.append(rows[np.asarray(picked, dtype=bool)])
+    return _by_origin(pd.concat(frames, ignore_index=True))
 
 
 def _finite(scores: dict[str, float]) -> dict[str, float | None]:

@@ -22,7 +22,9 @@ rows and its group's backtest sample only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -74,6 +76,22 @@ class Choice:
     rows: int = 0
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What the rule decides from one window of origins.
+
+    Attributes:
+        choices: series → its choice.
+        default: the group's choice (for series without a backtest of their own).
+        factors: the shrunk width factors of every (series, model), indexed by both, columns
+            ``r-L`` (empty when the window has no errors).
+    """
+
+    choices: dict[str, Choice]
+    default: Choice
+    factors: pd.DataFrame
+
+
 def error_frame(rows_by_model: dict[str, pd.DataFrame], scales: pd.Series) -> pd.DataFrame:
     """One row per (model, series, origin, month): the scaled absolute error ``ae`` and the
     normalised errors ``r-L`` (rows of series without a scale or outcome are dropped)."""
@@ -98,30 +116,77 @@ def decide(
         series → its choice; the group's choice (for series without a backtest of their own);
         and the shrunk factors of every (series, model), indexed by both, columns ``r-L``.
     """
-    window = errors[errors["cutoff"].isin(cutoffs) & errors["model"].isin(candidates)]
-    if window.empty:
-        return {}, Choice(candidates[0]), pd.DataFrame()
-    age = window["cutoff"].map({c: len(cutoffs) - 1 - i for i, c in enumerate(cutoffs)})
-    w_model = recency_weights(age.to_numpy(dtype=float), HALF_LIFE_MODEL)
-    group_err = _weighted_mean(window, ["model"], w_model)
-    group_q = grouped_quantiles(window, ["model"], recency_weights(age, HALF_LIFE_WIDTH))
-    series = _weighted_mean(window, ["unique_id", "model"], w_model)
-    prior = group_err["mean"].reindex(series.index.get_level_values("model")).to_numpy()
+    (one,) = decide_many(errors, [cutoffs], candidates)
+    return one.choices, one.default, one.factors
+
+
+def decide_many(
+    errors: pd.DataFrame, windows: Sequence[list[pd.Timestamp]], candidates: list[str]
+) -> list[Decision]:
+    """``decide`` for several windows of origins at once (the backtest's scored origins and
+    the production origin): the windows' rows are stacked and every mean and quantile is one
+    grouped computation, each window's rows in the same order as alone, so the numbers are the
+    same as window by window."""
+    stacked = _stack_windows(errors[errors["model"].isin(candidates)], windows)
+    empty = Decision({}, Choice(candidates[0]), pd.DataFrame())
+    if stacked.empty:
+        return [empty] * len(windows)
+    w_model = recency_weights(stacked["age"].to_numpy(dtype=float), HALF_LIFE_MODEL)
+    w_width = recency_weights(stacked["age"].to_numpy(dtype=float), HALF_LIFE_WIDTH)
+    group_err = _weighted_mean(stacked, ["window", "model"], w_model)
+    group_q = grouped_quantiles(stacked, ["window", "model"], w_width)
+    series = _weighted_mean(stacked, ["window", "unique_id", "model"], w_model)
+    prior = group_err["mean"].reindex(_window_model(series.index)).to_numpy()
     series["score"] = (series["ess"] * series["mean"] + SHRINK_MODEL_ROWS * prior) / (
         series["ess"] + SHRINK_MODEL_ROWS
     )
-    own_q = grouped_quantiles(window, ["unique_id", "model"], recency_weights(age, HALF_LIFE_WIDTH))
+    own_q = grouped_quantiles(stacked, ["window", "unique_id", "model"], w_width)
     factors = _shrunk_factors(own_q, group_q)
     order = {m: i for i, m in enumerate(candidates)}
     ranked = series.reset_index().assign(order=lambda f: f["model"].map(order))
-    best = ranked.sort_values(["unique_id", "score", "order"]).groupby("unique_id").head(1)
-    choices = {
-        str(u): Choice(str(m), _factors_of(factors, u, m), int(n))
-        for u, m, n in zip(best["unique_id"], best["model"], best["count"], strict=True)
-    }
-    errs = group_err["mean"]
-    group_model = min(errs.index, key=lambda m: (errs[m], order[m]))
-    return choices, Choice(str(group_model), _group_factors(group_q, group_model)), factors
+    best = ranked.sort_values(["window", "unique_id", "score", "order"])
+    best = best.groupby(["window", "unique_id"], sort=False).head(1)
+    present = set(group_err.index.get_level_values("window"))
+    out = []
+    for j in range(len(windows)):
+        if j not in present:
+            out.append(empty)
+            continue
+        mine = _rows_of(factors, j)
+        picks = best[best["window"] == j]
+        values = mine.to_numpy(dtype=float)
+        choices = {
+            str(u): Choice(str(m), _factors_of(values, mine.index, u, m), int(n))
+            for u, m, n in zip(picks["unique_id"], picks["model"], picks["count"], strict=True)
+        }
+        errs = group_err["mean"].xs(j, level="window")
+        group_model = min(errs.index, key=lambda m: (errs[m], order[m]))
+        default = Choice(str(group_model), _group_factors(_rows_of(group_q, j), group_model))
+        out.append(Decision(choices, default, mine))
+    return out
+
+
+def _stack_windows(errors: pd.DataFrame, windows: Sequence[list[pd.Timestamp]]) -> pd.DataFrame:
+    """The rows of each window, tagged with its index (``window``) and each row's age in
+    origins before the window's newest (``age``)."""
+    parts = []
+    for j, cutoffs in enumerate(windows):
+        part = errors[errors["cutoff"].isin(cutoffs)]
+        age = part["cutoff"].map({c: len(cutoffs) - 1 - i for i, c in enumerate(cutoffs)})
+        parts.append(part.assign(window=j, age=age))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _rows_of(frame: pd.DataFrame, window: int) -> pd.DataFrame:
+    """The rows of one window, without the ``window`` index level."""
+    return cast(pd.DataFrame, frame.loc[window])
+
+
+def _window_model(index: pd.Index) -> pd.MultiIndex:
+    """(window, model) of each (window, series, model) entry."""
+    return pd.MultiIndex.from_arrays(
+        [index.get_level_values("window"), index.get_level_values("model")]
+    )
 
 
 def recency_weights(age: np.ndarray | pd.Series, half_life: float) -> np.ndarray:
@@ -143,12 +208,12 @@ def _weighted_mean(window: pd.DataFrame, keys: list[str], w: np.ndarray) -> pd.D
 
 
 def _shrunk_factors(own: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
-    models = own.index.get_level_values("model")
+    keys = _window_model(own.index)
     out = pd.DataFrame(index=own.index)
     n = own["ess"].to_numpy(dtype=float)
     for lv in LEVELS:
         col = f"r-{lv}"
-        g = group[col].where(group["n"] >= MIN_ROWS).reindex(models).to_numpy(dtype=float)
+        g = group[col].where(group["n"] >= MIN_ROWS).reindex(keys).to_numpy(dtype=float)
         g = np.where(np.isfinite(g), g, 1.0)
         s = own[col].to_numpy(dtype=float)
         s = np.where(np.isfinite(s), s, g)
@@ -156,8 +221,8 @@ def _shrunk_factors(own: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _factors_of(factors: pd.DataFrame, uid: str, model: str) -> dict[int, float]:
-    row = np.asarray(factors.to_numpy(dtype=float)[factors.index.get_loc((uid, model))])
+def _factors_of(values: np.ndarray, index: pd.Index, uid: str, model: str) -> dict[int, float]:
+    row = np.asarray(values[index.get_loc((uid, model))])
     return {lv: float(v) for lv, v in zip(LEVELS, row.ravel(), strict=True)}
 
 

@@ -321,30 +321,30 @@ def _claim(ctx: Context, sec: Section, claim: dict[str, Any]) -> dict[str, Any]:
     rid = release.get("release_id")
     if rid is not None:
         sec.releases[int(rid)] = release
-    from borderflow.claims.explain import official_text, why_text  # the checker's own words
+    from borderflow.claims.explain import claimed_text, official_text, why_text  # its own words
+
+    unit = _unit_text(ctx, claim.get("unit"))
+
+    def figure(value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
 
     return {
         "text": claim["text"],
         "sentence": claim["sentence"],
         "verdict": claim["verdict"],
         "verdict_text": c.t(f"verdict.{claim['verdict']}"),
-        "claimed": _number_text(ctx, claim.get("claimed")),
-        "official": official_text(c, claim),
-        "unit": _unit_text(ctx, claim.get("unit")),
+        "claimed": claimed_text(c, claim),
+        "official": official_text(c, claim) or "–",  # a dash: the record has no such figure
+        # a unit beside a figure only: never a bare "pastillas" in an empty cell
+        "claimed_unit": unit if figure(claim.get("claimed")) else "",
+        "unit": unit if figure(claim.get("official")) else "",
         "release": int(rid) if rid is not None else None,
+        # a registry finding cites the pages it was read from instead of a data release
+        "references": release.get("reference") or [],
         # The rationale is a message key with values (claims/explain.py), in the reader's language.
         "reason": why_text(c, claim),
         "confidence": claim.get("confidence"),
     }
-
-
-def _number_text(ctx: Context, value: Any) -> str:
-    """A claimed or official figure; the checker's descriptive (English) text only in English."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return ctx.catalog.number(float(value), 0 if float(value).is_integer() else 1)
-    if value is None or ctx.catalog.lang != "en":
-        return ""
-    return str(value)
 
 
 def _unit_text(ctx: Context, unit: str | None) -> str:

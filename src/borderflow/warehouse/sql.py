@@ -58,7 +58,9 @@ INSERT_RELEASE_SLICES = """
 
 #: The slices for which each release is current, recomputed for one file series (``$1`` source,
 #: ``$2`` series) whenever a release of it is loaded: a small table that makes reading current
-#: values a plain join instead of a correlated scan.
+#: values a plain join instead of a correlated scan. The same rule as ``observations_as_of(None)``
+#: (a release's slice is current unless a newer eligible release of the series holds it), read
+#: from ``release_slices`` — one row per slice, not per value — instead of the observations.
 REFRESH_CURRENT_PERIODS = (
     """
     DELETE FROM current_periods WHERE release_id IN (
@@ -66,9 +68,17 @@ REFRESH_CURRENT_PERIODS = (
     """,
     """
     INSERT INTO current_periods
-    SELECT DISTINCT release_id, period_start, measure, coalesce(cause, ''), status FROM ("""
-    + "{as_of}"
-    + """) WHERE source = $1 AND series = $2
+    SELECT s.release_id, s.period_start, s.measure, s.cause, s.status
+    FROM release_slices s JOIN releases r ON r.release_id = s.release_id
+    WHERE r.state = 'loaded' AND r.quarantine IS NULL AND r.source = $1 AND r.series = $2
+      AND NOT EXISTS (
+        SELECT 1 FROM release_slices t JOIN releases n ON n.release_id = t.release_id
+        WHERE n.state = 'loaded' AND n.quarantine IS NULL
+          AND n.source = r.source AND n.series = r.series
+          AND (n.vintage > r.vintage OR (n.vintage = r.vintage AND n.release_id > r.release_id))
+          AND t.period_start = s.period_start AND t.measure = s.measure
+          AND t.cause = s.cause AND t.status = s.status
+      )
     """,
 )
 
@@ -84,8 +94,7 @@ CURRENT_OBSERVATIONS_VIEW = """
 
 def refresh_current_periods() -> tuple[str, str]:
     """The two statements that recompute ``current_periods`` for one file series."""
-    delete, insert = REFRESH_CURRENT_PERIODS
-    return delete, insert.replace("{as_of}", observations_as_of(None))
+    return REFRESH_CURRENT_PERIODS
 
 
 def insert_observations(frame_name: str) -> str:
@@ -397,3 +406,11 @@ CREATE_CURRENT_SHIPMENTS = """
         GROUP BY series
     )
 """
+
+#: How many threads DuckDB runs statements on (``Warehouse.batch`` loads on one).
+CURRENT_THREADS = "SELECT current_setting('threads')"
+
+
+def set_threads(count: int) -> str:
+    """The statement that makes DuckDB run statements on ``count`` threads."""
+    return f"SET threads = {int(count)}"

@@ -49,7 +49,13 @@ IdsText = Annotated[
 ]
 
 _env = jinja2.Environment(
-    loader=jinja2.PackageLoader("borderflow.web", "templates"),
+    # the page's own templates, then the brief's: a table both show (claims) is written once
+    loader=jinja2.ChoiceLoader(
+        [
+            jinja2.PackageLoader("borderflow.web", "templates"),
+            jinja2.PackageLoader("borderflow.report", "templates"),
+        ]
+    ),
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,
