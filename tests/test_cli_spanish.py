@@ -251,3 +251,25 @@ def test_the_leak_check_has_teeth() -> None:
     assert "A seizure total measures enforcement activity, not the volume of drugs flowing" in (
         fragments
     )
+
+
+def test_data_issues_are_told_in_spanish(loaded: tuple[Path, IngestReport], wide: None) -> None:
+    db, report = loaded
+    nchs = next(o for o in report.outcomes if o.source == "nchs_final")
+    (bad,) = [i for i in nchs.issues if i.severity == "error"]  # the file's row 9 (a bound)
+    out = spanish("issues", str(nchs.release_id), "--db", str(db))
+    row = next(r for r in table_rows(out) if r[2] == str(bad.row))
+    assert row[3] == bad.column
+    assert row[4] == f"un valor que debe ser un número no lo es: '{bad.value}'"
+    assert english_leaks(ours(out)) == [] and bad.message not in out
+
+
+def test_interdiction_is_told_in_spanish(loaded: tuple[Path, IngestReport], wide: None) -> None:
+    db, _ = loaded
+    args = ("interdict", "default", "--no-store", "--db", str(db))
+    data = json.loads(spanish(*args, "--json"))
+    out = spanish(*args)
+    delivered, shipped = data["objective"]["delivered"], data["objective"]["shipped"]
+    assert f"Mejor respuesta del traficante: {delivered:,.1f} de {shipped:,.1f} entregadas" in out
+    assert "entre puertos" in out and "Sin recursos adicionales" in out
+    assert english_leaks(ours(out)) == []

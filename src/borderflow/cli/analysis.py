@@ -17,12 +17,14 @@ from borderflow.cli.common import (
     app,
     err,
     friendly_errors,
+    messages,
     out,
     print_json,
 )
 from borderflow.cli.wording import claims_display, claims_summary, claims_table, report_language
 from borderflow.config import resolve_db_path
-from borderflow.report.i18n import load_catalog
+from borderflow.report.extras import crossing_name
+from borderflow.report.i18n import Catalog, load_catalog
 from borderflow.vocabulary import parse_where
 
 
@@ -152,61 +154,103 @@ def interdict_command(
     if as_json:
         print_json(data)
         return
-    _print_interdiction(data)
-    for label, path in (("figure", figure), ("GraphML", graphml), ("GeoJSON", geojson)):
+    c = messages()
+    _print_interdiction(data, c)
+    outputs = ((c.t("cli.interdict.figure"), figure), ("GraphML", graphml), ("GeoJSON", geojson))
+    for label, path in outputs:
         if path:
             err.print(f"{label}: {path}", highlight=False)
 
 
-def _print_interdiction(data: dict[str, Any]) -> None:
-    obj, sim = data["objective"], data["simulation"]
-    proof = "proven optimal" if obj["optimal"] else f"stopped at gap {obj['gap']:.2%}"
+def _print_interdiction(data: dict[str, Any], c: Catalog) -> None:
+    """The run in the reader's words: the scenario, the trafficker's best response, the plan,
+    the plans compared, the simulation and the sensitivity."""
+    obj, sim, scenario = data["objective"], data["simulation"], data["scenario"]
+    decimals = c.number
+
+    def flow(value: float) -> str:
+        return decimals(value, 1)
+
+    proof = (
+        c.t("cli.interdict.optimal")
+        if obj["optimal"]
+        else c.t("cli.interdict.gap", gap=c.percent(100 * obj["gap"], signed=False))
+    )
+    about = scenario.get("description", "") if c.lang == "en" else ""
+    about = about or c.t(
+        "interdiction.scenario_text",
+        name=scenario["name"],
+        shipped=flow(obj["shipped"]),
+        budget=f"{obj['budget']:g}",
+    )
+    out.print(f"[bold]{scenario['name']}[/bold]: {about}", highlight=False)
     out.print(
-        f"[bold]{data['scenario']['name']}[/bold]: {data['scenario'].get('description', '')}\n"
-        f"Trafficker's best response: {obj['delivered']:,.1f} of {obj['shipped']:,.1f} delivered "
-        f"(no plan: {obj['baseline_delivered']:,.1f}); objective {obj['value']:,.2f}, "
-        f"{proof} in "
-        f"{obj['seconds']:.2f} s; spent {obj['spent']:g} of {obj['budget']:g}.",
+        c.t(
+            "cli.interdict.response",
+            delivered=flow(obj["delivered"]),
+            shipped=flow(obj["shipped"]),
+            baseline=flow(obj["baseline_delivered"]),
+            value=decimals(obj["value"], 2),
+            proof=proof,
+            seconds=decimals(obj["seconds"], 2),
+            spent=f"{obj['spent']:g}",
+            budget=f"{obj['budget']:g}",
+        ),
         highlight=False,
     )
-    plan = Table("node", "resource", "units", "detection", "flow", title="Plan")
+    plan = Table(title=c.t("interdiction.allocation"), title_justify="left")
+    for key in ("crossing", "resource", "units", "detection", "flow"):
+        plan.add_column(c.t(f"cli.interdict.col_{key}"))
     for row in data["allocation"]:
         plan.add_row(
-            row["name"],
-            row["resource"],
+            crossing_name(c, row),
+            c.messages.get(f"interdiction.resource_{row['resource']}", row["resource"]),
             str(row["units"]),
-            f"{row['detection_before']:.3f} → {row['detection_after']:.3f}",
-            f"{row['flow_before']:,.1f} → {row['flow_after']:,.1f}",
+            f"{decimals(row['detection_before'], 3)} → {decimals(row['detection_after'], 3)}",
+            f"{flow(row['flow_before'])} → {flow(row['flow_after'])}",
         )
     out.print(plan)
-    policies = Table("policy", "units", "delivered", "quantal", "description", title="Policies")
+    policies = Table(title=c.t("interdiction.policies"), title_justify="left")
+    for key in ("policy", "units", "delivered", "quantal", "description"):
+        policies.add_column(c.t(f"cli.interdict.col_{key}"))
     for name, p in data["policies"].items():
         policies.add_row(
             name,
             str(p["units"]),
-            f"{p['delivered']:,.1f}",
-            f"{p['quantal_delivered']:,.1f}",
-            p["description"],
+            flow(p["delivered"]),
+            flow(p["quantal_delivered"]),
+            c.messages.get(f"interdiction.policy_{name}", p["description"]),
         )
     out.print(policies)
     out.print(
-        f"Simulation (seed {sim['seed']}, {sim['agents']} organisations, plan from month "
-        f"{sim['deploy_month']}): displacement {sim['displacement']:.1%}; flow through "
-        f"reinforced crossings {sim['treated_share_before']:.1%} → "
-        f"{sim['treated_share_after']:.1%}; shipped {sim['shipped_before']:,.0f} → "
-        f"{sim['shipped_after']:,.0f}, delivered {sim['delivered_before']:,.0f} → "
-        f"{sim['delivered_after']:,.0f} per simulated month.",
+        c.t(
+            "cli.interdict.simulation",
+            seed=sim["seed"],
+            agents=sim["agents"],
+            month=sim["deploy_month"],
+            displacement=c.percent(100 * sim["displacement"], signed=False),
+            treated_before=c.percent(100 * sim["treated_share_before"], signed=False),
+            treated_after=c.percent(100 * sim["treated_share_after"], signed=False),
+            shipped_before=decimals(sim["shipped_before"]),
+            shipped_after=decimals(sim["shipped_after"]),
+            delivered_before=decimals(sim["delivered_before"]),
+            delivered_after=decimals(sim["delivered_after"]),
+        ),
         highlight=False,
     )
     for end, s in (data["sensitivity"] or {}).items():
+        key = "cli.interdict.sensitivity_same" if s["same_plan"] else "cli.interdict.sensitivity"
         out.print(
-            f"Detection at the {end} end of its interval: objective {s['objective']:,.2f} "
-            f"re-optimised, {s['plan_value']:,.2f} with this plan"
-            f"{' (the same plan)' if s['same_plan'] else ''}.",
+            c.t(
+                key,
+                end=c.t(f"cli.interdict.end_{end}"),
+                objective=decimals(s["objective"], 2),
+                plan_value=decimals(s["plan_value"], 2),
+            ),
             highlight=False,
         )
     if data["run_id"] is not None:
-        out.print(f"Stored as run {data['run_id']}.", highlight=False)
+        out.print(c.t("cli.interdict.stored", id=data["run_id"]), highlight=False)
 
 
 @app.command("outlook")

@@ -26,6 +26,7 @@ from borderflow.cli.common import (
 from borderflow.cli.wording import (
     column,
     issue_location,
+    issue_text,
     metric_note,
     query_sentence,
     rate_words,
@@ -118,7 +119,8 @@ def _print_ingest(report: IngestReport, verbose: bool) -> None:
         shown = o.issues if verbose else [i for i in o.issues if i.severity != "warning"][:5]
         for issue in shown:
             label = _issue_label(o.status, issue.severity)
-            err.print(f"  {label}: {issue_location(c, issue)}: {issue.message}", highlight=False)
+            said = issue_text(c, issue.kind, issue.message, issue.value)
+            err.print(f"  {label}: {issue_location(c, issue)}: {said}", highlight=False)
         hidden = len(o.issues) - len(shown)
         if hidden > 0:
             more = c.t("cli.ingest.more_issues", n=hidden, file=o.file, id=o.release_id)
@@ -436,7 +438,7 @@ def issues_command(
             r["kind"],
             str(r["row"] or ""),
             r["column"] or "",
-            r["message"],
+            issue_text(c, r["kind"], r["message"], r.get("value")),
         )
     out.print(table)
     if not rows:

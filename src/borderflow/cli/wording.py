@@ -75,6 +75,15 @@ def issue_location(c: Catalog, issue: Any) -> str:
     return ", ".join(parts)
 
 
+def issue_text(c: Catalog, kind: str, message: str, value: str | None) -> str:
+    """What is wrong: the loader's own message in English; in another language, the issue
+    kind in the reader's words and the offending value (the loaders write English detail)."""
+    if c.lang == "en":
+        return message
+    said = c.t(f"cli.issue_kind.{kind}")
+    return c.t("cli.issue.with_value", kind=said, value=value) if value else said
+
+
 # -- a query in words --------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from borderflow.metrics import Query
+from borderflow.report.i18n import Catalog
 from borderflow.report.model import Context, Figure, Section, Table, Value, collect
 from borderflow.report.sections import last_month, new_section
 
@@ -240,7 +241,7 @@ def _allocation_table(ctx: Context, allocation: list[dict[str, Any]]) -> Table:
     for a in sorted(allocation, key=lambda a: -float(a["units"])):
         rows.append(
             [
-                _crossing_name(ctx, a),
+                crossing_name(ctx.catalog, a),
                 c.messages.get(f"interdiction.resource_{a['resource']}", str(a["resource"])),
                 c.number(float(a["units"])),
                 c.percent(100 * float(a["detection_before"]), signed=False),
@@ -257,9 +258,8 @@ def _allocation_table(ctx: Context, allocation: list[dict[str, Any]]) -> Table:
     return Table(c.t("interdiction.allocation"), columns, rows)
 
 
-def _crossing_name(ctx: Context, row: dict[str, Any]) -> str:
+def crossing_name(c: Catalog, row: dict[str, Any]) -> str:
     """ "Oficina de Campo de Laredo — Camiones": the area and conveyance in the reader's words."""
-    c = ctx.catalog
     conveyance = str(row.get("conveyance") or "")
     way = (
         c.t("interdiction.between_ports")
