@@ -21,15 +21,17 @@ N`` the contenders alternate N times and the minimum and median of each are prin
 load average (the machine is shared, which stretches wall clocks; CPU seconds say the work).
 Targets: ingest under 5 s, ratio at least 2x.
 
-Where the ratio stands (2026-12-03, 29 files, 330,875 rows, 699,854 values): borderflow takes about
-4.5 s of CPU — parsing and validating in pandas about 2.2 s, DuckDB's insert, commit and compression
-of the long observations about 1.7 s, per-release bookkeeping and quarantine checks about 0.6 s —
-against the peer's 0.9 s. The 2x target (borderflow under 0.45 s) is not reached and cannot be by
-tuning: DuckDB alone needs about 1 s of CPU just to store 700k long rows of 28 columns (measured as
-a table-to-table copy inside DuckDB), twice what the target allows. Reaching it would need a
-narrower store (dictionary-coded dimensions, or the wide layouts kept as published and reshaped at
-query time) and reading and validating the CSVs in DuckDB's own reader instead of Python — a
-redesign of the warehouse and of every parser, not done.
+Where the ratio stands (2026-12-03, 29 files, 330,875 rows, 699,854 values, on the shared 2-core
+machine at load 3–7): borderflow takes 4.8–5.6 s of CPU (6.2–7.2 s before this issue's work) —
+parsing and validating in pandas 2.2–3.0 s, DuckDB's insert and commit of the long observations
+about 1.2 s, per-release bookkeeping (slices, current periods, quarantine checks) about 0.6 s —
+against the peer's 0.9 s on an idle machine. The 2x target (borderflow under 0.45 s) is not reached
+and cannot be by tuning: DuckDB alone needs about 1 s of CPU just to store 700k long rows of 28
+columns (measured as a table-to-table copy inside DuckDB), twice what the target allows. Reaching it
+would need a narrower store (dictionary-coded dimensions, or the wide layouts kept as published and
+reshaped at query time) and reading and validating the CSVs in DuckDB's own reader instead of Python
+— a redesign of the warehouse and of every parser, not done. The context peer melts every numeric
+column, years and codes included, so it makes more values (1.3M) than borderflow stores.
 
 Usage: python benchmarks/ingest.py [--mirror DIR] [--runs N]
 """

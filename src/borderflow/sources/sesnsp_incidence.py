@@ -124,7 +124,8 @@ def _months_to_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Wide → long: one row per published (non-blank) month cell, with its ``period_start``."""
     values = frame[[m.lower() for m in MONTHS]].to_numpy(dtype="float64")
     rows, months = np.nonzero(~np.isnan(values))
-    long = frame[["source_row", "mx_state", *CATEGORY_DIMS]].iloc[rows].reset_index(drop=True)
+    long = frame[["source_row", "mx_state", *CATEGORY_DIMS]].iloc[rows]
+    long.index = pd.RangeIndex(len(long))  # renumbered in place: ``reset_index`` would copy
     long["value"] = values[rows, months]
     years = frame["year_number"].to_numpy(dtype="float64")[rows].astype("int64")
     month_index = (years - 1970) * 12 + months  # months since January 1970

@@ -351,15 +351,18 @@ def to_numbers(
     """Convert a string column to floats; unparseable cells become ``error`` issues and NaN.
 
     Blank cells are NaN; they are errors unless ``blank_ok`` (for values a publisher withholds).
-    Each distinct text is converted once.
+    Each distinct text is converted once: as it is where it reads as a number (``pd.to_numeric``
+    skips surrounding blanks as ``str.strip`` would), else stripped and without thousands
+    separators.
     """
     codes, uniques = factorize_text(frame[column].to_numpy(dtype=object))
-    has_missing = bool((codes == -1).any())  # a missing cell reads as blank text
-    texts = np.array([str(value).strip() for value in uniques] + [""], dtype=object)
-    parsed = _parse_numbers(texts if has_missing else texts[:-1], thousands)
-    if not has_missing:
-        parsed = np.append(parsed, np.nan)
-    blank = texts == ""
+    texts = np.append(uniques.astype(object), "")  # code -1, a missing cell, reads as blank
+    parsed = pd.to_numeric(texts, errors="coerce").astype("float64")
+    unread = np.flatnonzero(np.isnan(parsed))
+    texts[unread] = [str(value).strip() for value in texts[unread]]
+    parsed[unread] = _parse_numbers(texts[unread], thousands)
+    blank = np.zeros(len(texts), dtype=bool)
+    blank[unread] = texts[unread] == ""
     bad_text = (np.isnan(parsed) & ~blank) | (blank & (not blank_ok))
     bad = bad_text[codes]
     if bad.any():
