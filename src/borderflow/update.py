@@ -5,6 +5,8 @@
 >>> report = update(db_path, get_sources(), mirror, base_url=url)  # an internal HTTP mirror
 >>> [c.sentence for c in report.changes]
 ['FY2026 fentanyl through April: 6,725.62 lb; through December in the previous release: …']
+>>> render(load_catalog("es"), report.changes[0].message)  # the same change, for a reader
+'AF2026 fentanilo hasta abril: 6,725.62 libras; hasta diciembre en la publicación anterior: …'
 
 1. **Discover.** CBP renames its file every month (``…-fy23-fy26-apr.csv`` replaces ``-mar``),
    so a name cannot be known in advance. For a folder listed in ``DISCOVERY_PAGES`` the
@@ -20,7 +22,11 @@
    (``outlook.ledger.score_ledger``).
 5. **Say what changed.** For each source with a new release, its headline series (``HEADLINES``)
    is asked now and as of the day before the new release's vintage, through the metrics layer,
-   and the values of the months both releases cover are compared.
+   and the values of the months both releases cover are compared. The change is a message key
+   of ``report/i18n/<lang>.cli.toml`` (``cli.update.*``) and its values — numbers, ISO months,
+   unit keys — which ``render`` writes in a catalog's language; ``sentence`` is the message in
+   the library's English. What failed is told the same way (``UpdateReport.problem_messages``,
+   ``fetch_outcome_message``).
 
 Layering: a library that drives the others (fetch, warehouse, metrics, outlook); it reads
 numbers only through the metrics layer and stored runs only through ``engine.store``.
@@ -30,25 +36,27 @@ from __future__ import annotations
 
 import calendar
 import fnmatch
+import functools
 import json
 import math
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import httpx
 
 from borderflow.errors import FetchError
-from borderflow.fetch import FetchReport, fetch, fetch_page
+from borderflow.fetch import FetchOutcome, FetchReport, fetch, fetch_page
 from borderflow.metrics import Engine, Query, QueryError, Result, get_measure
 from borderflow.metrics.periods import add_months, fiscal_year_of
 from borderflow.outlook import OutlookError, run_outlook, store_outlook_run
 from borderflow.outlook.ledger import score_ledger
-from borderflow.sources import cbp_nationwide
+from borderflow.sources import all_sources, cbp_nationwide
 from borderflow.sources.base import FileSeries, KnownFile, Source
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import FileOutcome, IngestReport, ingest
@@ -124,12 +132,14 @@ class FoundFile:
 
 @dataclass
 class Discovery:
-    """What one publisher's page lists for the chosen sources."""
+    """What one publisher's page lists for the chosen sources; ``error`` says what went wrong
+    in English, ``reason`` as a message for any reader's catalog."""
 
     folder: str
     page: str
     files: list[FoundFile] = field(default_factory=list)
     error: str = ""
+    reason: Message | None = None
 
     @property
     def newest(self) -> list[FoundFile]:
@@ -140,6 +150,7 @@ class Discovery:
             "folder": self.folder,
             "page": self.page,
             "error": self.error,
+            "reason": self.reason,
             "files": [asdict(f) for f in self.files],
         }
 
@@ -214,12 +225,15 @@ def discover_all(
                 f"{exc} Only the files already known by name were fetched; files published "
                 f"since are not. Look on {official}, or try again later."
             )
+            discovery.reason = message("page_unread", page=page, official=official)
         else:
             if not discovery.newest:
+                names = ", ".join(s.name for s in here)
                 discovery.error = (
-                    f"{page} links no file of {', '.join(s.name for s in here)}: the page may "
+                    f"{page} links no file of {names}: the page may "
                     "have changed layout. Only the files already known by name were fetched."
                 )
+                discovery.reason = message("page_lists_nothing", page=page, sources=names)
         out.append(discovery)
     return out
 
@@ -247,6 +261,172 @@ def with_discovered(sources: list[Source], discoveries: list[Discovery]) -> list
             series.append(replace(s, known=known + extra))
         out.append(replace(source, series=tuple(series)))
     return out
+
+
+# -- what changed, as message keys and values ---------------------------------------------------
+#
+# A change is told as a message of ``report/i18n/<lang>.cli.toml`` (``cli.update.*``) and its
+# values, as ``claims/explain.py`` tells a verdict's rationale: numbers stay numbers, months
+# stay ISO dates, units stay unit keys, until a catalog renders them. ``SeriesChange.sentence``
+# is the message rendered in the library's English (``english()``); the command line renders
+# the same message in the reader's language (``render(catalog, message)``).
+
+#: The English messages (the command line's catalog merges the same file).
+ENGLISH = Path(__file__).resolve().parent / "report" / "i18n" / "en.cli.toml"
+
+Message = dict[str, Any]
+
+
+def message(key: str, **values: Any) -> Message:
+    """The message ``cli.update.<key>`` and its values (plain, or made by the helpers below)."""
+    return {"key": f"cli.update.{key}", "values": values}
+
+
+def amount(value: float, unit: str) -> dict[str, Any]:
+    """A number and its unit key: ``6,725.62 lb`` / ``6,725.62 libras``."""
+    return {"amount": float(value), "unit": unit}
+
+
+def month_name(day: date) -> dict[str, str]:
+    """A month's name alone: ``April`` / ``abril``."""
+    return {"month_name": day.isoformat()}
+
+
+def month_year(day: date) -> dict[str, str]:
+    """A month and its year: ``April 2026`` / ``abril de 2026``."""
+    return {"month_year": day.isoformat()}
+
+
+def short_month(day: date) -> dict[str, str]:
+    """A month as a bucket label: ``Apr 2026`` / ``abr 2026``."""
+    return {"month": day.isoformat()}
+
+
+def day_value(day: date) -> dict[str, str]:
+    """A day: ``2026-04-30`` in the library's English, ``30 de abril de 2026`` in Spanish."""
+    return {"date": day.isoformat()}
+
+
+def subject_value(source: str, words: str) -> dict[str, str]:
+    """A headline's subject: ``cli.update.subject.<source>``, else ``words`` (English)."""
+    return {"subject": source, "text": words}
+
+
+def joined(values: list[Any], sep: str = ", ") -> dict[str, Any]:
+    """Values rendered one by one and joined with ``sep``."""
+    return {"items": values, "sep": sep}
+
+
+class CatalogLike(Protocol):
+    """What rendering needs of a catalog (``borderflow.report.i18n.Catalog`` has it)."""
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def messages(self) -> dict[str, str]: ...
+
+    def t(self, key: str, **values: Any) -> str: ...
+
+    def number(self, value: float | None, decimals: int = 0) -> str: ...
+
+    def month(self, day: date) -> str: ...
+
+    def day(self, day: date, form: str = "long") -> str: ...
+
+
+@dataclass
+class PlainCatalog:
+    """The library's English: ``en.cli.toml``'s words, Python's number formatting, ISO days."""
+
+    messages: dict[str, str]
+    lang: str = "en"
+
+    def t(self, key: str, **values: Any) -> str:
+        text = self.messages[key]
+        return text.format(**values) if values else text
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        return "–" if value is None else f"{value:,.{decimals}f}"
+
+    def month(self, day: date) -> str:
+        return f"{day:%b %Y}"
+
+    def day(self, day: date, form: str = "long") -> str:
+        """``MMMM``: the month's name (Babel's pattern); otherwise the ISO day."""
+        return calendar.month_name[day.month] if form == "MMMM" else day.isoformat()
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = str(value)
+    return out
+
+
+@functools.cache
+def english() -> PlainCatalog:
+    """The library's English catalog (``report/i18n/en.cli.toml``)."""
+    return PlainCatalog(_flatten(tomllib.loads(ENGLISH.read_text("utf-8"))))
+
+
+def render(c: CatalogLike, said: Message) -> str:
+    """A message in ``c``'s language."""
+    values = {name: _value_text(c, v) for name, v in said.get("values", {}).items()}
+    return c.t(said["key"], **values)
+
+
+def _value_text(c: CatalogLike, value: Any) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    kind = next((k for k in _VALUE_TEXT if k in value), None)
+    if kind is None:
+        raise ValueError(f"a message value of no known kind ({', '.join(_VALUE_TEXT)}): {value!r}")
+    return _VALUE_TEXT[kind](c, value)
+
+
+def _amount_text(c: CatalogLike, value: dict[str, Any]) -> str:
+    number = float(value["amount"])
+    written = c.number(number, 0 if number.is_integer() else 2)
+    return f"{written} {_unit_text(c, value['unit'] or '')}".rstrip()
+
+
+def _unit_text(c: CatalogLike, unit: str) -> str:
+    """A unit as stored in English (``lb``); in words in another language (``libras``)."""
+    if c.lang == "en" or not unit:
+        return unit
+    return c.messages.get(f"units.{unit}") or c.messages.get(
+        f"cli.unit.{unit.replace(' ', '_')}", unit
+    )
+
+
+def _month_year_text(c: CatalogLike, value: dict[str, Any]) -> str:
+    day = date.fromisoformat(value["month_year"])
+    return c.t("cli.update.month_year", month=c.day(day, "MMMM"), year=day.year)
+
+
+def _subject_text(c: CatalogLike, value: dict[str, Any]) -> str:
+    return c.messages.get(f"cli.update.subject.{value['subject']}", value["text"])
+
+
+def _items_text(c: CatalogLike, value: dict[str, Any]) -> str:
+    return str(value["sep"]).join(_value_text(c, v) for v in value["items"])
+
+
+#: How each kind of value is written, by the key that marks it.
+_VALUE_TEXT: dict[str, Callable[[CatalogLike, dict[str, Any]], str]] = {
+    "key": render,
+    "amount": _amount_text,
+    "month_name": lambda c, v: c.day(date.fromisoformat(v["month_name"]), "MMMM"),
+    "month_year": _month_year_text,
+    "month": lambda c, v: c.month(date.fromisoformat(v["month"])),
+    "date": lambda c, v: c.day(date.fromisoformat(v["date"])),
+    "subject": _subject_text,
+    "items": _items_text,
+}
 
 
 # -- headline series and what changed ---------------------------------------------------------
@@ -312,39 +492,28 @@ class PeriodKind:
     Attributes:
         ask: the period text for the last month of data (an end month for rolling measures).
         grain: the grain revisions are compared at.
-        units: what the grain's buckets are called ("months").
-        lead: the headline in words, given its subject and the answer's last month.
-        earlier: the previous answer's period in words, given the new and the previous last
-            month (leaving out what the two share).
+        units: the message key naming the grain's buckets (``months``: "months").
+        lead: the headline as a message, given its subject and the answer's last month.
+        earlier: the previous answer's period as a message value, given the new and the
+            previous last month (leaving out what the two share).
     """
 
     ask: Callable[[date], str]
     grain: str
     units: str
-    lead: Callable[[str, date], str]
-    earlier: Callable[[date, date], str]
+    lead: Callable[[Any, date], Message]
+    earlier: Callable[[date, date], Any]
 
 
-def _month_words(day: date) -> str:
-    return f"{calendar.month_name[day.month]} {day.year}"
+def _fy_lead(subject: Any, last: date) -> Message:
+    return message("lead_fiscal_ytd", year=fiscal_year_of(last), subject=subject,
+                   month=month_name(last))  # fmt: skip
 
 
-def _fy_lead(subject: str, last: date) -> str:
-    return f"FY{fiscal_year_of(last)} {subject} through {calendar.month_name[last.month]}"
-
-
-def _fy_earlier(now: date, before: date) -> str:
-    through = f"through {calendar.month_name[before.month]}"
-    same = fiscal_year_of(now) == fiscal_year_of(before)
-    return through if same else f"FY{fiscal_year_of(before)} {through}"
-
-
-def _ttm_words(last: date) -> str:
-    return f"12 months ending {_month_words(last)}"
-
-
-def _year_words(last: date) -> str:
-    return str(last.year)
+def _fy_earlier(now: date, before: date) -> Message:
+    if fiscal_year_of(now) == fiscal_year_of(before):
+        return message("through", month=month_name(before))
+    return message("fy_through", year=fiscal_year_of(before), month=month_name(before))
 
 
 PERIOD_KINDS: dict[str, PeriodKind] = {
@@ -353,18 +522,19 @@ PERIOD_KINDS: dict[str, PeriodKind] = {
     ),
     "12_month_ending": PeriodKind(
         lambda last: f"12ME {last:%Y-%m}", "month", "months",
-        lambda subject, last: f"{subject}, {_ttm_words(last)}",
-        lambda now, before: _ttm_words(before),
+        lambda subject, last: message("lead_12_month_ending", subject=subject,
+                                      month=month_year(last)),
+        lambda now, before: message("twelve_months_ending", month=month_year(before)),
     ),
     "month": PeriodKind(
         lambda last: f"{last:%Y-%m}", "month", "months",
-        lambda subject, last: f"{subject}, {_month_words(last)}",
-        lambda now, before: _month_words(before),
+        lambda subject, last: message("lead_month", subject=subject, month=month_year(last)),
+        lambda now, before: month_year(before),
     ),
     "calendar_year": PeriodKind(
-        _year_words, "calendar_year", "years",
-        lambda subject, last: f"{subject}, {last.year}",
-        lambda now, before: _year_words(before),
+        lambda last: str(last.year), "calendar_year", "years",
+        lambda subject, last: message("lead_year", subject=subject, year=last.year),
+        lambda now, before: before.year,
     ),
 }  # fmt: skip
 
@@ -385,13 +555,15 @@ class SeriesChange:
 
     Attributes:
         source: the source.
-        sentence: the change in words.
+        sentence: the change in the library's English (``message`` rendered by ``english()``).
         release / previous: the new release and the one current before it (id, file, vintage).
         as_of: the day before the new release's vintage (what "previous" was asked as of).
         now / before: the headline answers (``Result.to_dict()``); ``before`` None for a first
             release.
         revised: the months (years) both releases cover whose values differ.
         error: why the headline could not be computed, if it could not.
+        message: the change as a message key and values, for any reader's catalog
+            (``render(catalog, change.message)``).
     """
 
     source: str
@@ -403,11 +575,18 @@ class SeriesChange:
     before: dict[str, Any] | None = None
     revised: list[Revision] = field(default_factory=list)
     error: str = ""
+    message: Message = field(default_factory=dict)
+
+    def tell(self, said: Message) -> SeriesChange:
+        """Set the change's message, and its sentence in the library's English."""
+        self.message, self.sentence = said, render(english(), said)
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "sentence": self.sentence,
+            "message": self.message,
             "release": self.release,
             "previous_release": self.previous,
             "as_of": self.as_of.isoformat() if self.as_of else None,
@@ -447,32 +626,34 @@ def series_change(
     previous = _previous(release, releases, as_of)
     earlier = _release_info(previous) if previous is not None else None
     change = SeriesChange(source, "", _release_info(release), earlier, as_of)
-    kind = PERIOD_KINDS[headline.period]
+    kind, subject = PERIOD_KINDS[headline.period], subject_value(source, headline.subject)
     try:
         now = _headline(engine, headline, None)
     except QueryError as exc:
         change.error = str(exc)
-        change.sentence = f"{headline.subject}: the headline could not be computed: {exc}"
-        return change
+        return change.tell(message("not_computed", subject=subject, error=str(exc)))
     change.now = now.to_dict()
     now_last = _last_month(now)
-    stated = f"{kind.lead(headline.subject, now_last)}: {_amount(now.value, now.unit)}"
+    stated = message("stated", lead=kind.lead(subject, now_last),
+                     amount=amount(now.value, now.unit))  # fmt: skip
     if previous is None:
-        change.sentence = f"{stated}; the first release of this series: nothing to compare"
-        return change
+        return change.tell(message("first_release", stated=stated))
     try:
         before = _headline(engine, headline, as_of)
     except QueryError:
-        change.sentence = f"{stated}; no value as of {as_of}: nothing to compare"
-        return change
+        return change.tell(message("no_earlier_value", stated=stated, day=day_value(as_of)))
     change.before = before.to_dict()
     change.revised = _revisions(engine, headline, kind, as_of, release, previous)
-    change.sentence = (
-        f"{stated}; {kind.earlier(now_last, _last_month(before))} in the "
-        f"previous release: {_amount(before.value, before.unit)}; {kind.units} revised: "
-        f"{_revised_words(change.revised, now.unit)}"
+    return change.tell(
+        message(
+            "compared",
+            stated=stated,
+            earlier=kind.earlier(now_last, _last_month(before)),
+            before=amount(before.value, before.unit),
+            units=message(kind.units),
+            revised=_revised(kind, change.revised, now.unit),
+        )
     )
-    return change
 
 
 def _headline(engine: Engine, headline: Headline, as_of: date | None) -> Result:
@@ -543,26 +724,30 @@ def _previous(
     return max(earlier, key=_release_order) if earlier else None
 
 
-def _revised_words(revised: list[Revision], unit: str, shown: int = 6) -> str:
+def _revised(kind: PeriodKind, revised: list[Revision], unit: str, shown: int = 6) -> Message:
+    """The revised months (years) as a message: the first ``shown``, then how many more."""
     if not revised:
-        return "none"
-    parts = [
-        f"{r.label} ({_amount(r.before, unit)} → "
-        + (_amount(r.now, unit) if r.now is not None else "no value")
-        + ")"
+        return message("none")
+    listed = joined([
+        message(
+            "revision",
+            period=_bucket_value(kind, r.period),
+            before=amount(r.before, unit),
+            now=amount(r.now, unit) if r.now is not None else message("no_value"),
+        )
         for r in revised[:shown]
-    ]
+    ])  # fmt: skip
     more = len(revised) - shown
-    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+    return message("and_more", revisions=listed, n=more) if more > 0 else listed
+
+
+def _bucket_value(kind: PeriodKind, bucket: date) -> Any:
+    return bucket.year if kind.grain == "calendar_year" else short_month(bucket)
 
 
 def _bucket_words(kind: PeriodKind, bucket: date) -> str:
-    return str(bucket.year) if kind.grain == "calendar_year" else f"{bucket:%b %Y}"
-
-
-def _amount(value: float, unit: str) -> str:
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"{number} {unit}"
+    """A revised bucket's label in the library's English (``Apr 2026``, ``2024``)."""
+    return _value_text(english(), _bucket_value(kind, bucket))
 
 
 def _last_month(result: Result) -> date:
@@ -653,6 +838,32 @@ def _run_params(params: dict[str, Any]) -> dict[str, Any]:
 # -- the update ---------------------------------------------------------------------------------
 
 
+def fetch_outcome_message(outcome: FetchOutcome, mirror: Path) -> Message:
+    """What ``outcome.message`` says (in English), as a message for any reader's catalog:
+    what happened to the file and what to do. ``{}`` for a file that needs nothing done."""
+    source = all_sources().get(outcome.source)
+    homepage = source.homepage if source else ""
+    folder = str(mirror / source.folder) if source else str(mirror)
+    said = _FETCH_MESSAGES.get(outcome.status)
+    return said(outcome, homepage, folder) if said else {}
+
+
+_FETCH_MESSAGES: dict[str, Callable[[FetchOutcome, str, str], Message]] = {
+    "failed": lambda o, homepage, folder: message(
+        "fetch_failed", file=o.file, url=o.url, attempts=o.attempts
+    ),
+    "missing": lambda o, homepage, folder: message(
+        "fetch_missing", url=o.url, homepage=homepage, folder=folder
+    ),
+    "changed": lambda o, homepage, folder: message(
+        "fetch_changed", file=o.file, sha=(o.sha256 or "")[:12]
+    ),
+    "no_url": lambda o, homepage, folder: message(
+        "fetch_no_url", file=o.file, homepage=homepage, folder=folder
+    ),
+}
+
+
 @dataclass
 class UpdateReport:
     """Everything one update did, in order."""
@@ -680,6 +891,21 @@ class UpdateReport:
             + [f"ingest: {o.file}: {o.message}" for o in self.ingested.unknown]
             + [f"forecast run {r.previous_run_id}: {r.error}" for r in self.reruns if r.error]
         )
+
+    @property
+    def problem_messages(self) -> list[Message]:
+        """``problems`` as messages, one for one, for a reader's catalog. Where the library
+        has only English detail (ingest, outlook), the message points to ``--json``."""
+        return (
+            [message("problem_discovery", detail=d.reason or d.error)
+             for d in self.discoveries if d.error]
+            + [message("problem_fetch", detail=fetch_outcome_message(o, self.mirror))
+               for o in self.fetched.failed]
+            + [message("problem_refused", file=o.file, source=o.source)
+               for o in self.ingested.refused]
+            + [message("problem_unknown", file=o.file) for o in self.ingested.unknown]
+            + [message("problem_rerun", id=r.previous_run_id) for r in self.reruns if r.error]
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -173,10 +173,9 @@ def accept_command(
     if as_json:
         print_json(release)
     else:
-        out.print(
-            f"release {release_id} ({release['file_name']}) is now eligible to be current "
-            f"for {release['source']}."
-        )
+        said = messages().t("cli.update.accepted", id=release_id, file=release["file_name"],
+                            source=release["source"])  # fmt: skip
+        out.print(said, highlight=False, markup=False)
 
 
 @app.command("fetch")
@@ -220,11 +219,12 @@ def fetch_command(
         for name in ("source", "file", "status", "bytes"):
             table.add_column(column(c, name), justify=_justify(name == "bytes"))
         for o in report.outcomes:
-            table.add_row(o.source, o.file, o.status, f"{o.bytes:,}")
+            status = c.t(f"cli.update.fetch_status.{o.status}")
+            table.add_row(o.source, o.file, status, f"{o.bytes:,}")
         out.print(table)
         for o in report.outcomes:
             if o.status in ("failed", "changed", "missing", "no_url") and o.message:
-                err.print(f"{o.status}: {o.message}", highlight=False)
+                err.print(_fetch_problem(c, o, folder), highlight=False, markup=False)
     if report.failed:
         raise typer.Exit(1)
 
@@ -276,60 +276,95 @@ def update_command(
         print_json(report.to_dict())
     else:
         _print_update(report)
-    for problem in report.problems:
-        err.print(f"[red]failed[/red] {problem}", highlight=False)
+    _print_problems(report)
     if report.problems:
         raise typer.Exit(1)
 
 
+def _print_problems(report: Any) -> None:
+    """What failed, one line each: the library's English, the catalog's words otherwise."""
+    from borderflow.update import render
+
+    c = messages()
+    told = report.problems
+    if c.lang != "en":
+        told = [render(c, problem) for problem in report.problem_messages]
+    for problem in told:
+        err.print(f"[red]{c.t('cli.update.failed')}[/red] {problem}", highlight=False)
+
+
 def _print_update(report: Any) -> None:
+    from borderflow.update import render
+
+    c = messages()
+
     def say(text: str) -> None:
         out.print(text, highlight=False, markup=False, soft_wrap=True)
 
     for d in report.discoveries:
         if d.newest:
             found = ", ".join(f"{f.name} ({f.source})" for f in d.newest)
-            say(f"Newest files on {d.page}: {found}")
-    fetched = report.fetched
-    counts = [
-        f"{fetched.count(s)} {s.replace('_', ' ')}"
-        for s in ("downloaded", "changed", "not_modified", "missing", "no_url", "failed")
-        if fetched.count(s)
-    ]
-    say(f"Fetched {len(fetched.outcomes)} files into {report.mirror}: {', '.join(counts)}.")
-    for o in fetched.outcomes:
-        if o.status in ("changed", "missing") and o.message:
-            err.print(f"{o.status}: {o.message}", highlight=False)
-    if fetched.count("no_url"):
-        err.print(
-            f"{fetched.count('no_url')} known files have no download address; place them in "
-            "the mirror by hand (`borderflow update --json` says why, file by file).",
-            highlight=False,
-        )
+            say(c.t("cli.update.newest_files", page=d.page, files=found))
+    _print_fetched(c, report.fetched, report.mirror, say)
     unchanged = report.ingested.count("unchanged")
     if not report.loaded:
-        say(
-            f"Nothing new: the {unchanged} files in the mirror are all loaded already; "
-            "no forecasts to re-run."
-        )
+        say(c.t("cli.update.nothing_new", n=unchanged))
         return
-    say(f"Loaded {len(report.loaded)} new release(s) ({unchanged} files unchanged):")
+    say(c.t("cli.update.loaded", n=len(report.loaded), unchanged=unchanged))
     for o in report.loaded:
-        say(f"  {o.file} ({o.source}, release {o.release_id})")
-    say("What changed:")
+        say("  " + c.t("cli.update.loaded_file", file=o.file, source=o.source, id=o.release_id))
+    say(c.t("cli.update.what_changed"))
     for change in report.changes:
-        say(f"  {change.source}: {change.sentence}")
+        # English: the library's own sentence, which --json carries too
+        told = change.sentence if c.lang == "en" else render(c, change.message)
+        say(f"  {change.source}: {told}")
     if not report.reruns:
-        say("No stored forecast read these sources; none re-run.")
+        say(c.t("cli.update.no_reruns"))
     for r in report.reruns:
-        asked = "; ".join(
-            [", ".join(r.params["measures"]) or "every measure"]
-            + [f"{k}={','.join(v)}" for k, v in r.params["where"].items()]
-            + [f"horizon {r.params['horizon']}"]
-        )
-        result = f"run {r.run_id}" if r.run_id is not None else "not re-run"
-        say(f"Forecast run {r.previous_run_id} ({asked}) re-run as {result}: it read "
-            f"{', '.join(r.sources)}.")  # fmt: skip
+        say(_rerun_line(c, r))
+
+
+_FETCH_COUNTED = ("downloaded", "changed", "not_modified", "missing", "no_url", "failed")
+
+
+def _print_fetched(c: Any, fetched: Any, mirror: Path, say: Any) -> None:
+    """An update's fetch in one line, and what went wrong with a file, in ``c``'s words."""
+    counts = [
+        c.t("cli.update.fetched_count", n=fetched.count(s),
+            status=c.t(f"cli.update.fetch_status.{s}"))
+        for s in _FETCH_COUNTED
+        if fetched.count(s)
+    ]  # fmt: skip
+    say(c.t("cli.update.fetched", n=len(fetched.outcomes), mirror=mirror, counts=", ".join(counts)))
+    for o in fetched.outcomes:
+        if o.status in ("changed", "missing") and o.message:
+            err.print(_fetch_problem(c, o, mirror), highlight=False, markup=False)
+    if fetched.count("no_url"):
+        err.print(c.t("cli.update.no_address", n=fetched.count("no_url")), highlight=False)
+
+
+def _fetch_problem(c: Any, outcome: Any, mirror: Path) -> str:
+    """``status: what happened``: the fetch's English message, the catalog's words otherwise."""
+    from borderflow.update import fetch_outcome_message, render
+
+    said = outcome.message
+    if c.lang != "en":
+        said = render(c, fetch_outcome_message(outcome, mirror))
+    return f"{c.t(f'cli.update.fetch_status.{outcome.status}')}: {said}"
+
+
+def _rerun_line(c: Any, r: Any) -> str:
+    asked = "; ".join(
+        [", ".join(r.params["measures"]) or c.t("cli.update.every_measure")]
+        + [f"{k}={','.join(v)}" for k, v in r.params["where"].items()]
+        + [c.t("cli.update.horizon", n=r.params["horizon"])]
+    )
+    sources = ", ".join(r.sources)
+    if r.run_id is None:
+        return c.t("cli.update.rerun_failed", previous=r.previous_run_id, asked=asked,
+                   sources=sources)  # fmt: skip
+    return c.t("cli.update.rerun", previous=r.previous_run_id, asked=asked, id=r.run_id,
+               sources=sources)  # fmt: skip
 
 
 @app.command("sources")
