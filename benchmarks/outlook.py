@@ -6,8 +6,10 @@ rolling-origin backtests, horizons 1–6), then prints per series group the back
 median ensemble and each baseline (naive, seasonal naive, historic average), the CRPS change
 against seasonal naive averaged over the main groups, the key-series table (fentanyl and
 methamphetamine pooled per drug over nationwide, region and component series; the VSRR United
-States series), and the total time. Scores are on the last 12 origins, each with models and
-widths chosen from the errors known at that origin only (``outlook/select.py``).
+States series), and the total time with the run's CPU seconds and the load average (the run is
+CPU-bound on a shared machine, so its wall time follows the load). Scores are on the last 12
+origins, each with models and widths chosen from the errors known at that origin only
+(``outlook/select.py``).
 
 ``--tune`` instead replays the choice of the selection rule: every series truncated by 12 months,
 each setting (trend-break candidates in or out, shrinkage weights, recency half-lives) scored on
@@ -32,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import tempfile
 import time
@@ -80,15 +84,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "outlook.duckdb"
         shutil.copy(resolve_db_path(args.db), db)
+        load_before, cpu_before = os.getloadavg()[0], _cpu_seconds()
         start = time.perf_counter()
         with Warehouse(db) as wh, Engine.over(wh) as engine:
             run = run_outlook(engine, horizon=6, backtest=True)
             store_outlook_run(wh, run)
         total = time.perf_counter() - start
+        cpu, load_after = _cpu_seconds() - cpu_before, os.getloadavg()[0]
     table = score_table(run)
+    timing = (f"{total:.1f} s (backtest {sum(b.seconds for b in run.backtests.values()):.1f} s; "
+              f"CPU {cpu:.1f} s; load average {load_before:.2f} → {load_after:.2f} on "
+              f"{os.cpu_count()} cores)")  # fmt: skip
     print(f"outlook: {len(run.outcomes)} series in {len(table.group.unique())} groups, "
-          f"{run.forecasts['series_id'].nunique()} forecast, run {total:.1f} s "
-          f"(backtest {sum(b.seconds for b in run.backtests.values()):.1f} s)")  # fmt: skip
+          f"{run.forecasts['series_id'].nunique()} forecast, run {timing}")  # fmt: skip
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     headline(run, table, total)
     keys = key_scores(run.backtests)
@@ -99,7 +107,16 @@ def main() -> None:
             print(f"reconciliation {name}: {_fmt(g['reconciliation'])}")
     peer(run)
     if args.markdown is not None:
-        write_between_markers(args.markdown, markdown(table, keys, total))
+        write_between_markers(args.markdown, markdown(table, keys, timing))
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU time of this process and its finished children."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def score_table(run: Any) -> pd.DataFrame:
@@ -225,7 +242,7 @@ def key_targets(keys: pd.DataFrame) -> None:
         print(f"key {r['key']}: " + ("; ".join(misses) if misses else "all targets met"))
 
 
-def markdown(table: pd.DataFrame, keys: pd.DataFrame, total: float) -> str:
+def markdown(table: pd.DataFrame, keys: pd.DataFrame, timing: str) -> str:
     """The group table and the key table as Markdown, for docs/outlook.md."""
     cols = ["group", "model", "chosen", "series", "of", "mase", "crps", "crps_vs_snaive",
             "cov80", "cov95", "is80"]  # fmt: skip
@@ -237,7 +254,7 @@ def markdown(table: pd.DataFrame, keys: pd.DataFrame, total: float) -> str:
         + _md(keys, key_cols)
         + "\n\nEvery group (`selected` is the per-series choice):\n\n"
         + _md(table, cols)
-        + f"\n\nTotal run time: {total:.1f} s.\n"
+        + f"\n\nTotal run time: {timing}.\n"
     )
 
 

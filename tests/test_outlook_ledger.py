@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from borderflow.cli import app
 from borderflow.metrics import Engine
-from borderflow.outlook import fan_chart, run_outlook, store_outlook_run, track_record
+from borderflow.outlook import fan_chart, run_outlook, select, store_outlook_run, track_record
+from borderflow.outlook.backtest import backtest_group
 from borderflow.outlook.calibrate import apply_factors, grouped_quantiles, normalised_errors
 from borderflow.outlook.groups import get_group
 from borderflow.outlook.ledger import REPLAY, Replay, backfill, ledger_summary, score_ledger
@@ -33,6 +34,7 @@ from borderflow.outlook.select import (
     decide,
     recency_weights,
 )
+from borderflow.outlook.series import load_group, to_panel
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport
 from reference import (
@@ -144,6 +146,42 @@ def test_the_weighted_conformal_quantile_reaches_level_times_weight_plus_one() -
     # 40% needs 2.8: 1 (five × 0.2) + 1 + 1 = 3 at the 7th smallest
     assert weighted["r-40"].iloc[0] == 7.0
     assert weighted["ess"].iloc[0] == pytest.approx(36 / 5.2)
+
+
+def test_equal_weights_take_the_same_quantile_by_sort_as_by_cumulative_weight() -> None:
+    """The equal-weight shortcut and the weighted path pick the same score at every level,
+    also where ⌈(n+1)·L⌉ exceeds n (the largest score) and in a group with unknown scores."""
+    rng = np.random.default_rng(15)
+    ratios = pd.DataFrame({"g": np.repeat(["a", "b", "c"], [7, 40, 3])})
+    for lv in LEVELS:
+        ratios[f"r-{lv}"] = rng.gamma(2.0, size=len(ratios))
+    ratios.loc[ratios.index[:2], "r-80"] = np.nan
+    shortcut = grouped_quantiles(ratios, ["g"])
+    weighted = grouped_quantiles(ratios, ["g"], np.full(len(ratios), 1.0 - 1e-15))
+    pd.testing.assert_frame_equal(shortcut.drop(columns="ess"), weighted.drop(columns="ess"))
+
+
+@pytest.mark.parametrize("half_life", [float("inf"), 6.0])
+def test_deciding_every_origin_at_once_equals_deciding_them_one_by_one(
+    engine: Engine, half_life: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``decide_many`` (the backtest's 12 scored origins and the production origin in one pass)
+    gives every real cbp_lb_drug series the same model and widths, to the last digit, as
+    ``decide`` window by window — with equal weights and with recency-weighted widths."""
+    monkeypatch.setattr(select, "HALF_LIFE_WIDTH", half_life)
+    data = load_group(engine, get_group("cbp_lb_drug"))
+    bt = backtest_group("t", to_panel(data.frame), ["theta"], season_length=12, min_length=36)
+    names = list(bt.rows)
+    errors = select.error_frame(bt.rows, bt.scales)
+    cutoffs = sorted(pd.Timestamp(c) for c in errors["cutoff"].unique())
+    ends = [len(cutoffs) - 1 + 6, *range(len(cutoffs) - 12, len(cutoffs))]
+    windows = [calibration_origins(cutoffs, i, 6) for i in ends]
+    together = select.decide_many(errors, windows, names)
+    assert len(together) == 13 and len(together[0].choices) == 10
+    for window, decision in zip(windows, together, strict=True):
+        choices, default, factors = decide(errors, window, names)
+        assert decision.choices == choices and decision.default == default
+        pd.testing.assert_frame_equal(decision.factors, factors, check_exact=True)
 
 
 # -- one forecast per series -------------------------------------------------------------------

@@ -87,6 +87,7 @@ def grouped_quantiles(
     w = np.ones(len(ratios)) if weights is None else np.asarray(weights, dtype=float)
     width = int(pos.max()) + 1 if len(pos) else 0
     rows = np.arange(len(index))
+    quantile = _equal_weight_rank if bool(np.all(w == 1.0)) else _weighted_rank
     for lv in LEVELS:
         values = ratios[f"r-{lv}"].to_numpy(dtype=float)
         known = np.isfinite(values)
@@ -94,13 +95,8 @@ def grouped_quantiles(
         table[codes, pos] = np.where(known, values, np.inf)
         wtable = np.zeros((len(index), width))
         wtable[codes, pos] = np.where(known, w, 0.0)
-        order = np.argsort(table, axis=1, kind="stable")
-        table = np.take_along_axis(table, order, axis=1)
-        cum = np.cumsum(np.take_along_axis(wtable, order, axis=1), axis=1)
+        table, first = quantile(table, wtable, lv / 100)
         n = known_count = np.isfinite(table).sum(axis=1)
-        total = cum[:, -1] if width else np.zeros(len(index))
-        reached = cum >= (lv / 100 * (total + 1.0))[:, None] - 1e-12
-        first = np.where(reached.any(axis=1), reached.argmax(axis=1), width)
         rank = np.minimum(first, np.maximum(known_count - 1, 0))  # capped at the largest score
         picked = table[rows, rank] if width else np.full(len(index), np.nan)
         out[f"r-{lv}"] = np.where(n > 0, picked, np.nan)
@@ -108,6 +104,32 @@ def grouped_quantiles(
     sums = frame.groupby([ratios[k] for k in keys], sort=True).sum()
     out["ess"] = (sums["w"] ** 2 / sums["w2"]).to_numpy()
     return out
+
+
+def _weighted_rank(
+    table: np.ndarray, weights: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of ``table`` sorted, and the position of the first score whose cumulative
+    weight reaches ``level``·(Σw + 1) (the row's width when none does)."""
+    width = table.shape[1]
+    order = np.argsort(table, axis=1, kind="stable")
+    table = np.take_along_axis(table, order, axis=1)
+    cum = np.cumsum(np.take_along_axis(weights, order, axis=1), axis=1)
+    total = cum[:, -1] if width else np.zeros(len(table))
+    reached = cum >= (level * (total + 1.0))[:, None] - 1e-12
+    return table, np.where(reached.any(axis=1), reached.argmax(axis=1), width)
+
+
+def _equal_weight_rank(
+    table: np.ndarray, weights: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_weighted_rank`` when every weight is 1: the cumulative weight at position i is i + 1,
+    so the first position reaching level·(n + 1) is ⌈level·(n + 1)⌉ − 1, found without the
+    cumulative sums (the same numbers, a sort instead of an argsort)."""
+    n = np.isfinite(table).sum(axis=1).astype(float)
+    table = np.sort(table, axis=1)
+    first = np.ceil(level * (n + 1.0) - 1e-12).astype(int) - 1
+    return table, np.where(first < n, first, table.shape[1])
 
 
 def apply_factors(rows: pd.DataFrame, factors: Mapping[int, float | np.ndarray]) -> pd.DataFrame:

@@ -13,7 +13,6 @@ TSB, ADIDA) have no model intervals, so theirs are conformal.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,9 +27,12 @@ from borderflow.outlook.groups import OutlookError
 #: Interval levels forecast; each gives two quantiles of the grid CRPS is computed on.
 LEVELS: tuple[int, ...] = (20, 40, 60, 80, 90, 95)
 FREQ = "MS"
-#: Panels of at least this many series are fitted in two processes (ETS on 158 BTS series:
-#: 15.0 s in one, 9.8 s in two); smaller ones are not worth the start-up.
-PARALLEL_FROM = 30
+#: Processes statsforecast fits a panel in. One: on the shared 2-core machine two processes
+#: (formerly for panels of 30+ series) cost about 9 s more CPU a run (70.5 s against 79–80 s,
+#: interleaved runs at load 3–6, where they were also slower: 84–99 s against 100–143 s); at
+#: load below 2 they were about even in wall time (``docs/outlook.md``). Two processes move a
+#: few AutoETS numbers by an ulp, so the setting is fixed, not chosen by the load.
+N_JOBS = 1
 
 
 def interval_columns() -> list[str]:
@@ -198,9 +200,7 @@ class StatsForecastModel:
         from statsforecast import StatsForecast
 
         model = self.build(season_length)
-        many = panel["unique_id"].nunique() >= PARALLEL_FROM
-        n_jobs = min(2, os.cpu_count() or 1) if many else 1
-        return StatsForecast(models=[model], freq=FREQ, n_jobs=n_jobs)
+        return StatsForecast(models=[model], freq=FREQ, n_jobs=N_JOBS)
 
     def _conformal(self, h: int) -> dict[str, Any]:
         if not self.conformal:
