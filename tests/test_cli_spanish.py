@@ -273,3 +273,25 @@ def test_interdiction_is_told_in_spanish(loaded: tuple[Path, IngestReport], wide
     assert f"Mejor respuesta del traficante: {delivered:,.1f} de {shipped:,.1f} entregadas" in out
     assert "entre puertos" in out and "Sin recursos adicionales" in out
     assert english_leaks(ours(out)) == []
+
+
+def test_outlook_is_told_in_spanish(
+    loaded: tuple[Path, IngestReport], wide: None, tmp_path: Path
+) -> None:
+    db = tmp_path / "outlook.duckdb"  # the run is stored: a copy keeps the shared one as loaded
+    db.write_bytes(loaded[0].read_bytes())
+    args = ("outlook", "-g", "vsrr_us", "--db", str(db))
+    out = spanish(*args)
+    first = json.loads(spanish(*args, "--json"))["forecasts"][0]
+    lines = out.splitlines()
+    body = lines[next(i for i, line in enumerate(lines) if line.startswith("┡")) + 1]
+    (series, month, point, *_) = [cell.strip() for cell in body.strip("│").split("│")]
+    assert out.splitlines()[0].startswith("Corrida de perspectiva")
+    assert (
+        series == first["series_id"]
+        and month == first["period"]
+        and point == f"{first['mean']:,.0f}"
+    )
+    assert english_leaks(ours(out)) == []
+    scores = spanish(*args, "--scores")
+    assert "frente a ingenuo estacional" in scores and english_leaks(ours(scores)) == []

@@ -365,7 +365,8 @@ def outlook_command(
     if as_json:
         print_json(run.to_dict())
     else:
-        out.print(outlook_table(run) if scores else forecast_table(run))
+        c = messages()
+        out.print(outlook_table(run, c) if scores else forecast_table(run, c))
 
 
 def _outlook_ledger(path: Path, replay: bool, as_json: bool) -> None:
@@ -381,5 +382,6 @@ def _outlook_ledger(path: Path, replay: bool, as_json: bool) -> None:
         return
     import pandas as pd
 
-    out.print(ledger_table(pd.DataFrame(report["summary"])))
-    out.print(nowcast_table(report["nowcast"]))
+    c = messages()
+    out.print(ledger_table(pd.DataFrame(report["summary"]), c))
+    out.print(nowcast_table(report["nowcast"], c))

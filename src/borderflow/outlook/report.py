@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 from rich.table import Table
@@ -14,14 +14,22 @@ from borderflow.outlook.groups import OutlookError
 from borderflow.outlook.run import OutlookRun
 
 
-def forecast_table(run: OutlookRun) -> Table:
+class Words(Protocol):
+    """The reader's catalog (``borderflow.report.i18n.Catalog``): the tables' words come from
+    ``cli.outlook.*``, numbers in the reader's style."""
+
+    def t(self, key: str, **values: Any) -> str: ...
+
+    def number(self, value: float | None, decimals: int = 0) -> str: ...
+
+
+def forecast_table(run: OutlookRun, c: Words) -> Table:
     """What a user asked for: one row per series × month with the point forecast and its
     80% and 95% intervals, and the model it came from."""
-    table = Table(title=f"Outlook run {run.run_id}: forecasts", title_justify="left")
-    for name in ("series", "month", "forecast", "80% interval", "95% interval", "model"):
-        table.add_column(
-            name, justify="right" if "interval" in name or name == "forecast" else "left"
-        )
+    table = Table(title=c.t("cli.outlook.forecasts_title", id=run.run_id), title_justify="left")
+    for name in ("series", "month", "forecast", "interval80", "interval95", "model"):
+        right = name.startswith("interval") or name == "forecast"
+        table.add_column(c.t(f"cli.outlook.col.{name}"), justify="right" if right else "left")
     if run.forecasts.empty:
         return table
     for sid, rows in run.forecasts.groupby("series_id", sort=True):
@@ -29,82 +37,95 @@ def forecast_table(run: OutlookRun) -> Table:
             table.add_row(
                 str(sid) if i == 0 else "",
                 f"{r['period_end']:%Y-%m}",
-                _num(r["mean"]),
-                f"{_num(r['lo80'])} – {_num(r['hi80'])}",
-                f"{_num(r['lo95'])} – {_num(r['hi95'])}",
+                _num(c, r["mean"]),
+                f"{_num(c, r['lo80'])} – {_num(c, r['hi80'])}",
+                f"{_num(c, r['lo95'])} – {_num(c, r['hi95'])}",
                 str(r["model"]),
             )
     return table
 
 
-def _num(value: Any) -> str:
+def _num(c: Words, value: Any) -> str:
     value = float(value)
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+    return c.number(value, 0 if abs(value) >= 100 else 1)
 
 
-def ledger_table(summary: pd.DataFrame) -> Table:
+def _pct(c: Words, share: float, decimals: int = 0, signed: bool = False) -> str:
+    """A share (0.8) as the reader writes a percentage (``80%``)."""
+    sign = "+" if signed and share > 0 else ""
+    return f"{sign}{c.number(100 * share, decimals)}%"
+
+
+def ledger_table(summary: pd.DataFrame, c: Words) -> Table:
     """The ledger's track record: one row per series and kind of forecast."""
-    table = Table(title="Forecast ledger: scored forecasts", title_justify="left")
-    cols = ("series", "kind", "origins", "months", "MAE", "vs naive", "vs seasonal naive",
-            "CRPS", "cov80", "cov95")  # fmt: skip
+    table = Table(title=c.t("cli.outlook.ledger_title"), title_justify="left")
+    cols = ("series", "kind", "origins", "months", "mae", "vs_naive", "vs_snaive",
+            "crps", "cov80", "cov95")  # fmt: skip
     for name in cols:
-        table.add_column(name, justify="left" if name in ("series", "kind") else "right")
+        left = name in ("series", "kind")
+        table.add_column(c.t(f"cli.outlook.col.{name}"), justify="left" if left else "right")
     for r in summary.to_dict(orient="records") if not summary.empty else []:
         span = f"{r['origins']} ({r['first_origin']}–{r['last_origin']})"
         table.add_row(
-            str(r["series_id"]), str(r["kind"]), span, str(r["rows"]), _num(r["mae"]),
-            f"{r['mae_vs_naive']:.2f}×", f"{r['mae_vs_snaive']:.2f}×", _num(r["crps"]),
-            f"{r['cov80']:.0%}", f"{r['cov95']:.0%}",
+            str(r["series_id"]), str(r["kind"]), span, str(r["rows"]), _num(c, r["mae"]),
+            f"{c.number(r['mae_vs_naive'], 2)}×", f"{c.number(r['mae_vs_snaive'], 2)}×",
+            _num(c, r["crps"]), _pct(c, r["cov80"]), _pct(c, r["cov95"]),
         )  # fmt: skip
     return table
 
 
-def nowcast_table(scored: dict[str, Any]) -> Table:
+def nowcast_table(scored: dict[str, Any], c: Words) -> Table:
     """The nowcast against the later VSRR release, beside NCHS's predicted value and the
     reported count: one row per period of the earlier release."""
-    table = Table(
-        title="Nowcast vs NCHS predicted value, against the later VSRR release (United States, "
-        "T40.4)",
-        title_justify="left",
-    )
-    for name in ("release", "12 months ending", "later release", "reported", "predicted",
-                 "nowcast"):  # fmt: skip
-        table.add_column(name, justify="left" if name == "release" else "right")
+    table = Table(title=c.t("cli.outlook.nowcast_title"), title_justify="left")
+    for name in ("release", "ending", "later", "reported", "predicted", "nowcast"):
+        left = name == "release"
+        table.add_column(c.t(f"cli.outlook.col.{name}"), justify="left" if left else "right")
+
+    def error(value: float, pct: float) -> str:
+        return f"{_num(c, value)} ({_pct(c, pct / 100, 1, signed=True)})"
+
     for r in scored.get("rows", []):
         table.add_row(
-            r["release"], r["period"], _num(r["later"]),
-            f"{_num(r['reported'])} ({r['reported_error_pct']:+.1f}%)",
-            f"{_num(r['predicted'])} ({r['predicted_error_pct']:+.1f}%)",
-            f"{_num(r['nowcast'])} ({r['nowcast_error_pct']:+.1f}%)",
+            r["release"], r["period"], _num(c, r["later"]),
+            error(r["reported"], r["reported_error_pct"]),
+            error(r["predicted"], r["predicted_error_pct"]),
+            error(r["nowcast"], r["nowcast_error_pct"]),
         )  # fmt: skip
     for s in scored.get("summary", []):
         table.add_row(
-            s["release"], "mean |error|", "", f"{s['reported_mape']:.2f}%",
-            f"{s['predicted_mape']:.2f}%", f"{s['nowcast_mape']:.2f}%",
+            s["release"], c.t("cli.outlook.mean_error"), "",
+            _pct(c, s["reported_mape"] / 100, 2), _pct(c, s["predicted_mape"] / 100, 2),
+            _pct(c, s["nowcast_mape"] / 100, 2),
         )  # fmt: skip
     return table
 
 
-def outlook_table(run: OutlookRun) -> Table:
+def outlook_table(run: OutlookRun, c: Words) -> Table:
     """One row per series group: model, series forecast, backtest CRPS vs seasonal naive."""
-    table = Table(title=f"Outlook run {run.run_id} ({run.seconds:.1f} s)", title_justify="left")
-    for name in ("group", "model", "series", "outcomes", "CRPS", "vs seasonal naive", "cov80"):
-        table.add_column(name, justify="right" if name in ("series", "CRPS", "cov80") else "left")
+    title = c.t("cli.outlook.scores_title", id=run.run_id, seconds=c.number(run.seconds, 1))
+    table = Table(title=title, title_justify="left")
+    for name in ("group", "model", "series", "outcomes", "crps", "vs_snaive", "cov80"):
+        right = name in ("series", "crps", "cov80")
+        table.add_column(c.t(f"cli.outlook.col.{name}"), justify="right" if right else "left")
     for name, g in run.groups.items():
         if g.get("skipped"):
-            table.add_row(name, "–", "0", f"skipped: {g['skipped']}", "–", "–", "–")
+            skipped = c.t("cli.outlook.skipped", why=g["skipped"])
+            table.add_row(name, "–", "0", skipped, "–", "–", "–")
             continue
         bt = g.get("backtest") or {}
         scores = bt.get("scores") or {}
         chosen = scores.get("selected", scores.get(g["model"], {}))
         snaive = scores.get("seasonal_naive", {})
         crps = chosen.get("crps")
-        ratio = f"{crps / snaive['crps'] - 1:+.0%}" if crps and snaive.get("crps") else "–"
+        ratio = (
+            _pct(c, crps / snaive["crps"] - 1, signed=True) if crps and snaive.get("crps") else "–"
+        )
         outcomes = ", ".join(f"{k} {v}" for k, v in g["outcomes"].items())
         cov80 = chosen.get("coverage80")
         table.add_row(name, g["model"], str(g["series"]), outcomes,
-                      f"{crps:.3f}" if crps else "–", ratio,
-                      f"{cov80:.0%}" if cov80 is not None else "–")  # fmt: skip
+                      c.number(crps, 3) if crps else "–", ratio,
+                      _pct(c, cov80) if cov80 is not None else "–")  # fmt: skip
     return table
 
 
