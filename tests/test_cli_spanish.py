@@ -295,3 +295,33 @@ def test_outlook_is_told_in_spanish(
     assert english_leaks(ours(out)) == []
     scores = spanish(*args, "--scores")
     assert "frente a ingenuo estacional" in scores and english_leaks(ours(scores)) == []
+
+
+def test_frequent_errors_are_told_in_spanish(
+    loaded: tuple[Path, IngestReport], tmp_path: Path
+) -> None:
+    db = str(loaded[0])
+    cases = {
+        ("query", "seized_kg", "-p", "FY2024", "--db", db): "medida desconocida 'seized_kg'. "
+        "¿Quiso decir seized_lb",
+        ("query", "seized_lb", "-p", "FY2024", "-w", "drug=Fentanol", "--db", db): "'Fentanol' "
+        "no está entre los valores de drug de seized_lb. ¿Quiso decir 'Fentanyl'",
+        ("query", "seized_lb", "-p", "FY2044", "-w", "drug=Fentanyl", "--db", db): "ningún valor "
+        "de seized_lb corresponde a FY2044 con drug=Fentanyl.",
+        (
+            "ingest",
+            "--mirror",
+            str(tmp_path / "none"),
+            "--db",
+            str(tmp_path / "new.duckdb"),
+        ): "la carpeta espejo",
+        ("check", str(tmp_path), "--db", db): "es una carpeta; indique un archivo",
+    }
+    for args, said in cases.items():
+        result = runner.invoke(app, list(args), env=SPANISH)
+        assert result.exit_code == 2, result.output
+        text = " ".join(result.stderr.split())
+        assert text.startswith("Error: ") and said in text, text
+        assert english_leaks(ours(text)) == []
+        english = runner.invoke(app, list(args), env={"BORDERFLOW_LANG": "en"})
+        assert said not in " ".join(english.stderr.split())  # English keeps the error's own text

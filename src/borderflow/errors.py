@@ -6,9 +6,24 @@ collected into the ingest report. Exceptions are for work that cannot go on.
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 
 class BorderflowError(Exception):
-    """Base class: a failure with a message that says what happened and what to do."""
+    """Base class: a failure with a message that says what happened and what to do.
+
+    The message is English. An error a reader meets often also says itself as a message key
+    (``cli.error.<key>`` of the command line's catalog) and its values, so that the command
+    line can tell it in the reader's language: ``raise QueryError(text).saying("key", ...)``.
+    """
+
+    #: ``{"key": …, "values": {…}}`` when the error can be told in another language.
+    said: dict[str, Any] | None = None
+
+    def saying(self, key: str, **values: Any) -> Self:
+        """This error, also told as the message ``cli.error.<key>`` with ``values``."""
+        self.said = {"key": key, "values": values}
+        return self
 
 
 class ConfigError(BorderflowError):

@@ -67,7 +67,10 @@ def friendly_errors(func: F) -> F:
         except BorderflowError as exc:
             if _debug:
                 raise
-            err.print(f"[red]Error:[/red] {exc}", highlight=False)
+            c = messages()
+            said = exc.said if c.lang != "en" else None
+            text = c.t(f"cli.error.{said['key']}", **said["values"]) if said else str(exc)
+            err.print(f"[red]{c.t('cli.label.error')}[/red] {text}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

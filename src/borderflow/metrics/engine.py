@@ -245,6 +245,11 @@ def _finish(plan: Plan, frame: pd.DataFrame) -> Selected:
             f"no {m.name} values match: {plan.period.label}"
             + (f" where {_filters_text(dict(sel.filters))}" if sel.filters else "")
             + ". Check the period against `borderflow sources` coverage."
+        ).saying(
+            "no_values_where" if sel.filters else "no_values",
+            measure=m.name,
+            period=plan.period.label,
+            filters="; ".join(f"{d}={','.join(v)}" for d, v in sorted(dict(sel.filters).items())),
         )
     mixed = frame[frame["units"] > 1]
     if not mixed.empty:

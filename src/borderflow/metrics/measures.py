@@ -233,6 +233,10 @@ def get_measure(name: str) -> Measure:
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownMeasureError(
             f"unknown measure {name!r}.{hint} `borderflow measures` lists them all."
+        ).saying(
+            "unknown_measure_close" if close else "unknown_measure",
+            measure=name,
+            close=", ".join(close),
         ) from None
 
 

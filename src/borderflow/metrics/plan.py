@@ -121,6 +121,12 @@ def _resolve_members(
             raise QueryError(
                 f"{text!r} is not among the {dim} members of {m.name}.{hint} "
                 f"`borderflow members {m.name} {dim}` lists them."
+            ).saying(
+                "not_member_close" if close else "not_member",
+                text=text,
+                dimension=dim,
+                measure=m.name,
+                close=", ".join(repr(c) for c in close),
             )
         chosen.append(code)
     return tuple(dict.fromkeys(chosen))

@@ -113,7 +113,7 @@ def ingest(
         raise BorderflowError(
             f"the mirror folder {mirror} does not exist. Pass --mirror DIR (a folder laid out "
             "like the official data, one sub-folder per source) or run `borderflow fetch`."
-        )
+        ).saying("no_mirror", path=str(mirror))
     report = IngestReport()
     files = plan(sources, mirror)
     try:
