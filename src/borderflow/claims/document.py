@@ -139,11 +139,11 @@ def _read_file(path: Path) -> bytes:
     if path.is_dir():
         raise DocumentError(
             f"{path} is a folder; give a text, Markdown or HTML file, or - for stdin."
-        )
+        ).saying("article_is_folder", path=str(path))
     if not path.is_file():
         raise DocumentError(
             f"{path}: no such file; give a text, Markdown or HTML file, or - for stdin."
-        )
+        ).saying("no_article", path=str(path))
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise DocumentError(
