@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from borderflow.claims import check_text
-from borderflow.claims.axes import CONDITIONS, TRANSFORMS, family_axes
-from borderflow.metrics import Engine, get_measure
+from borderflow.claims.axes import (
+    CONDITIONS,
+    TRANSFORMS,
+    Axis,
+    Context,
+    _other_convention,
+    _through_month_before,
+    family_axes,
+)
+from borderflow.metrics import Engine, Query, get_measure
 from borderflow.warehouse.ingest import IngestReport
 from conftest import REPO
 from reference import cbp_fentanyl_by_fy
@@ -119,3 +127,27 @@ def test_one_separator_before_three_digits_may_be_a_decimal_mark(engine: Engine)
     assert only_claim(engine, text.replace(written, wrong), date(2024, 2, 1))["verdict"] == (
         "contradicted"
     )
+
+
+@pytest.mark.parametrize(
+    ("period", "other"),
+    [
+        ("FY2023", "2023"),
+        ("2023", "FY2023"),
+        ("2024-01..2024-05", "2023-10..2024-05"),  # "so far this year" read as the fiscal year
+        ("2023-10..2024-05", "2024-01..2024-05"),
+        ("2024-01..2024-11", "2024-10..2024-11"),
+        ("2024-03..2024-05", None),  # not a year to date
+    ],
+)
+def test_the_other_year_convention(period: str, other: str | None) -> None:
+    assert _other_convention(period) == other
+
+
+def test_a_year_to_date_may_end_a_month_earlier(engine: Engine) -> None:
+    query = Query("seized_lb", "2024-10..2025-01", where={"drug": ("Fentanyl",)})
+    axis = Axis("through_month_before", ("year_unwritten",), True)
+    ((label, moved),) = _through_month_before(query, axis, Context(engine, date(2025, 2, 20)))
+    assert moved.period == "2024-10..2024-12" and label == "through 2024-12"
+    single = Query("seized_lb", "2024-10..2024-10")
+    assert list(_through_month_before(single, axis, Context(engine, date(2025, 2, 20)))) == []

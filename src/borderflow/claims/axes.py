@@ -149,6 +149,13 @@ def _drug_implied(clue: Clue) -> bool:
     return not any(e.dimension == "drug" and start <= e.start < end for e in clue.entities)
 
 
+def _killings_unqualified(clue: Clue) -> bool:
+    """ "asesinatos", "homicidios", "murders" — not written as intentional homicide only."""
+    m = clue.mention
+    words = clue.folded[m.start : m.start + len(m.text) + 30]  # the figure's own noun
+    return not re.search(r"\b(?:doloso|dolosos|intencional\w*|intentional)\b", words)
+
+
 def _rate_defaulted(clue: Clue) -> bool:
     return clue.period_and_source()[1] == "rate"
 
@@ -162,6 +169,7 @@ CONDITIONS: dict[str, Callable[[Clue], bool]] = {
     "year_unwritten": _year_unwritten,
     "drug_implied": _drug_implied,
     "rate_defaulted": _rate_defaulted,
+    "killings_unqualified": _killings_unqualified,
     "bounded_figure": lambda clue: clue.mention.qualifier in (None, "about"),
 }
 
@@ -265,6 +273,26 @@ def _year_before(query: Query, axis: Axis, ctx: Context) -> Iterator[tuple[str, 
         yield f"the year before ({shifted})", query.with_(period=shifted)
 
 
+def _through_month_before(query: Query, axis: Axis, ctx: Context) -> Iterator[tuple[str, Query]]:
+    """ "so far this year" read through the last month published by the publication date; the
+    author may have had the data of a month before."""
+    span = re.fullmatch(r"(\d{4}-\d\d)\.\.(\d{4})-(\d\d)", query.period)
+    if not span:
+        return
+    end = date(int(span.group(2)), int(span.group(3)), 1)
+    earlier = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
+    if f"{earlier:%Y-%m}" > span.group(1):
+        yield f"through {earlier:%Y-%m}", query.with_(period=f"{span.group(1)}..{earlier:%Y-%m}")
+
+
+def _with_feminicide(query: Query, axis: Axis, ctx: Context) -> Iterator[tuple[str, Query]]:
+    """ "asesinatos", "murders": intentional homicide and feminicide counted together."""
+    if query.measure != "homicide_victims":
+        return
+    where = {**query.where, "crime_subtype": tuple(axis.values)}
+    yield "with feminicides", query.with_(measure="crime_victims", where=where)
+
+
 def _status(query: Query, axis: Axis, ctx: Context) -> Iterator[tuple[str, Query]]:
     measure = get_measure(query.measure)
     current = query.status or measure.default_status
@@ -341,6 +369,8 @@ TRANSFORMS: dict[str, Transform] = {
     "swap_measure": _swap_measure,
     "convention": _convention,
     "year_before": _year_before,
+    "through_month_before": _through_month_before,
+    "with_feminicide": _with_feminicide,
     "status": _status,
     "vintage": _vintage,
     "twelve_months": _twelve_months,

@@ -29,8 +29,10 @@ from borderflow.claims.explain import english, render_why, why
 from borderflow.claims.extract import MAX_SENTENCE_CHARS, Mention, MentionFinder, split_sentences
 from borderflow.claims.frames import (
     bind_frames,
+    holds_own_record,
     previous_total,
     publisher_named,
+    publishers_in,
     without_citations,
 )
 from borderflow.claims.joint import (
@@ -197,6 +199,7 @@ def check_document(
         )
     day = published or doc.published or date.today()
     checker = _Checker(engine, day)
+    checker.others = publishers_in(fold(doc.text))  # other publishers named anywhere
     claims: list[Claim] = []
     not_checked = 0
     for _, sentence in sentences:
@@ -237,6 +240,7 @@ class _Checker:
         self.latest: dict[str, PeriodRef | None] = {}
         self.publisher: tuple[str | None, Any] | None = None  # (topic, publisher) just named
         self.us_named = False  # a U.S. agency or the U.S. named so far
+        self.others: list[dict[str, Any]] = []  # other publishers the whole text names
 
     def sentence(self, sentence: str, room: int = MAX_CLAIMS) -> tuple[list[Claim], int]:
         """The claims of ``sentence``, at most ``room`` of them checked, and how many more were
@@ -311,6 +315,9 @@ class _Checker:
                 else entities
                 + [e for e in self.memory.entities if e.dimension in _SCOPE_DIMENSIONS]
             )
+            if topic == self.memory.topic and not any(e.dimension == "drug" for e in entities):
+                # "the deadly drug", "esta droga": the drug of the story goes on
+                kept = kept + [e for e in self.memory.entities if e.dimension == "drug"]
             self.memory = Memory(
                 topic,
                 kept,
@@ -372,6 +379,11 @@ class _Checker:
         claim.interval = (interval.low, interval.high)
         claim.doubts = doubts_of(clue, topic, claim)
         claim.doubts += [d for d in frame_doubts(clue, topic, claim) if d not in claim.doubts]
+        if "other_source" not in claim.doubts and any(
+            topic in spec["topics"] and not holds_own_record(spec, clue.folded)
+            for spec in self.others
+        ):  # "… 35 mil 625 homicidios. … el INEGI señala …": perhaps that publisher's figure
+            claim.doubts.append("other_source")
         claim.options = options  # type: ignore[attr-defined]
         open_ = open_conditions(replace(clue, topic=topic))
         claim.open_axes = (open_, per_day)  # type: ignore[attr-defined]
@@ -507,7 +519,9 @@ class _Checker:
             self.lexicon.find("per_time", after) or self.lexicon.find("per_time", before)
         ):
             return "per_hour"
-        if m.kind == "quantity" and self.lexicon.find("comparatives", after[:20]):
+        if m.kind == "quantity" and (
+            self.lexicon.find("comparatives", after[:20]) or _FEWER.search(fold(m.text))
+        ):  # "8.4 million more than in 2020", "68,473 fewer commercial truck crossings"
             return "difference"
         return None
 
@@ -644,11 +658,11 @@ class _Checker:
 
 
 def _story_period(periods: tuple[PeriodRef, ...]) -> PeriodRef | None:
-    """The period a sentence leaves for the next ones: the latest year it names ("In FY2023 …,
-    compared with … FY2022. Since FY2019 …" goes on about FY2023), else the last period written."""
-    years = [p for p in periods if p.kind in ("fiscal_year", "calendar_year")]
-    if len(years) == len(periods) > 1:
-        return max(years, key=lambda p: p.period.removeprefix("FY"))
+    """The period a sentence leaves for the next ones: the latest of its periods when they are of
+    one kind ("In FY2023 …, compared with … FY2022. Since FY2019 …" goes on about FY2023; "590
+    pounds in February, down 40% on January's 990" about February), else the last written."""
+    if len({p.kind for p in periods}) == 1 and len(periods) > 1:
+        return max(periods, key=lambda p: p.period.removeprefix("FY"))
     return periods[-1] if periods else None
 
 
@@ -690,7 +704,8 @@ _LATEST_MEASURE = {
 
 
 _DATELINE = re.compile(
-    r"^[A-ZÁÉÍÓÚÑ][\w .,'’]{0,40}?(?:\([\w -]{1,20}\))?\s?(?:\.\s?-|[—–]\s|\s-\s|-\s)"
+    r"^[A-ZÁÉÍÓÚÑ][\w .,'’]{0,40}?(?:\([\w -]{1,20}\))?\s?"
+    r"(?:(?<!\bU\.S)(?<!\bEE\.UU)\.\s?-|[—–]\s|\s-\s|-\s)"  # not "U.S.-Mexico"
     r"|^[A-ZÁÉÍÓÚÑ][\w .'’]{0,30},\s*[A-Z][a-z]{2,5}\.?\s+\d{1,2}\s+\([A-Z][\w -]{1,20}\)\s"
 )
 
@@ -704,7 +719,17 @@ def _after_dateline(sentence: str, entities: list[Entity]) -> list[Entity]:
     not the place its figures are about."""
     line = _DATELINE.match(sentence)
     start = line.end() if line else 0
-    return [e for e in entities if e.start >= start and not _MASTHEAD.match(sentence, e.end)]
+    return [
+        e
+        for e in entities
+        if e.start >= start
+        and not _MASTHEAD.match(sentence, e.end)
+        and not _INSTITUTION.search(sentence, 0, e.end)  # "Sistema Nacional de Seguridad"
+    ]
+
+
+#: "Nacional" / "National" inside an institution's name, not the whole country.
+_INSTITUTION = re.compile(r"\b[A-ZÁÉÍÓÚ][a-záéíóúñ]+ (?:Nacional|National)$")
 
 
 #: The U.S. side named: CBP's seizures are the ones meant.
@@ -715,6 +740,10 @@ _UNITED_STATES = re.compile(
 )
 #: Mexican words for seizing ("aseguramiento", "aseguró") used by Mexico's own agencies.
 _MEXICAN = re.compile(r"\basegur\w*")
+
+
+#: A number written as a difference: "68,473 fewer crossings", "2 mil más muertes".
+_FEWER = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:fewer|more|less|additional|menos|mas)\b")
 
 
 def _denominator(folded: str, m: Mention) -> bool:

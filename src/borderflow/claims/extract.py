@@ -175,6 +175,13 @@ def _phrase_keys(table: str) -> dict[str, str]:
     return keys
 
 
+#: Words after a number that make it a span of time, not a count.
+_SPAN_OF_TIME = re.compile(
+    r"\s*(?:months?|years?|weeks?|days?|hours?|decades?|meses|mes|anos|ano|semanas|dias|dia|"
+    r"horas|decadas)\b"
+)
+
+
 class MentionFinder:
     """Finds mentions in sentences with patterns built once from the lexicon."""
 
@@ -298,8 +305,8 @@ class MentionFinder:
                 continue
             if not raw[0].isdigit():
                 continue
-            if _is_year(raw, m.group("scale")):
-                continue
+            if _is_year(raw, m.group("scale")) or _SPAN_OF_TIME.match(folded, m.end()):
+                continue  # a year; "the preceding 12 months", "hace 10 años": a span of time
             if units is None:
                 units = list(self.unit.finditer(folded))
                 ends = [u.end() for u in units]

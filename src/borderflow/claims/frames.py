@@ -216,8 +216,10 @@ def _clause_period(
     periods = [p for p in periods if not _SINCE_ONLY.search(folded[max(0, p.start - 8) : p.start])]
     inside = [p for p in periods if start <= p.start and p.end <= end]
     own_inside = [
-        p for p in inside if not _THAN_BASE.search(folded[max(0, p.start - 30) : p.start])
-    ]
+        p
+        for p in inside
+        if p.end <= m.start or not _THAN_BASE.search(folded[max(0, p.start - 30) : p.start])
+    ]  # a base written before the figure is its period: "… de 2016, cuando se registraron 16 mil"
     inside = own_inside or inside  # "27 casos menos que en septiembre": the base, not its period
     before = tuple(time.before)
     if frame.in_contrast and not inside:
@@ -230,6 +232,8 @@ def _clause_period(
             frame.period = earlier[-1]
             return
     segment = _segment(folded, m, frame.clause)
+    if _unread_time(folded, segment, periods):  # "9,677 en el primer cuatrimestre de …"
+        frame.ambiguous.append("contrast_period")
     follows = [
         p
         for p in inside
@@ -266,8 +270,25 @@ def _clause_period(
 
 
 _CONJUNCTION = re.compile(r"\b(?:y|and|while|but|pero|mientras|e)\b")
+#: Spans of time the period reader does not read: the figure's period is not the sentence's.
+_UNREAD_TIME = re.compile(
+    r"\b(?:cuatrimestre|trimestre|semestre|bimestre|sexenio|mandato|presidencia|"
+    r"administracion|first \w+ (?:days|weeks|months)|primer(?:os|as)? \w+ (?:dias|semanas|meses)|"
+    r"(?:last|past|previous|preceding) \w+ (?:days|weeks|months|years)|"
+    r"ultim(?:os|as) \w+ (?:dias|semanas|meses|anos)|desde que)\b"
+)
+
+
+def _unread_time(folded: str, segment: tuple[int, int], periods: list[PeriodRef]) -> bool:
+    """Whether the figure's own stretch names a span of time no period was read from."""
+    found = _UNREAD_TIME.search(folded, segment[0], segment[1])
+    return found is not None and not any(p.start <= found.start() < p.end for p in periods)
+
+
 _SINCE_ONLY = re.compile(r"\b(?:since|desde)\s+$")
 _THAN_BASE = re.compile(
+    r"\bsame (?:period|time|months?|quarter|stretch|span|time ?frame) (?:in|of)\s+$|"
+    r"\bmismo (?:periodo|lapso|mes|trimestre) (?:de|del)\s+$|"
     r"(?:\bthan|\b(?:mas|menos|mayor|menor|superior|inferior)\s+(?:\w+\s+)?(?:que|a)|"
     r"\brespecto a|\bfrente a|\bcompared (?:to|with))\s+(?:(?:in|en|the|el|la|del?|al)\s+)*$"
 )
@@ -314,8 +335,8 @@ def _pairs(folded: str, mentions: list[Mention], frames: list[Frame], time: Time
 _BASE_AFTER = re.compile(
     r"^\s*(?:(?:menor|mayor|inferior|superior|lower|higher|more|less|fewer)\s+)?"
     r"(?:below|above|under|over|than|from|compared (?:to|with)|against|versus|vs\.?|frente a|"
-    r"respecto a|por debajo de|por encima de|que|a|contra|comparad[oa]s? con)\s+"
-    r"(?:(?:the|el|la|los|las|lo)\s+)?(?:[a-z]+\s+){0,5}?\(?\s*$"
+    r"respecto a|por debajo de|por encima de|que|a|contra|comparad[oa]s? con|on)\s+"
+    r"(?:(?:the|el|la|los|las|lo)\s+)?(?:[a-z]+(?:['’]s)?\s+){0,5}?\(?\s*$"
 )
 
 
@@ -401,9 +422,34 @@ def publisher_named(folded: str) -> tuple[str, dict[str, Any]] | None:
     """The other publisher a sentence names (INEGI, DEA, the Mexican government), if any."""
     cues = load_cues()
     for key, pattern in cues.publisher_patterns.items():
-        if pattern.search(folded):
-            return key, cues.publishers()[key]
+        spec = cues.publishers()[key]
+        unless = spec.get("unless")
+        if pattern.search(folded) and not (unless and _any_of(tuple(unless)).search(folded)):
+            return key, spec
     return None
+
+
+def publishers_in(folded: str) -> list[dict[str, Any]]:
+    """Every other publisher a text names (``publisher_named`` for each), for the figures of
+    the whole article: one named in a later sentence ("… 35 mil 625 homicidios … Al dar a conocer
+    la información, el INEGI …") may be the source of an earlier figure."""
+    cues = load_cues()
+    return [
+        cues.publishers()[key]
+        for key, pattern in cues.publisher_patterns.items()
+        if pattern.search(folded)
+    ]
+
+
+def holds_own_record(spec: dict[str, Any], folded: str) -> bool:
+    """Whether ``folded`` names the warehouse's own publisher (the spec's ``unless`` words)."""
+    unless = tuple(spec.get("unless") or ())
+    return bool(unless) and bool(_any_of(unless).search(folded))
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(phrase_pattern(list(phrases)))
 
 
 def previous_total(mentions: list[Mention]) -> tuple[float, str] | None:

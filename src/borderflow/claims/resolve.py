@@ -94,6 +94,8 @@ class Clue:
             after = [e for e in found if 0 <= e.start - (m.start + len(m.text)) <= 25]
             if after:
                 return after[0]
+        if dimension in ("us_state", "mx_state") and self._nationwide(found):
+            return None  # "decreased nationwide by 31% …, they increased by 30% in Arizona"
         if dimension in PLACE_DIMENSIONS:
             before = [e for e in found if e.end <= self.mention.start]
             if before:
@@ -103,7 +105,20 @@ class Clue:
         remembered = [e for e in self.memory.entities if e.dimension == dimension]
         if dimension in ("component", "region") and len({e.code for e in remembered}) > 1:
             return None
+        if dimension in ("us_state", "mx_state"):  # "Sinaloa … repatrie a México. La entidad …"
+            remembered = [e for e in remembered if e.code not in ("00", "US")] or remembered
         return nearest(remembered, dimension, 0)
+
+    def _nationwide(self, found: list[Entity]) -> bool:
+        """Whether the words right around the figure say it is the whole country and name no
+        state there."""
+        m = self.mention
+        start, end = max(0, m.start - 45), m.start + len(m.text) + 45
+        if self.frame is not None:
+            start, end = max(start, self.frame.clause[0]), min(end, self.frame.clause[1])
+        if not _NATIONWIDE.search(self.folded[start:end]):
+            return False
+        return not any(start <= e.start < end for e in found)
 
     def clause(self) -> str:
         """The folded clause holding the claim: between the punctuation (or "while") around it."""
@@ -133,6 +148,13 @@ class Clue:
         if rate and self.default_period is not None:
             return self.default_period, "rate"
         return None, "none"
+
+
+#: Words that put a figure at the scale of the whole country.
+_NATIONWIDE = re.compile(
+    r"\b(?:nationwide|nationally|across the (?:country|nation|united states|u\.s\.)|"
+    r"countrywide|a nivel nacional|en todo el pais|a escala nacional)\b"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -204,7 +226,9 @@ def value_periods(clue: Clue, *, fiscal_alternative: bool) -> list[tuple[str, st
 def _same_months(clue: Clue, ref: PeriodRef) -> str | None:
     """The months of the sentence's other range, in the fiscal year named ("compared to the
     same period in FY2022")."""
-    if ref.kind != "fiscal_year" or not re.search(r"same period|mismo periodo", clue.folded):
+    if ref.kind not in ("fiscal_year", "calendar_year") or not re.search(
+        r"same (?:period|stretch|months|time)|mismo (?:periodo|lapso)", clue.folded
+    ):
         return None
     ranges = [
         p for p in clue.time.periods if p.kind in ("range", "fiscal_ytd") and ".." in p.period
@@ -212,7 +236,12 @@ def _same_months(clue: Clue, ref: PeriodRef) -> str | None:
     if not ranges:
         return None
     first, last = (date.fromisoformat(f"{x}-01") for x in ranges[0].period.split(".."))
-    shift = 12 * (int(ref.period[2:]) - fiscal_year_of(last))
+    if ref.kind == "calendar_year":  # "de enero a octubre … el mismo periodo de 2016"
+        if first.year != last.year:
+            return None
+        shift = 12 * (int(ref.period) - last.year)
+    else:
+        shift = 12 * (int(ref.period[2:]) - fiscal_year_of(last))
     return f"{add_months(first, shift):%Y-%m}..{add_months(last, shift):%Y-%m}"
 
 

@@ -112,7 +112,8 @@ def _area(clue: Clue) -> Entity | None:
     ):
         near = [e for e in entities if e.dimension == "area"]
         for e in near:
-            around = folded[max(0, e.start - 45) : e.end + 16]
+            # "Laredo Field Office", "CBP Laredo Office of Field Operations"
+            around = folded[max(0, e.start - 45) : e.end + 30]
             if any(re.search(words, around) and e.kind == kind for words, kind in _AREA_KINDS):
                 return e
         if near:
@@ -130,9 +131,16 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     all-drug and the synthetic-opioid counts are readings of it."""
     state = clue.entity("us_state")
     m = clue.mention
-    near = load_lexicon().find(
-        "drug_fentanyl_deaths", clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 50]
-    )
+    window = clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 50]
+    near = load_lexicon().find("drug_fentanyl_deaths", window)
+    start = max(clue.frame.clause[0] if clue.frame else 0, m.start - 120)
+    cause = clue.folded[start : m.start + len(m.text) + 50]  # "opioid … fell from A to B"
+    if not near and _OTHER_CAUSE.search(cause):
+        raise Unresolved(  # "opioid overdose fatalities", "muertes por cocaína"
+            "the series count all drug overdoses and synthetic opioids (fentanyl), not deaths "
+            "from other drugs or all opioids.",
+            "no_deaths_series",
+        )
     causes = (
         ["all_drug_overdose"]
         if not clue.fentanyl
@@ -189,6 +197,14 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
         return out
 
     return make
+
+
+#: Causes of death no series counts on its own: all opioids, heroin, stimulants…
+_OTHER_CAUSE = re.compile(
+    r"\b(?:opioid|opioids|opioide|opioides|heroin|heroina|cocaine|cocaina|methamphetamine|"
+    r"metanfetamina|psychostimulant\w*|psicoestimulante\w*|stimulant\w*|estimulante\w*|"
+    r"benzodiazepin\w*|alcohol)\b"
+)
 
 
 def _twelve_months(period: str) -> str | None:

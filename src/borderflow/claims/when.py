@@ -81,6 +81,8 @@ _BEFORE = re.compile(
 _YEAR_AGO = re.compile(
     r"same (?:period|time|months?|quarter) "
     r"(?:last|a|the previous|the prior|of the previous|of last) year"
+    r"|same (?:period|time|months?|quarter|stretch|span|time ?frame) (?:in|of) (?=(?:19|20)\d\d)"
+    r"|mismo (?:periodo|lapso|mes|trimestre) (?:de|del) (?=(?:19|20)\d\d)"  # the year stays
     r"|year[- ]over[- ]year|a year (?:earlier|before|ago)|from the year before"
     r"|compared (?:to|with) "
     r"(?:last|the previous|the prior) year|mismo (?:periodo|lapso|mes) del? ano (?:pasado|anterior)"
@@ -177,7 +179,8 @@ def _calendar(m: re.Match[str], published: date) -> str:
 PATTERNS = (
     (
         rf"(?:12|twelve)[- ]months? (?:period )?(?:ending|ended) (?:in )?({_M}),? {_Y}"
-        rf"|12 meses (?:que terminan|terminados|hasta|a) (?:en )?({_M}) (?:de |del )?{_Y}",
+        rf"|12 meses (?:que (?:terminan|termino|terminaron|finalizo|finalizaron|concluyo)|"
+        rf"terminados|finalizados|hasta|a) (?:en )?({_M}) (?:de |del )?{_Y}",
         _twelve_month_ending,
         "twelve_month_ending",
     ),
@@ -231,6 +234,7 @@ PATTERNS = (
     (rf"\b({_M})\.?\s+(?:de\s+|del\s+|of\s+)?{_Y}\b", _month, "month"),
     (rf"\b{_Y}\b", _calendar, "calendar_year"),
     (rf"\b(?:in|en|during|durante|for|para|de) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
+    (rf"\b({_M})['’]s\b", _bare_month, "month"),  # "January's 990 pounds"
 )
 #: A date as "October 1, 2022" / "Oct. 2022" (English) or "1 de octubre de 2022" (Spanish),
 #: with named groups prefixed by the side of a range ("a" start, "b" end).

@@ -1,0 +1,162 @@
+"""Constructions of unseen publishers read right, on the real record: a month named in the
+possessive, "the same stretch in 2024", a drug named once and then called "the deadly drug",
+"U.S.-Mexico" (not a dateline), a span of time that is not a count, "nationwide" against a state
+named elsewhere, and "los 12 meses que finalizó en …"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from borderflow.claims import check_text
+from borderflow.metrics import Engine, Query
+from borderflow.warehouse.ingest import IngestReport
+from reference import cbp_pounds_by_month, newest_cbp_file
+
+
+@pytest.fixture(scope="module")
+def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
+    eng = Engine.open(loaded[0])
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="module")
+def fentanyl() -> dict[date, float]:
+    """Nationwide fentanyl pounds by month, from the newest CBP file."""
+    return cbp_pounds_by_month(newest_cbp_file(), **{"Drug Type": "Fentanyl"})
+
+
+def claims(engine: Engine, text: str, published: date) -> list[dict[str, object]]:
+    return [c.to_dict() for c in check_text(text, engine, published=published).claims]
+
+
+def test_a_possessive_month_is_the_period_of_the_figure_after_it(
+    engine: Engine, fentanyl: dict[date, float]
+) -> None:
+    feb, jan = fentanyl[date(2025, 2, 1)], fentanyl[date(2025, 1, 1)]
+    change = round(100 * (feb / jan - 1))
+    text = (
+        f"CBP seized {feb:,.0f} pounds of fentanyl in February, down {abs(change)}% on "
+        f"January's {jan:,.0f} pounds."
+    )
+    found = claims(engine, text, date(2025, 3, 13))
+    assert [c["verdict"] for c in found] == ["supported"] * 3, [c["reason"] for c in found]
+    january = next(c for c in found if c["text"].startswith(f"{jan:,.0f}"))  # type: ignore[union-attr]
+    assert january["query_json"]["period"] == "2025-01"  # type: ignore[index]
+
+
+def test_the_drug_of_the_story_goes_on_and_us_mexico_is_no_dateline(
+    engine: Engine, fentanyl: dict[date, float]
+) -> None:
+    now = sum(fentanyl[date(2025, m, 1)] for m in range(1, 5))
+    before = sum(fentanyl[date(2024, m, 1)] for m in range(1, 5))
+    change = round(100 * (now / before - 1))
+    text = (
+        "Fentanyl seizures at the U.S.-Mexico border have dropped off a cliff in recent months. "
+        f"Between January and April 2025, U.S. authorities confiscated around {now:,.0f} pounds "
+        f"of the deadly drug—a {abs(change)}% decrease compared to the same stretch in 2024."
+    )
+    found = claims(engine, text, date(2025, 5, 1))
+    assert [c["verdict"] for c in found] == ["supported", "supported"], [c["reason"] for c in found]
+    for c in found:
+        assert c["query_json"]["where"]["drug"] == ["Fentanyl"]  # type: ignore[index]
+        assert c["query_json"]["period"] == "2025-01..2025-04"  # type: ignore[index]
+
+
+def test_a_span_of_time_is_not_a_count(engine: Engine) -> None:
+    text = (
+        "At the northern border, just 1.14 pounds of fentanyl was seized in February 2025, lower "
+        "than the average figure for the preceding 12 months."
+    )
+    found = claims(engine, text, date(2025, 3, 13))
+    assert [c["text"] for c in found] == ["1.14 pounds"]
+
+
+def test_nationwide_is_not_read_for_a_state_named_elsewhere(engine: Engine) -> None:
+    text = (
+        "While reported fentanyl overdose deaths decreased nationwide by 31% for the 12-month "
+        "period ending September 2025, they increased by 30% in Arizona."
+    )
+    first, second = claims(engine, text, date(2026, 2, 18))
+    assert first["query_json"]["where"]["us_state"] == ["US"]  # type: ignore[index]
+    assert second["query_json"]["where"]["us_state"] == ["AZ"]  # type: ignore[index]
+
+
+def test_twelve_months_that_ended_in_a_month_in_spanish(engine: Engine) -> None:
+    text = (
+        "Para el período de 12 meses que finalizó en diciembre de 2020, los fallecimientos por "
+        "sobredosis fueron 92.183."
+    )
+    (found,) = claims(engine, text, date(2021, 7, 1))
+    assert found["query_json"]["period"] == "12ME 2020-12"  # type: ignore[index]
+
+
+def test_a_publisher_named_later_in_the_text_keeps_a_figure_from_false(engine: Engine) -> None:
+    # INEGI's death-registration count (35,625 homicides in 2021) named only in the next
+    # sentence: not judged against SESNSP's victims (33,361) as if it were theirs
+    text = (
+        "En 2021 se registraron 35 mil 625 homicidios en México. Al dar a conocer la "
+        "información, el Instituto Nacional de Estadística y Geografía (INEGI) señala que la "
+        "tasa fue de 28 por cada 100 mil habitantes."
+    )
+    found = claims(engine, text, date(2022, 7, 26))
+    assert found[0]["verdict"] == "unverifiable"
+    assert "other_source" in found[0]["doubts"]  # type: ignore[operator]
+
+
+def test_a_difference_and_another_cause_of_death_are_not_levels(engine: Engine) -> None:
+    fewer = claims(
+        engine,
+        "The port of Laredo saw 68,473 fewer commercial truck crossings in May 2020 than in "
+        "May 2019.",
+        date(2020, 6, 1),
+    )
+    assert fewer[0]["verdict"] == "unverifiable"
+    assert fewer[0]["why"]["key"] == "claims.why.difference"  # type: ignore[index]
+    opioids = claims(
+        engine,
+        "The number of opioid overdose fatalities decreased from 84,181 to 81,083 between 2022 "
+        "and 2023.",
+        date(2024, 5, 1),
+    )
+    assert {c["verdict"] for c in opioids} == {"unverifiable"}, [c["reason"] for c in opioids]
+
+
+def test_a_span_of_time_the_reader_does_not_read_is_not_the_sentence_period(
+    engine: Engine,
+) -> None:
+    text = (
+        "México registró 2,373 homicidios en enero de 2025, con lo que suman 9,677 de estos "
+        "crímenes en el primer cuatrimestre de la presidencia de Claudia Sheinbaum."
+    )
+    found = claims(engine, text, date(2025, 2, 20))
+    later = next(c for c in found if "9,677" in str(c["text"]))
+    assert later["verdict"] != "contradicted"
+    assert "contrast_period" in later["doubts"]  # type: ignore[operator]
+
+
+def test_killings_may_count_feminicides_and_an_institution_is_not_the_country(
+    engine: Engine,
+) -> None:
+    def victims(measure: str, **where: tuple[str, ...]) -> int:
+        return int(engine.run(Query(measure, "2024", where=dict(where))).rows["value"].iloc[0])
+
+    doloso = victims("homicide_victims", mx_state=("25",))
+    both = victims(
+        "crime_victims", mx_state=("25",), crime_subtype=("Homicidio doloso", "Feminicidio")
+    )
+    assert both > doloso
+    text = (
+        f"El SESNSP registró {doloso} homicidios dolosos en Sinaloa en todo 2024, un total de "
+        f"{both:,} asesinatos, según el Secretariado Ejecutivo del Sistema Nacional de Seguridad "
+        "Pública."
+    )
+    found = claims(engine, text, date(2025, 2, 20))
+    assert found[0]["verdict"] == "supported"
+    assert found[0]["query_json"]["where"]["mx_state"] == ["25"]  # type: ignore[index]
+    assert found[1]["verdict"] == "unverifiable"  # both counted together: plausible, not firm
+    assert "other_reading" in found[1]["doubts"]  # type: ignore[operator]
