@@ -35,6 +35,7 @@ from borderflow.warehouse.store import ReleaseRecord
 #: Issues stored per partition and check; the count of the rest is in the release's message.
 MAX_ISSUES_PER_CHECK = 1000
 
+
 class RefusedLoad(BorderflowError):
     """A partition could not be read; nothing of the load was kept."""
 
