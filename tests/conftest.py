@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from borderflow.metrics import Engine
 from borderflow.sources import get_sources
 from borderflow.warehouse import Warehouse
 from borderflow.warehouse.ingest import IngestReport, ingest
@@ -30,6 +31,14 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestReport
     with Warehouse(path) as warehouse:
         report = ingest(warehouse, get_sources(), MIRROR)
     return path, report
+
+
+@pytest.fixture(scope="module")
+def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
+    """The metrics engine over the session warehouse, read-only, one per test module."""
+    eng = Engine.open(loaded[0])
+    yield eng
+    eng.close()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ PACKAGE = REPO / "src" / "borderflow"
 
 #: Floors, lowest first. A part may import its own modules and any part on a lower floor.
 FLOORS: tuple[frozenset[str], ...] = (
-    frozenset({"borderflow", "errors", "config", "vocabulary", "cache"}),  # the ground floor
+    frozenset({"borderflow", "errors", "config", "vocabulary", "cache", "messages"}),  # ground
     frozenset({"registry"}),  # the registry of who and when: read by sources, claims, outputs
     frozenset({"sources", "reference"}),
     frozenset({"warehouse"}),

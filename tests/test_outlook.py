@@ -11,7 +11,6 @@ import csv
 import json
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -48,13 +47,6 @@ from reference import cbp_current_rows, cbp_last_month, cbp_month_start, vsrr_fi
 VSRR = MIRROR / "cdc_vsrr" / "vsrr_t40_4_synthetic_opioids_state_12mo_ending_2015-01_to_2026-01.csv"
 SW_FENTANYL = "seized_lb|drug=Fentanyl|region=Southwest Border"
 LAST = cbp_last_month()
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +46,6 @@ from reference import (
 
 EARLIER_VSRR = next(p for p in vsrr_files() if p.name.startswith("VSRR_"))
 LATER_VSRR = next(p for p in vsrr_files() if p.name.startswith("vsrr_"))
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 @pytest.fixture(scope="module")

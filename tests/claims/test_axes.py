@@ -5,9 +5,7 @@ supports a claim, a loose one only keeps it from being false, and a false figure
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,18 +20,10 @@ from borderflow.claims.axes import (
     family_axes,
 )
 from borderflow.metrics import Engine, Query, get_measure
-from borderflow.warehouse.ingest import IngestReport
 from conftest import REPO
 from reference import cbp_fentanyl_by_fy
 
 NCHS = REPO.parent / "shared" / "data" / "nchs_final" / "nchs_final_overdose_deaths.csv"
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 def nchs(year: int, status: str, unit_says: str = "") -> int:

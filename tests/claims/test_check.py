@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,13 +19,6 @@ from reference import newest_cbp_file
 
 ARTICLE = REPO.parent / "shared" / "articles" / "borderline-crisis-2026-01-16.txt"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 @pytest.fixture(scope="module")

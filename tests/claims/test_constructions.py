@@ -5,23 +5,13 @@ named elsewhere, and "los 12 meses que finalizó en …"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from borderflow.claims import check_text
 from borderflow.metrics import Engine, Query
-from borderflow.warehouse.ingest import IngestReport
 from reference import cbp_pounds_by_month, newest_cbp_file
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,7 @@ rationale of every verdict in the reader's language."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,18 +17,10 @@ from borderflow.metrics import Engine
 from borderflow.report.extras import article_section
 from borderflow.report.i18n import load_catalog
 from borderflow.report.model import Context
-from borderflow.warehouse.ingest import IngestReport
 from conftest import REPO
 
 ARTICLE = REPO.parent / "shared" / "articles" / "borderline-crisis-2026-01-16.txt"
 DAY = date(2025, 6, 15)
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 def frames(sentence: str, published: date = DAY) -> list[tuple[str, object]]:

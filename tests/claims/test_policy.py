@@ -3,9 +3,7 @@ bound from its own words and every plausible reading disagrees — on the real r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,18 +11,10 @@ from borderflow.claims import check_text
 from borderflow.claims.policy import ALTERNATIVE_GATES, FRAME_GATES
 from borderflow.metrics import Engine
 from borderflow.report.i18n import load_catalog
-from borderflow.warehouse.ingest import IngestReport
 from conftest import REPO
 from reference import cbp_fentanyl_by_fy
 
 ARTICLE = REPO.parent / "shared" / "articles" / "borderline-crisis-2026-01-16.txt"
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 def claim(engine: Engine, text: str, published: date, number: str) -> dict[str, object]:

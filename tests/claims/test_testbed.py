@@ -5,21 +5,10 @@ call a true one contradicted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from borderflow.claims.testbed import CONSTRUCTIONS, Score, generate, mil, run
 from borderflow.metrics import Engine
-from borderflow.warehouse.ingest import IngestReport
-
-
-@pytest.fixture(scope="module")
-def engine(loaded: tuple[Path, IngestReport]) -> Iterator[Engine]:
-    eng = Engine.open(loaded[0])
-    yield eng
-    eng.close()
 
 
 @pytest.fixture(scope="module")

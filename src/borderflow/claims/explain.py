@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from borderflow.claims.lexicon import fold
+from borderflow.messages import CatalogLike as Messages
+from borderflow.messages import read_messages
 
 #: The English messages of the claims area (the report's catalog merges the same file).
 ENGLISH = Path(__file__).resolve().parents[1] / "report" / "i18n" / "en.claims.toml"
@@ -28,18 +29,8 @@ _ISO_DAY = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
 _MONTH = re.compile(r"^(\d{4})-(\d\d)$")
 
 
-class CatalogLike(Protocol):
-    @property
-    def lang(self) -> str: ...
-
-    @property
-    def messages(self) -> dict[str, str]: ...
-
-    def t(self, key: str, **values: Any) -> str: ...
-
-    def number(self, value: float | None, decimals: int = 0) -> str: ...
-
-    def month(self, day: date) -> str: ...
+class CatalogLike(Messages, Protocol):
+    """A catalog that also names a dimension's members (``Catalog.member``)."""
 
     def member(self, dimension: str, code: str) -> str: ...
 
@@ -65,22 +56,11 @@ class PlainCatalog:
         return code
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}."))
-        else:
-            out[name] = str(value)
-    return out
-
-
 @functools.cache
 def english() -> PlainCatalog:
     """The English claims catalog (``report/i18n/en.claims.toml``)."""
     try:
-        return PlainCatalog(_flatten(tomllib.loads(ENGLISH.read_text("utf-8"))))
+        return PlainCatalog(read_messages(ENGLISH))
     except OSError:
         return PlainCatalog({})
 

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 from rich.table import Table
 
+from borderflow.messages import CatalogLike as Words
 from borderflow.outlook.charts import fan_chart, write_chart
 from borderflow.outlook.groups import OutlookError
 from borderflow.outlook.run import OutlookRun
-
-
-class Words(Protocol):
-    """The reader's catalog (``borderflow.report.i18n.Catalog``): the tables' words come from
-    ``cli.outlook.*``, numbers in the reader's style."""
-
-    def t(self, key: str, **values: Any) -> str: ...
-
-    def number(self, value: float | None, decimals: int = 0) -> str: ...
 
 
 def forecast_table(run: OutlookRun, c: Words) -> Table:

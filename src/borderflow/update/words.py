@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import calendar
 import functools
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
+
+from borderflow.messages import CatalogLike as Messages
+from borderflow.messages import read_messages
 
 # -- what changed, as message keys and values ---------------------------------------------------
 #
@@ -65,20 +67,8 @@ def joined(values: list[Any], sep: str = ", ") -> dict[str, Any]:
     return {"items": values, "sep": sep}
 
 
-class CatalogLike(Protocol):
-    """What rendering needs of a catalog (``borderflow.report.i18n.Catalog`` has it)."""
-
-    @property
-    def lang(self) -> str: ...
-
-    @property
-    def messages(self) -> dict[str, str]: ...
-
-    def t(self, key: str, **values: Any) -> str: ...
-
-    def number(self, value: float | None, decimals: int = 0) -> str: ...
-
-    def month(self, day: date) -> str: ...
+class CatalogLike(Messages, Protocol):
+    """A catalog that also writes days (``Catalog.day``)."""
 
     def day(self, day: date, form: str = "long") -> str: ...
 
@@ -105,20 +95,10 @@ class PlainCatalog:
         return calendar.month_name[day.month] if form == "MMMM" else day.isoformat()
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = str(value)
-    return out
-
-
 @functools.cache
 def english() -> PlainCatalog:
     """The library's English catalog (``report/i18n/en.cli.toml``)."""
-    return PlainCatalog(_flatten(tomllib.loads(ENGLISH.read_text("utf-8"))))
+    return PlainCatalog(read_messages(ENGLISH))
 
 
 def render(c: CatalogLike, said: Message) -> str:
