@@ -421,6 +421,25 @@ def test_claims_about_agreements_are_judged_from_the_registry() -> None:
     assert all(s["url"].startswith("http") for s in sig[0].sources)
 
 
+def test_a_date_that_may_be_another_events_or_counted_from_the_text_is_not_called_false() -> None:
+    from borderflow.claims import facts
+
+    def verdicts(sentence: str, published: date) -> list[str]:
+        return [f.verdict for f in facts.check_agreements(sentence, published, facts.FactMemory())]
+
+    dialogue = "Los gobiernos pactaron este viernes, durante el Diálogo de Alto Nivel de Seguridad,"
+    framework = "el comienzo del Entendimiento Bicentenario."
+    first = REGISTRY.events["high_level_security_dialogue_first_meeting"].date.first  # a Friday
+    # the page's date is only known to the month: "este viernes" counted from the 1st is not it
+    assert verdicts(f"{dialogue} {framework}", first.replace(day=1)) == ["unverifiable"]
+    assert verdicts(f"{dialogue} {framework}", first) == ["supported"]
+    # a day the registry holds for another event (the order signed before the designation)
+    order = "On January 20, 2025, the designation of the cartels as Foreign Terrorist Organizations"
+    other = "On January 21, 2025, the designation of the cartels as Foreign Terrorist Organizations"
+    assert verdicts(f"{order} was signed.", date(2025, 6, 1)) == ["unverifiable"]
+    assert verdicts(f"{other} was signed.", date(2025, 6, 1)) == ["contradicted"]
+
+
 def test_in_force_claims_are_judged() -> None:
     from borderflow.claims import facts
 

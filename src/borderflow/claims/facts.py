@@ -167,6 +167,8 @@ class Written:
     end: int
     day: date
     precision: str
+    #: read from a weekday ("este viernes"): only as exact as the text's own date
+    relative: bool = False
 
 
 @dataclass
@@ -235,10 +237,10 @@ def written_dates(folded: str, published: date, memory_year: int | None) -> list
     out: list[Written] = []
     taken = Taken(len(folded))
 
-    def add(m: re.Match[str], day: date | None, precision: str) -> None:
+    def add(m: re.Match[str], day: date | None, precision: str, relative: bool = False) -> None:
         if day and not taken.overlaps(m.span()):
             taken.add(m.span())
-            out.append(Written(m.start(), m.end(), day, precision))
+            out.append(Written(m.start(), m.end(), day, precision, relative))
 
     that_year = r"(?:ese|aquel|este) ano|that year"
     for m in re.finditer(rf"\b({_M})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d\d)\b", folded):
@@ -258,7 +260,7 @@ def written_dates(folded: str, published: date, memory_year: int | None) -> list
     for m in re.finditer(r"\b(?:este|esta|this|last|el pasado|the past) ([a-z]+)\b", folded):
         if m.group(1) in _WEEKDAYS:
             back = (published.weekday() - _WEEKDAYS[m.group(1)]) % 7
-            add(m, published - timedelta(days=back), "day")
+            add(m, published - timedelta(days=back), "day", relative=True)
     for m in re.finditer(
         r"\b(\d{1,2}) (?:anos|years) (?:de|después de|despues de|after|since)\b", folded
     ):
@@ -413,9 +415,16 @@ def _agreement_finding(
             published=day_value(published.isoformat()),
             timeline=timeline,
         )
+    elif any(_same(written, e) for e in events):
+        verdict, reason = "supported", why("agreement", name=name, timeline=timeline)
+    elif written.relative or _another_event_on(written):
+        # precision first: a weekday counted from a date the page may not give exactly, or a
+        # day the record holds for another event (an order signed, then a designation), is
+        # not enough to call the text false
+        verdict = "unverifiable"
+        reason = why("agreement_doubt", name=name, shown=shown, timeline=timeline)
     else:
-        verdict = "supported" if any(_same(written, e) for e in events) else "contradicted"
-        reason = why("agreement", name=name, timeline=timeline)
+        verdict, reason = "contradicted", why("agreement", name=name, timeline=timeline)
     text = sentence[match.start() : match.end()] if match else sentence[written.start : written.end]
     return FactFinding(
         text,
@@ -425,6 +434,17 @@ def _agreement_finding(
         fact("event_list", timeline=timeline),
         reason,
         tuple(_source(e) for e in events),
+    )
+
+
+def _another_event_on(written: Written) -> bool:
+    """Whether the registry holds some event on the day written (day precision only: a month
+    or a year matches too many)."""
+    if written.precision != "day":
+        return False
+    return any(
+        e.date.precision == "day" and e.date.first == written.day
+        for e in load_registry().events.values()
     )
 
 
