@@ -102,16 +102,19 @@ def test_every_measure_note_has_a_spanish_twin() -> None:
     """The metrics layer writes its notes in English; each has its words in es.cli.toml, so a
     new note without a translation fails here rather than reaching a reader in English."""
     from borderflow.cli.wording import metric_note
-    from borderflow.metrics import all_measures
-    from borderflow.metrics.plan import FORECAST_NOTE
+    from borderflow.metrics import Query, all_measures
+    from borderflow.metrics.notes import note as forecast_note
+    from borderflow.metrics.plan import plan_query
     from borderflow.report.i18n import load_catalog
 
     es = load_catalog("es")
-    notes = {n for m in all_measures() for n in m.notes} | {FORECAST_NOTE}
+    notes = {n for m in all_measures() for n in m.notes} | {forecast_note("forecast")}
     untranslated = sorted(n for n in notes if metric_note(es, n) == n)
     assert untranslated == []
-    # a note with parts that vary: the period is written in Spanish too
-    note = "FY2024 is read as the 12 months ending Sep 2024 (a 12-month-ending value)."
+    # a note with parts that vary, as the metrics layer writes it: the period in Spanish too
+    query = Query("overdose_deaths_12m", "FY2024")
+    (note,) = plan_query(query, query.parsed_period(), lambda *_: ()).notes
+    assert note == "FY2024 is read as the 12 months ending Sep 2024 (a 12-month-ending value)."
     assert metric_note(es, note) == (
         "AF2024 se lee como 12 meses que terminan en sep 2024 (un valor de 12 meses)."
     )

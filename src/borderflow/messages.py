@@ -45,3 +45,28 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 def read_messages(path: Path) -> dict[str, str]:
     """The flat messages of one catalog file."""
     return flatten(tomllib.loads(path.read_text("utf-8")))
+
+
+class Said(str):
+    """English text that also says itself as a message: its ``key`` and ``values``.
+
+    It is a ``str``, so JSON, the brief and any caller that reads the English keep working;
+    an output in another language renders ``key`` with ``values`` from the reader's catalog.
+    """
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, key: str, values: dict[str, Any]) -> Said:
+        said = super().__new__(cls, text)
+        said.key, said.values = key, values
+        return said
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copies and pickles keep the key and values
+        return (Said, (str(self), self.key, self.values))
+
+
+def saying(messages: dict[str, str], key: str, **values: Any) -> Said:
+    """The message ``key`` of ``messages`` (an area's English file) with ``values``, as ``Said``.
+    Values the English text does not use (codes an output needs to translate) ride along."""
+    return Said(messages[key].format(**values), key, values)

@@ -10,15 +10,14 @@ it see what they always saw.
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 from typing import Any
 
 from rich.table import Table
 
 from borderflow.cli.common import LANG_VARIABLE
-from borderflow.report.i18n import LOCALES, Catalog, load_catalog
+from borderflow.messages import Said
+from borderflow.report.i18n import LOCALES, Catalog
 
 
 def column(c: Catalog, name: str) -> str:
@@ -135,65 +134,26 @@ def _extras(c: Catalog, query: Any) -> list[str]:
 # -- the metrics layer's notes ------------------------------------------------------------------
 
 
-@functools.cache
-def _note_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each English note of ``cli.metric_note`` as a pattern, its placeholders as groups."""
-    english = load_catalog("en").messages
-    found = []
-    for key, text in english.items():
-        if key.startswith("cli.metric_note."):
-            pieces = re.split(r"\{([a-z_]+)\}", text)
-            pattern = "".join(
-                re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(pieces)
-            )
-            found.append((key, re.compile(pattern)))
-    return tuple(found)
-
-
 def metric_note(c: Catalog, note: str) -> str:
-    """A note of the metrics layer (written in English) in the reader's language; as written
-    when the catalog has no twin for it."""
-    if c.lang == "en":
-        return note
-    for key, pattern in _note_patterns():
-        match = pattern.fullmatch(note)
-        if match:
-            values = {k: _note_value(c, k, v) for k, v in match.groupdict().items()}
-            return c.t(key, **values)
-    return note
+    """A note of the metrics layer in the reader's language: a note that says itself as a
+    message (``borderflow.messages.Said``) is rendered from its key; any other as written."""
+    if c.lang == "en" or not isinstance(note, Said):
+        return str(note)
+    values = {k: _note_value(c, k, v, note.values) for k, v in note.values.items()}
+    return c.t(note.key, **values)
 
 
-def _note_value(c: Catalog, name: str, value: str) -> str:
-    from borderflow.metrics import all_measures
+def _note_value(c: Catalog, name: str, value: Any, values: dict[str, Any]) -> str:
+    """A note's value in the reader's words, from the codes the note carries beside it."""
     from borderflow.metrics.periods import parse_period
 
     if name == "description":
-        found = [m.name for m in all_measures() if m.description == value]
-        return c.messages.get(f"claims.measure.{found[0]}", value) if found else value
+        return c.messages.get(f"claims.measure.{values.get('measure')}", str(value))
     if name == "conveyance":
-        return c.member("conveyance", value.title()).lower()
-    if name == "period":
-        try:
-            return c.period(parse_period(value))
-        except Exception:  # a label, not a period the parser reads: shown as written
-            return value
-    if name == "converted":
-        return _converted(c, value)
-    return value
-
-
-def _converted(c: Catalog, label: str) -> str:
-    """``12 months ending Dec 2023`` (a period's English label) in the reader's words."""
-    from borderflow.metrics.periods import parse_period
-
-    found = re.fullmatch(r"12 months ending (\w{3}) (\d{4})", label)
-    if not found or found.group(1) not in _MONTHS:
-        return label
-    month = _MONTHS.index(found.group(1)) + 1
-    return c.period(parse_period(f"12ME {found.group(2)}-{month:02d}"))
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+        return c.member("conveyance", str(values.get("conveyance_code", value))).lower()
+    if name in ("period", "converted") and f"{name}_code" in values:
+        return c.period(parse_period(str(values[f"{name}_code"])))
+    return str(value)
 
 
 # -- the claim report ---------------------------------------------------------------------------

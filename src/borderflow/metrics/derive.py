@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from borderflow.metrics.measures import get_measure
+from borderflow.metrics.notes import note
 from borderflow.metrics.periods import add_months
 from borderflow.metrics.query import Query, QueryError
 from borderflow.metrics.selected import Selected, Selector
@@ -119,15 +120,15 @@ def _per_100k(
     keys = ["year", *([place] if place in pop_query.by else [])]
     pop = pop[[*keys, "value"]].rename(columns={"value": "denominator"})
     merged = rows.assign(year=years.to_numpy()).merge(pop, on=keys, how="left")
-    notes = [
-        f"Rates use the {get_measure(POPULATION_OF[place]).description} of the year containing "
-        "each period's middle month."
-    ]
+    population_measure = get_measure(POPULATION_OF[place])
+    notes: list[str] = [
+        note("rates_population", description=population_measure.description,
+             measure=population_measure.name)
+    ]  # fmt: skip
     if place in merged:
         unmatched = merged[place].isin(list(m.no_rate_for))
         merged.loc[unmatched, "denominator"] = float("nan")
-        notes += [f"No rate for {k}: {v}." for k, v in m.no_rate_for.items()
-                  if k in set(merged[place])]  # fmt: skip
+        notes += [note(f"no_rate_{k.lower()}") for k in m.no_rate_for if k in set(merged[place])]
     merged["rate"] = 100_000 * merged["value"] / merged["denominator"]
     merged["rate_unit"] = f"{base.unit} per 100,000 population"
     base.release_ids.update(population.release_ids)
@@ -163,11 +164,8 @@ def _per_1000_crossings(
     merged["rate"] = 1000 * merged["value"] / merged["denominator"]
     merged["rate_unit"] = f"{base.unit} per 1,000 {query.rate_conveyance.lower()}"
     base.release_ids.update(denominators.release_ids)
-    note = (
-        f"Denominator: inbound {query.rate_conveyance.lower()} at all U.S.–Mexico land ports "
-        "(BTS); months without crossings data are left out of the denominator only."
-    )
-    return merged, [note]
+    conveyance = query.rate_conveyance
+    return merged, [note("denominator", conveyance=conveyance.lower(), conveyance_code=conveyance)]
 
 
 def convert_unit(rows: pd.DataFrame, unit: str, target: str) -> tuple[pd.DataFrame, str]:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from borderflow.errors import BorderflowError
+from borderflow.metrics.notes import note
 
 TEMPORAL = ("flow", "rolling", "stock", "rate")
 
@@ -71,11 +72,7 @@ class Measure:
     notes: tuple[str, ...] = ()
 
 
-SEIZURE_NOTES = (
-    "CBP nationwide = Office of Field Operations + U.S. Border Patrol; Air and Marine Operations "
-    "is a separate file, not included unless asked (include_amo).",
-    "A seizure total measures enforcement activity, not the volume of drugs flowing.",
-)
+SEIZURE_NOTES = (note("cbp_components"), note("enforcement"))
 
 #: Shipment records (``borderflow.metrics.records``): ``stored`` names the column summed, ``*``
 #: counts records; months are months of arrival.
@@ -83,10 +80,7 @@ SHIPMENT_DIMENSIONS = (
     "hs_code", "shipper_country", "consignee_country", "port_of_unlading", "port_of_lading",
     "conveyance",
 )  # fmt: skip
-SHIPMENT_NOTES = (
-    "Shipment records as loaded by `borderflow shipments ingest`; a set made by `borderflow "
-    "shipments generate` is synthetic (calibrated to UN Comtrade annual totals), not data.",
-)
+SHIPMENT_NOTES = (note("shipments"),)
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
@@ -115,9 +109,8 @@ MEASURES: tuple[Measure, ...] = (
             "YC": "New York City has no state population row",
         },
         notes=(
-            "VSRR values are 12-month rolling sums by place of occurrence, not monthly counts.",
-            "Deaths involving synthetic opioids other than methadone (T40.4); all drugs: "
-            "all_overdose_deaths_12m.",
+            note("vsrr_rolling"),
+            note("vsrr_t40_4"),
         ),
     ),
     Measure(
@@ -126,9 +119,8 @@ MEASURES: tuple[Measure, ...] = (
         ("us_state", "cause"), statuses=("reported", "predicted"),
         fixed={"cause": "all_drug_overdose"}, totals={"us_state": "US"},
         notes=(
-            "VSRR values are 12-month rolling sums by place of occurrence, not monthly counts.",
-            "All drug overdose deaths (\"Number of Drug Overdose Deaths\"); provisional, so "
-            "they differ from NCHS final counts (overdose_deaths_annual).",
+            note("vsrr_rolling"),
+            note("vsrr_all"),
         ),
     ),
     Measure(
@@ -137,8 +129,8 @@ MEASURES: tuple[Measure, ...] = (
         ("us_state", "cause"), statuses=("final", "provisional"), default_status="final",
         fixed={"cause": "T40.4"}, no_sum_over=("us_state",),
         notes=(
-            "WONDER suppresses state-months under 10 deaths, so sums over states undercount.",
-            "By state of residence; multiple cause of death T40.4 mentioned.",
+            note("wonder_suppressed"),
+            note("wonder_residence"),
         ),
     ),
     Measure(
@@ -147,8 +139,8 @@ MEASURES: tuple[Measure, ...] = (
         statuses=("final", "provisional"), default_status="final",
         fixed={"us_state": "US"}, no_sum_over=("cause",),
         notes=(
-            "NCHS final counts are by state of residence.",
-            "Causes overlap (synthetic-opioid deaths are also drug overdose deaths).",
+            note("nchs_residence"),
+            note("nchs_overlap"),
         ),
     ),
     Measure(
@@ -160,13 +152,13 @@ MEASURES: tuple[Measure, ...] = (
     Measure(
         "crossings", "inbound crossings at U.S.–Mexico land ports (BTS)", "bts_crossings",
         "crossings", None, "month", "flow", ("port", "us_state", "conveyance"),
-        notes=("Inbound only; vehicles, containers and passengers are separate measures.",),
+        notes=(note("crossings_inbound"),),
     ),
     Measure(
         "homicide_victims", "victims of intentional homicide (SESNSP, homicidio doloso)",
         "sesnsp_victims", "crime_victims", "victims", "month", "flow", ("mx_state",),
         fixed={"crime_subtype": "Homicidio doloso"}, totals={"mx_state": "00"},
-        notes=("Victims in investigation files opened by state prosecutors, not death records.",),
+        notes=(note("sesnsp_files"),),
     ),
     Measure(
         "crime_victims", "victims of crime by subtype (SESNSP)", "sesnsp_victims", "crime_victims",
@@ -188,7 +180,7 @@ MEASURES: tuple[Measure, ...] = (
         "trade_weight", "kg", "calendar_year", "flow",
         ("reporter", "partner", "hs_code", "commodity", "flow"),
         series=("mexico_hs29", "china_hs29", "india_hs29"),
-        notes=("Weights are blank for many rows; a blank is missing, not zero.",),
+        notes=(note("comtrade_weights"),),
     ),
     Measure(
         "fentanyl_group_trade_value", "HS 2933 fentanyl-group trade value, all reporters "
@@ -205,7 +197,7 @@ MEASURES: tuple[Measure, ...] = (
         "population_mx", "population (CONAPO 2023 projections)", "conapo", "population", "persons",
         "month", "stock", ("mx_state",), statuses=("estimate", "projected", "interpolated"),
         default_status="any",
-        notes=("July values are CONAPO's mid-year figures; other months are interpolated.",),
+        notes=(note("conapo_july"),),
     ),
     Measure(
         "shipments", "shipment records (bills of lading)", "shipments", "*", "shipments",

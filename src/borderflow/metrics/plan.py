@@ -14,6 +14,7 @@ from datetime import date
 
 from borderflow.metrics.compile import FORECAST_STATUS, Selection
 from borderflow.metrics.measures import Measure, get_measure
+from borderflow.metrics.notes import note
 from borderflow.metrics.periods import GRAINS, Period, add_months, months_between
 from borderflow.metrics.query import Query, QueryError
 from borderflow.vocabulary import fold_words as fold
@@ -58,11 +59,11 @@ def plan_query(
         if m.companion is None:
             raise QueryError(f"{m.name} has no Air and Marine Operations counterpart to include.")
         sources = (m.source, m.companion)
-        notes = (*notes, "Includes Air and Marine Operations (AMO) seizures, as asked.")
+        notes = (*notes, note("amo_included"))
     for dim, value in m.fixed.items():
         filters.setdefault(dim, (value,))
     if query.status == FORECAST_STATUS:
-        notes = (*notes, FORECAST_NOTE)
+        notes = (*notes, note("forecast"))
     selection = Selection(
         measure=m,
         sources=sources,
@@ -158,12 +159,6 @@ def _check_no_sum_over(m: Measure, query: Query, filters: dict[str, tuple[str, .
             )
 
 
-FORECAST_NOTE = (
-    "Forecast values: the mean forecast of the newest `borderflow outlook` run for each series, "
-    "not observations; its 80%/95% intervals are stored with it "
-    "(`borderflow.outlook.latest_forecasts`, `borderflow outlook --export`)."
-)
-
 PeriodPlan = tuple[date, date, tuple[date, ...] | None, bool, str | None, tuple[str, ...]]
 
 
@@ -195,17 +190,22 @@ def _plan_rolling(m: Measure, period: Period, grain: str | None) -> PeriodPlan:
     if grain in ("calendar_year", "fiscal_year"):
         end_month = 12 if grain == "calendar_year" else 9
         ends = tuple(d for d in _month_list(period.first, period.last) if d.month == end_month)
-        name = "December" if end_month == 12 else "September"
-        note = f"Each year is read as the 12 months ending {name}."
-        return period.first, period.last, ends, True, grain, (note,)
+        said = note("year_december" if end_month == 12 else "year_september")
+        return period.first, period.last, ends, True, grain, (said,)
     if grain == "month":
         return period.first, period.last, None, True, "month", ()
     if period.kind in ("12_month_ending", "month"):
         return period.last, period.last, (period.last,), True, None, ()
     if period.kind in ("calendar_year", "fiscal_year"):
         converted = period.as_twelve_month_ending()
-        note = f"{period.label} is read as the {converted.label} (a 12-month-ending value)."
-        return converted.last, converted.last, (converted.last,), True, None, (note,)
+        said = note(
+            "read_as",
+            period=period.label,
+            converted=converted.label,
+            period_code=period.label,
+            converted_code=f"12ME {converted.last:%Y-%m}",
+        )
+        return converted.last, converted.last, (converted.last,), True, None, (said,)
     raise QueryError(
         f"{m.name} values are 12-month rolling sums; they cannot be added across the months of "
         f"{period.label}. Ask for one ending month (e.g. 12ME {period.last:%Y-%m}), a calendar "
@@ -227,11 +227,11 @@ def _plan_point(m: Measure, period: Period, grain: str | None) -> PeriodPlan:
     notes = []
     if grain is None and period.kind != "calendar_year":
         notes.append(
-            f"{m.name} is a level: read for {period.midpoint_year}, the year containing "
-            f"the middle of {period.label}."
-        )
+            note("level", measure=m.name, year=period.midpoint_year, period=period.label,
+                 period_code=period.label)
+        )  # fmt: skip
     if m.period_type == "month":
-        notes.append("Population read at mid-year (July).")
+        notes.append(note("mid_year"))
     return points[0], points[-1], points, False, grain, tuple(notes)
 
 
