@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import jinja2
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Query as Param
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
@@ -360,17 +360,33 @@ def _releases(request: Request, wanted: list[int]) -> list[dict[str, Any]]:
 # -- the registry's timeline (issue 17) ------------------------------------------------------------
 
 
-def _timeline(
-    request: Request, actor: str | None, start: str | None, end: str | None, kind: str | None,
-    lang: str,
-) -> dict[str, Any]:  # fmt: skip
+def timeline_asked(
+    lang: Lang = "en",
+    actor: FilterText = None,
+    start: Annotated[str | None, Param(alias="from", max_length=10)] = None,
+    end: Annotated[str | None, Param(alias="to", max_length=10)] = None,
+    kind: FilterText = None,
+) -> dict[str, Any]:
+    """The timeline's filters, as both the page and its JSON twin take them."""
+    return {"actor": actor, "from": start, "to": end, "kind": kind, "lang": lang}
+
+
+TimelineAsked = Annotated[dict[str, Any], Depends(timeline_asked)]
+
+
+def _timeline(asked: dict[str, Any]) -> dict[str, Any]:
     from borderflow.registry import UnknownName, load_registry
     from borderflow.registry.views import timeline_view
 
-    kinds = [k.strip() for k in (kind or "").split(",") if k.strip()]
+    kinds = [k.strip() for k in (asked["kind"] or "").split(",") if k.strip()]
     try:
         return timeline_view(
-            load_registry(), actor=actor, start=start, end=end, kinds=kinds, lang=lang
+            load_registry(),
+            actor=asked["actor"],
+            start=asked["from"],
+            end=asked["to"],
+            kinds=kinds,
+            lang=asked["lang"],
         )
     except UnknownName as exc:
         raise HTTPException(404, str(exc)) from None
@@ -381,47 +397,27 @@ def _timeline(
     response_class=HTMLResponse,
     summary="Timeline of the registry's events (actor, from, to, kind)",
 )
-async def timeline_page(
-    request: Request,
-    lang: Lang = "en",
-    actor: FilterText = None,
-    start: Annotated[str | None, Param(alias="from", max_length=10)] = None,
-    end: Annotated[str | None, Param(alias="to", max_length=10)] = None,
-    kind: FilterText = None,
-) -> Response:
+async def timeline_page(request: Request, asked: TimelineAsked) -> Response:
     from borderflow.registry.schema import EVENT_KINDS
 
-    params = {"actor": actor, "from": start, "to": end, "kind": kind, "lang": lang}
+    lang = asked["lang"]
 
     def build() -> bytes:
-        view = _timeline(request, actor, start, end, kind, lang)
         html = render(
             "timeline.html.j2",
             request,
             lang,
-            params,
-            view=view,
-            asked=params,
+            asked,
+            view=_timeline(asked),
+            asked=asked,
             kinds=EVENT_KINDS,
-            json_href="/timeline.json" + query_string(params, lang),
+            json_href="/timeline.json" + query_string(asked, lang),
         )
         return html.encode()
 
-    return await cached(request, params, build, HTML)
+    return await cached(request, asked, build, HTML)
 
 
 @router.get("/timeline.json", summary="Timeline of the registry's events as JSON")
-async def timeline_json(
-    request: Request,
-    lang: Lang = "en",
-    actor: FilterText = None,
-    start: Annotated[str | None, Param(alias="from", max_length=10)] = None,
-    end: Annotated[str | None, Param(alias="to", max_length=10)] = None,
-    kind: FilterText = None,
-) -> Response:
-    params = {"actor": actor, "from": start, "to": end, "kind": kind, "lang": lang}
-
-    def build() -> bytes:
-        return encode(_timeline(request, actor, start, end, kind, lang))
-
-    return await cached(request, params, build, JSON_TYPE)
+async def timeline_json(request: Request, asked: TimelineAsked) -> Response:
+    return await cached(request, asked, lambda: encode(_timeline(asked)), JSON_TYPE)
