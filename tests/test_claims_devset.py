@@ -83,11 +83,15 @@ def numbers(payload: Any) -> list[float]:
 
 def replayable() -> list[dict[str, str]]:
     """The rows whose first reading is a query that gives the expected number: the first set,
-    and the held-out development half's second batch (``nen-``/``nes-``, labelled so). The first
+    and the held-out development half's second and third batches (``nen-``/``nes-``,
+    ``n3e-``/``n3s-``, labelled so). The first
     held-out batch often states a figure derived from its reading (a daily average, a change),
     with the arithmetic in its ``label_note``."""
     second_batch = [
-        r for path in HELDOUT_DEV for r in rows(path) if r["id"][:4] in ("nen-", "nes-")
+        r
+        for path in HELDOUT_DEV
+        for r in rows(path)
+        if r["id"][:4] in ("nen-", "nes-", "n3e-", "n3s-")
     ]
     out = []
     for row in [*rows(), *second_batch]:
