@@ -100,8 +100,9 @@ class EntityFinder:
         return out
 
     def find(self, sentence: str) -> list[Entity]:
-        tokens = [
-            (m.start(), m.end(), m.group(0).rstrip(".,'’-")) for m in _TOKEN.finditer(sentence)
+        tokens = [  # "Mexico's population": the possessive is not part of the name
+            (m.start(), m.end(), _POSSESSIVE.sub("", m.group(0)).rstrip(".,'’-"))
+            for m in _TOKEN.finditer(sentence)
         ]
         found: list[Entity] = []
         used: set[int] = set()
@@ -161,6 +162,9 @@ class EntityFinder:
         if len(text) < 2 or text.isdigit():
             return ()
         return tuple(self.gazetteer.lookup(text))
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @functools.cache

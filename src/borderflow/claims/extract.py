@@ -217,8 +217,9 @@ class MentionFinder:
             rf"|\bmultiplic\w*\s+por\s+(?P<word2>{small})\b"
             rf"|\b(?P<word3>\d+(?:[.,]\d)?)\s+(?:times|veces)\b"
         )
-        self.share = re.compile(
-            rf"(?:(?P<qual>{qual})\s+)?(?P<share>{_all_phrases(lexicon, 'shares')})"
+        self.share = re.compile(  # not "the first half of 2023", a period
+            rf"(?<!first )(?<!second )(?:(?P<qual>{qual})\s+)?"
+            rf"(?P<share>{_all_phrases(lexicon, 'shares')})"
         )
 
     def find(self, sentence: str) -> list[Mention]:
@@ -239,7 +240,16 @@ class MentionFinder:
         """The value written, with the "7 millones" of "7 millones 626 mil 455" (the millions
         are read from the words just before the match)."""
         number = self._plain_number(m)
-        if not (m.group("scale") and fold(m.group("scale")) == "mil"):
+        scale = fold(m.group("scale") or "")
+        if scale.startswith("millon") and m.group("extra"):  # "57 millones 135 mil personas"
+            thousands = _THOUSANDS_AFTER.match(m.string, m.end("extra"))
+            if thousands is not None:
+                units = float(thousands.group(1) or 0)
+                base = self._plain_number_value(m.group("num"))
+                if base is not None:
+                    value = base * 1e6 + float(m.group("extra")) * 1e3 + units
+                    return Number(value, 1.0 if thousands.group(1) else 1e3, m.group("num"))
+        if scale != "mil":
             return number
         before = _MILLIONS.search(m.string, max(0, m.start() - 24), m.start())
         if before is None:
@@ -249,6 +259,13 @@ class MentionFinder:
         if millions is None:
             return number
         return Number(millions * 1e6 + number.value, number.precision, number.text)
+
+    def _plain_number_value(self, raw: str) -> float | None:
+        """A number written in digits or as a word ("57", "dos"), if it is one."""
+        word = self.number_word.get(fold(raw))
+        if word is not None:
+            return word
+        return float(raw) if raw.isdigit() else None
 
     def _plain_number(self, m: re.Match[str]) -> Number:
         raw = m.group("num")
@@ -449,6 +466,8 @@ class MentionFinder:
 _AVERAGE = re.compile(
     r"\b(?:average|averaged|promedio|promediaron)\b[^.;,]{0,40}?\b(?:of|de|from|pas[oó] de)?\s*$"
 )
+#: " mil" (and its units) after the thousands of "57 millones 135 mil 20".
+_THOUSANDS_AFTER = re.compile(r"\s+mil\b(?:\s+(\d{1,3})(?!\d))?")
 #: "7 millones " just before "626 mil 455".
 _MILLIONS = re.compile(r"\b(\d{1,3}|[a-z]+)\s+millon(?:es)?\s+$")
 #: "14,700 to …", "14.700 a …": a number paired with the next, which carries the unit.

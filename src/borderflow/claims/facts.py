@@ -417,10 +417,11 @@ def _agreement_finding(
         )
     elif any(_same(written, e) for e in events):
         verdict, reason = "supported", why("agreement", name=name, timeline=timeline)
-    elif written.relative or _another_event_on(written):
-        # precision first: a weekday counted from a date the page may not give exactly, or a
-        # day the record holds for another event (an order signed, then a designation), is
-        # not enough to call the text false
+    elif written.relative or _another_event_on(written) or _year_of_something_else(written, folded):
+        # precision first: a weekday counted from a date the page may not give exactly, a day
+        # the record holds for another event (an order signed, then a designation), or a bare
+        # year in a sentence that says nothing happened then, is not enough to call the text
+        # false
         verdict = "unverifiable"
         reason = why("agreement_doubt", name=name, shown=shown, timeline=timeline)
     else:
@@ -435,6 +436,13 @@ def _agreement_finding(
         reason,
         tuple(_source(e) for e in events),
     )
+
+
+def _year_of_something_else(written: Written, folded: str) -> bool:
+    """A year alone, in a sentence with no verb of an agreement's events ("CIBanco processed
+    $2.1 million between 2021 and 2024"): the year of what the sentence tells, not of the
+    agreement named in it."""
+    return written.precision == "year" and not _has_event_verb(folded)
 
 
 def _another_event_on(written: Written) -> bool:

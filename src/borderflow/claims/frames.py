@@ -418,11 +418,14 @@ def arithmetic_change(a: Mention, b: Mention) -> float | None:
     return None if first == 0 else 100.0 * (in_unit_family(b) / first - 1.0)
 
 
-def publisher_named(folded: str) -> tuple[str, dict[str, Any]] | None:
-    """The other publisher a sentence names (INEGI, DEA, the Mexican government), if any."""
+def publisher_named(folded: str, topic: str | None = None) -> tuple[str, dict[str, Any]] | None:
+    """The other publisher a sentence names (INEGI, DEA, the Mexican government), if any; with
+    ``topic``, the first whose series are of that topic (INEGI's homicides or its census)."""
     cues = load_cues()
     for key, pattern in cues.publisher_patterns.items():
         spec = cues.publishers()[key]
+        if topic is not None and topic not in spec["topics"]:
+            continue
         unless = spec.get("unless")
         if pattern.search(folded) and not (unless and _any_of(tuple(unless)).search(folded)):
             return key, spec

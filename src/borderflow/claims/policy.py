@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from borderflow.claims.lexicon import fold
+
 if TYPE_CHECKING:
     from borderflow.claims.extract import Mention
     from borderflow.claims.resolve import Clue
@@ -202,10 +204,35 @@ def _other_measure(claim: Claim, m: Mention, answered: list[Evidence]) -> str | 
     return None
 
 
+#: Words that say a homicide figure is SESNSP's (intentional homicide, its victims, its name).
+_SESNSP_WORDS = re.compile(
+    r"\b(?:dolos[oa]s?|intencional(?:es)?|intentional|sesnsp|secretariado|victimas|victims|"
+    r"carpetas|sistema nacional de seguridad)\b"
+)
+#: How far above SESNSP's victims INEGI's death-registration count of homicides runs
+#: (2019–2023: 3–6% above; a margin for the preliminary counts).
+_INEGI_ABOVE = 1.12
+
+
+def _inegi_homicides(claim: Claim, m: Mention, answered: list[Evidence]) -> str | None:
+    """ "32 mil 223 homicidios en 2022", with no word saying they are SESNSP's intentional
+    homicides: INEGI's death records count every homicide and run a few percent above SESNSP's
+    victims, so a figure that far above the record may be INEGI's, not a wrong SESNSP one."""
+    if m.kind != "quantity" or _SESNSP_WORDS.search(fold(claim.sentence)):
+        return None
+    value = abs(float(claim.claimed))
+    for e in answered:
+        measure = e.query_json.get("measure")
+        if measure == "homicide_victims" and e.official and 1 < value / e.official <= _INEGI_ABOVE:
+            return "inegi_homicides"
+    return None
+
+
 ALTERNATIVE_GATES: tuple[Callable[[Claim, Mention, list[Evidence]], str | None], ...] = (
     _defaulted_year,
     _converted,
     _other_measure,
+    _inegi_homicides,
 )
 
 

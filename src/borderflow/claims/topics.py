@@ -135,7 +135,10 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     near = load_lexicon().find("drug_fentanyl_deaths", window)
     start = max(clue.frame.clause[0] if clue.frame else 0, m.start - 120)
     cause = clue.folded[start : m.start + len(m.text) + 50]  # "opioid … fell from A to B"
-    if not near and _OTHER_CAUSE.search(cause):
+    own = clue.folded[m.start : m.start + len(m.text)] + m.object_text[:45]
+    # "80,000 US opioid overdose deaths": the figure's own words name the cause
+    other_own = _OTHER_CAUSE.search(own) and not load_lexicon().find("drug_fentanyl_deaths", own)
+    if (not near and _OTHER_CAUSE.search(cause)) or other_own:
         raise Unresolved(  # "opioid overdose fatalities", "muertes por cocaína"
             "the series count all drug overdoses and synthetic opioids (fentanyl), not deaths "
             "from other drugs or all opioids.",
@@ -255,9 +258,10 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
     code = code or _conveyance_word(clue.folded) or "Personal Vehicles"
     codes = [code]
     people = re.search(r"\b(?:people|persons|passengers|travelers|personas|pasajeros)\b", words)
-    if code == "Personal Vehicles" and (clue.mention.unit == "persons" or people):
+    unit = clue.mention.unit
+    if code == "Personal Vehicles" and (unit == "persons" or (people and unit != "vehicles")):
         # people in cars, or the cars: "people crossing … in passenger vehicles"
-        codes = ["Personal Vehicle Passengers"] + ([code] if clue.mention.unit != "persons" else [])
+        codes = ["Personal Vehicle Passengers"] + ([code] if unit != "persons" else [])
     if load_lexicon().find("other_borders", clue.clause()):
         raise Unresolved(
             "the crossings in the warehouse are those at U.S.–Mexico land ports only.",

@@ -165,9 +165,10 @@ def _fiscal_so_far(m: re.Match[str], published: date) -> str:
 
 
 def _bare_month(m: re.Match[str], published: date) -> str:
-    """ "In October", with no year: the latest October before publication."""
+    """ "In October", with no year: the latest October before publication, or the month of
+    publication itself (a story of December written in December tells of this December)."""
     number = MONTHS[m.group(1)]
-    year = published.year if number < published.month else published.year - 1
+    year = published.year if number <= published.month else published.year - 1
     return f"{year}-{number:02d}"
 
 
@@ -293,6 +294,17 @@ def _first_months(g: dict[str, str | None], published: date) -> str:
     return f"{first:%Y-%m}..{add_months(first, n - 1):%Y-%m}"
 
 
+def _half_year(g: dict[str, str | None], published: date) -> str:
+    """ "the first half of 2023", "el segundo semestre de 2024": six months of the calendar (or
+    fiscal) year."""
+    year = int(g.get("y") or g.get("y2") or 0)
+    second = (g.get("h") or g.get("h2")) in ("second", "segundo")
+    fiscal = g.get("fiscal") or g.get("fiscal2")
+    first = date(year - 1, 10, 1) if fiscal else date(year, 1, 1)
+    first = add_months(first, 6) if second else first
+    return f"{first:%Y-%m}..{add_months(first, 5):%Y-%m}"
+
+
 _NUMBER_WORDS = {
     w: i
     for i, ws in enumerate(
@@ -375,6 +387,13 @@ RANGES = (
         r"(?:first|primeros)\s+(?P<n>\d+|[a-z]+)\s+(?:months|meses)\s+(?:of|del?)\s+(?:the\s+)?"
         r"(?P<fiscal>fiscal year|fy|ano fiscal|ejercicio fiscal)?\s*'?(?P<y>\d{4}|\d{2})\b",
         _first_months,
+        "range",
+    ),
+    (
+        r"(?P<h>first|second) half of (?:the )?(?P<fiscal>fiscal year |fy ?)?(?P<y>(?:19|20)\d\d)\b"
+        r"|(?P<h2>primer|segundo) semestre (?:de |del )?(?:(?P<fiscal2>ano fiscal|ejercicio fiscal)"
+        r" |ano )?(?P<y2>(?:19|20)\d\d)\b",
+        _half_year,
         "range",
     ),
 )
