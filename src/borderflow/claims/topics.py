@@ -136,9 +136,10 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     start = max(clue.frame.clause[0] if clue.frame else 0, m.start - 120)
     cause = clue.folded[start : m.start + len(m.text) + 50]  # "opioid … fell from A to B"
     own = clue.folded[m.start : m.start + len(m.text)] + m.object_text[:45]
-    # "80,000 US opioid overdose deaths": the figure's own words name the cause
-    other_own = _OTHER_CAUSE.search(own) and not load_lexicon().find("drug_fentanyl_deaths", own)
-    if (not near and _OTHER_CAUSE.search(cause)) or other_own:
+    # "80,000 US opioid overdose deaths": the figure's own words name the cause ("opioides
+    # sintéticos" is fentanyl's, not another cause)
+    other_own = _other_cause(own)
+    if (not near and _other_cause(cause)) or other_own:
         raise Unresolved(  # "opioid overdose fatalities", "muertes por cocaína"
             "the series count all drug overdoses and synthetic opioids (fentanyl), not deaths "
             "from other drugs or all opioids.",
@@ -202,12 +203,23 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     return make
 
 
-#: Causes of death no series counts on its own: all opioids, heroin, stimulants…
+#: Causes of death no series counts on its own: all opioids, heroin, stimulants… ("este
+#: opioide", "this opioid" points back at the drug already named, and is not another cause)
 _OTHER_CAUSE = re.compile(
+    r"(?<!\beste )(?<!\besta )(?<!\bdicho )(?<!\bthis )(?<!\bthat )"
     r"\b(?:opioid|opioids|opioide|opioides|heroin|heroina|cocaine|cocaina|methamphetamine|"
     r"metanfetamina|psychostimulant\w*|psicoestimulante\w*|stimulant\w*|estimulante\w*|"
     r"benzodiazepin\w*|alcohol)\b"
 )
+
+
+def _other_cause(folded: str) -> bool:
+    """Whether ``folded`` names a cause of death no series counts, beyond the words of
+    fentanyl's own ("opioides sintéticos", "synthetic opioids")."""
+    lexicon = load_lexicon()
+    for _, hit in lexicon.find("drug_fentanyl_deaths", folded):
+        folded = folded[: hit.start()] + " " * (hit.end() - hit.start()) + folded[hit.end() :]
+    return _OTHER_CAUSE.search(folded) is not None
 
 
 def _twelve_months(period: str) -> str | None:
@@ -294,6 +306,9 @@ def _conveyance_word(words: str) -> str | None:
 def population(clue: Clue) -> Callable[[str], list[Reading]]:
     mx = clue.entity("mx_state")
     us = clue.entity("us_state")
+    written = {e.dimension for e in clue.entities}
+    if mx is not None and us is not None and "us_state" in written and "mx_state" not in written:
+        mx = None  # "Texas sumó 391,243 residentes" after "a nivel nacional" in the sentence before
     if mx is not None:
         where: dict[str, tuple[str, ...]] = {} if mx.code == "00" else {"mx_state": (mx.code,)}
         return lambda period: [
