@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
+from borderflow.sources.columns import NOT_REPEATED, aligned, frame_of, repeated, repeated_value
 from borderflow.sources.issues import Issue
 from borderflow.vocabulary import DIMENSIONS
 
@@ -225,10 +226,10 @@ def make_observations(
         "footnote": footnote,
     }
     typed = {
-        "period_start": _column(_dates(period_start), index),
-        "period_end": _column(_dates(period_end), index),
-        "value": _column(pd.to_numeric(value).astype("float64"), index),
-        "source_row": _column(frame["source_row"].astype("int64"), index),
+        "period_start": aligned(_dates(period_start), index),
+        "period_end": aligned(_dates(period_end), index),
+        "value": aligned(pd.to_numeric(value).astype("float64"), index),
+        "source_row": aligned(frame["source_row"].astype("int64"), index),
     }
     return _observation_frame(texts, typed, index)
 
@@ -238,39 +239,20 @@ def _observation_frame(
 ) -> pd.DataFrame:
     """The frame ``make_observations`` returns: numbered from 0, columns in warehouse order.
 
-    The same frame as assigning the columns one by one to a frame on ``index`` and resetting
-    the index, built with one copy of the data: text columns are written into one block of
-    objects (unset ones stay None), the dates, values and rows are inserted beside it.
+    The same values as assigning the columns one by one to a frame on ``index`` and resetting
+    the index, built without a copy: a text column given as a scalar (or not given: None) is
+    that one value repeated (``repeated``), a Series keeps its values and dtype.
     """
-    block = np.empty((len(texts), len(index)), dtype=object)  # all None
-    apart: dict[str, np.ndarray | ExtensionArray] = {}
-    for row, (name, value) in enumerate(texts.items()):
-        if value is None:
-            continue
-        if not isinstance(value, pd.Series):
-            block[row].fill(value)  # a scalar, repeated
-            continue
-        column = _column(value, index)
-        if isinstance(column, np.ndarray) and column.dtype == object:
-            block[row] = column
-        else:  # e.g. a categorical or nullable dimension: kept with its own dtype
-            apart[name] = column
-    frame = pd.DataFrame(block.T, columns=list(texts), dtype=object, copy=False)
-    for name, column in apart.items():
-        frame[name] = column
-    for name, column in typed.items():
-        at = OBSERVATION_COLUMNS.index(name)
-        frame.insert(at, name, pd.Series(column, index=frame.index, copy=False))
-    return frame
-
-
-def _column(value: object, index: pd.Index) -> np.ndarray | ExtensionArray:
-    """``value`` as a column of a frame on ``index``: a scalar repeated, a Series aligned."""
-    if not isinstance(value, pd.Series):
-        return np.full(len(index), value, dtype=object)
-    if len(index) and not value.index.equals(index):
-        value = value.reindex(index)
-    return value.to_numpy() if isinstance(value.dtype, np.dtype) else value.array
+    columns: dict[str, np.ndarray | ExtensionArray] = {}
+    for name in OBSERVATION_COLUMNS:
+        value = typed[name] if name in typed else texts[name]
+        if isinstance(value, pd.Series):
+            columns[name] = aligned(value, index)
+        elif isinstance(value, np.ndarray | ExtensionArray):
+            columns[name] = value
+        else:
+            columns[name] = repeated(value, len(index))
+    return frame_of(columns, len(index))
 
 
 def _dates(value: pd.Series) -> pd.Series:
@@ -284,10 +266,30 @@ def combine(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate observation frames into one, with the columns in warehouse order."""
     if not parts:
         return empty_observations()
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    frame = _concat(parts) if len(parts) > 1 else parts[0]
     if list(frame.columns) == list(OBSERVATION_COLUMNS) and _numbered(frame):
         return frame
     return frame.reset_index(drop=True)[list(OBSERVATION_COLUMNS)]
+
+
+def _concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(parts, ignore_index=True)``, column by column, where a column that every
+    part repeats the same value in (``repeated``, e.g. a unit or an unset dimension) stays
+    that value repeated instead of being copied row by row."""
+    names, dtypes = list(parts[0].columns), parts[0].dtypes
+    if any(list(part.columns) != names or not part.dtypes.equals(dtypes) for part in parts):
+        return pd.concat(parts, ignore_index=True)  # pandas decides the common types
+    length = sum(len(part) for part in parts)
+    columns: dict[str, np.ndarray | ExtensionArray] = {}
+    for name in names:
+        values = [repeated_value(part[name]) for part in parts]
+        first = values[0]
+        if first is not NOT_REPEATED and all(value is first for value in values):
+            columns[name] = repeated(first, length)
+        else:
+            joined = pd.concat([part[name] for part in parts], ignore_index=True)
+            columns[name] = aligned(joined, joined.index)
+    return frame_of(columns, length)
 
 
 def empty_observations() -> pd.DataFrame:
@@ -301,8 +303,9 @@ def finish(
     from borderflow.sources.tabular import drop_duplicate_keys
 
     observations = drop_duplicate_keys(combine(parts), KEY_COLUMNS, file, issues)
-    if not _numbered(observations):
-        observations = observations.reset_index(drop=True)
+    if not _numbered(observations):  # renumbered without copying the values, as reset_index would
+        observations = observations.copy(deep=False)
+        observations.index = pd.RangeIndex(len(observations))
     return ParsedFile(observations, issues, rows_read)
 
 

@@ -95,11 +95,13 @@ DATE_FORMATS = ("%b %Y", "%m/%d/%Y %I:%M:%S %p")
 def parse_crossings(raw: bytes, file: str) -> ParsedFile:
     """Parse a BTS Border Crossing/Entry Data CSV into inbound U.S.–Mexico crossings per month."""
     frame, issues, rows_read = read_csv_table(raw, file, COLUMNS)
-    frame = _stripped(frame)
+    frame = _stripped(frame.drop(columns="port_name"))  # the port's name is not loaded
     unknown_values(
         frame, "border", (MEXICO, CANADA), file, issues, label="Border", severity="error"
     )
-    frame = frame[frame["border"] == MEXICO].copy()
+    mexico = frame["border"] == MEXICO
+    if not mexico.all():  # the national export: its US–Canada rows are skipped
+        frame = frame[mexico].copy()
     frame["period_start"] = _months(frame, file, issues)
     frame["port"] = port_codes(frame, file, issues)
     unknown_values(frame, "measure", UNITS, file, issues, label="Measure", severity="error")

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from borderflow.sources.columns import NOT_REPEATED, repeated_value, rows_where
 from borderflow.sources.issues import Issue, shorten
 
 COUNT = (0.0, 1e9)
@@ -61,10 +62,15 @@ def check_values(observations: pd.DataFrame, file: str, issues: list[Issue]) -> 
         strict=True,
     ):
         issues.append(_issue(file, int(row), str(measure), float(value)))
-    return observations[~bad].reset_index(drop=True)
+    return rows_where(observations, ~bad)
 
 
-def _bounds(measures: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _bounds(measures: pd.Series) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """The lowest and highest valid value of each row's measure (one pair for all rows where
+    the measure column is one value repeated, ``columns.repeated``)."""
+    measure = repeated_value(measures)
+    if measure is not NOT_REPEATED:
+        return valid_range(str(measure))
     ranges = {m: valid_range(str(m)) for m in measures.unique()}
     lows = measures.map({m: r[0] for m, r in ranges.items()}).to_numpy(dtype=float)
     highs = measures.map({m: r[1] for m, r in ranges.items()}).to_numpy(dtype=float)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from borderflow.errors import SourceError
+from borderflow.sources.columns import NOT_REPEATED, repeated_value, rows_where
 from borderflow.sources.issues import Issue, shorten
 from borderflow.vocabulary import fold_words as fold
 
@@ -158,7 +159,9 @@ def _table_by_position(
         blank[i] = not records[i][0].strip()
     good, issues, rows_read = _check_widths(lengths, blank, width, text, file)
     kept = records if good.all() else list(itertools.compress(records, good.tolist()))
-    fields = np.array(kept, dtype=object).reshape(len(kept), width)
+    # Every kept record has ``width`` fields: read them in one pass, row after row.
+    cells = itertools.chain.from_iterable(kept)
+    fields = np.fromiter(cells, dtype=object, count=len(kept) * width).reshape(len(kept), width)
     return _bulk_frame(fields, good, positions), issues, rows_read
 
 
@@ -433,8 +436,8 @@ def drop_duplicate_keys(
     observations: pd.DataFrame, key: Sequence[str], file: str, issues: list[Issue]
 ) -> pd.DataFrame:
     """Keep the first of rows with the same key; report the others as ``duplicate_key`` errors."""
-    # A column with no value in any row cannot tell rows apart: leave it out of the comparison.
-    used = [name for name in key if _has_values(observations[name])] or list(key)
+    # A column with one value in every row, or none, cannot tell rows apart: leave it out.
+    used = [name for name in key if _tells_rows_apart(observations[name])] or list(key)
     dup = observations.duplicated(subset=used, keep="first")
     if not dup.any():
         return observations
@@ -451,7 +454,13 @@ def drop_duplicate_keys(
                 row=int(row),
             )
         )
-    return observations[~dup]
+    return rows_where(observations, ~dup.to_numpy())
+
+
+def _tells_rows_apart(column: pd.Series) -> bool:
+    """Whether ``column`` may hold different keys in different rows: not one value repeated by
+    construction (``repeated``), and a value in at least one row."""
+    return repeated_value(column) is NOT_REPEATED and _has_values(column)
 
 
 def _has_values(column: pd.Series) -> bool:

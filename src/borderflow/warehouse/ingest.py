@@ -16,9 +16,11 @@ the run, and running it again loads the same files.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -117,7 +119,7 @@ def ingest(
     report = IngestReport()
     files = plan(sources, mirror)
     try:
-        with warehouse.batch():
+        with warehouse.batch(), cyclic_gc_paused():
             for source in sources:
                 warehouse.register_source(source)
             for source, series, path in files:
@@ -129,6 +131,24 @@ def ingest(
         raise
     report.outcomes.extend(skipped_files(sources, mirror))
     return report
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block, then restore it.
+
+    Parsing allocates millions of short-lived objects that form no reference cycles (reference
+    counting frees them), yet each allocation burst triggers collector passes over every live
+    container: about 0.1 s of CPU in a cold ingest of the mirror, for nothing to collect.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _reload_one_by_one(

@@ -6,6 +6,7 @@ engine: callers ask for a statement by intent, never build strings of their own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from borderflow.sources.base import OBSERVATION_COLUMNS
@@ -56,21 +57,20 @@ INSERT_RELEASE_SLICES = """
     FROM observations WHERE release_id = $1
 """
 
-#: The slices for which each release is current, recomputed for one file series (``$1`` source,
-#: ``$2`` series) whenever a release of it is loaded: a small table that makes reading current
-#: values a plain join instead of a correlated scan. The same rule as ``observations_as_of(None)``
-#: (a release's slice is current unless a newer eligible release of the series holds it), read
-#: from ``release_slices`` — one row per slice, not per value — instead of the observations.
-REFRESH_CURRENT_PERIODS = (
-    """
+
+def _refresh_current_periods(releases_of: str) -> tuple[str, str]:
+    """The two statements that recompute ``current_periods`` for the file series whose releases
+    (``r``) satisfy ``releases_of``."""
+    return (
+        f"""
     DELETE FROM current_periods WHERE release_id IN (
-        SELECT release_id FROM releases WHERE source = $1 AND series = $2)
+        SELECT release_id FROM releases r WHERE {releases_of})
     """,
-    """
+        f"""
     INSERT INTO current_periods
     SELECT s.release_id, s.period_start, s.measure, s.cause, s.status
     FROM release_slices s JOIN releases r ON r.release_id = s.release_id
-    WHERE r.state = 'loaded' AND r.quarantine IS NULL AND r.source = $1 AND r.series = $2
+    WHERE r.state = 'loaded' AND r.quarantine IS NULL AND {releases_of}
       AND NOT EXISTS (
         SELECT 1 FROM release_slices t JOIN releases n ON n.release_id = t.release_id
         WHERE n.state = 'loaded' AND n.quarantine IS NULL
@@ -80,6 +80,20 @@ REFRESH_CURRENT_PERIODS = (
           AND t.cause = s.cause AND t.status = s.status
       )
     """,
+    )
+
+
+#: The slices for which each release is current, recomputed for one file series (``$1`` source,
+#: ``$2`` series) whenever a release of it is loaded: a small table that makes reading current
+#: values a plain join instead of a correlated scan. The same rule as ``observations_as_of(None)``
+#: (a release's slice is current unless a newer eligible release of the series holds it), read
+#: from ``release_slices`` — one row per slice, not per value — instead of the observations.
+REFRESH_CURRENT_PERIODS = _refresh_current_periods("r.source = $1 AND r.series = $2")
+
+#: ``REFRESH_CURRENT_PERIODS`` for several file series at once (a bulk load refreshes once):
+#: ``$1`` the list of their sources, ``$2`` the list of their series, pair by pair.
+REFRESH_CURRENT_PERIODS_OF_MANY = _refresh_current_periods(
+    "(r.source, r.series) IN (SELECT unnest($1), unnest($2))"
 )
 
 CURRENT_OBSERVATIONS_VIEW = """
@@ -97,15 +111,34 @@ def refresh_current_periods() -> tuple[str, str]:
     return REFRESH_CURRENT_PERIODS
 
 
-def insert_observations(frame_name: str) -> str:
-    """Copy a registered frame of observations into the table, tagged with release ``$1``."""
-    casts = {
-        "period_start": "DATE",
-        "period_end": "DATE",
-        "value": "DOUBLE",
-        "source_row": "INTEGER",
-    }
-    select = ", ".join(f"CAST({c} AS {casts.get(c, 'VARCHAR')})" for c in OBSERVATION_COLUMNS)
+def refresh_current_periods_of_many() -> tuple[str, str]:
+    """The two statements that recompute ``current_periods`` for a list of file series."""
+    return REFRESH_CURRENT_PERIODS_OF_MANY
+
+
+#: Types of the observation columns that are not text.
+_OBSERVATION_TYPES = {
+    "period_start": "DATE",
+    "period_end": "DATE",
+    "value": "DOUBLE",
+    "source_row": "INTEGER",
+}
+
+
+def _stored(value: str, column: str) -> str:
+    """``value`` (a column of a registered observations frame, or a parameter) cast to the type
+    the table stores ``column`` as."""
+    return f"CAST({value} AS {_OBSERVATION_TYPES.get(column, 'VARCHAR')})"
+
+
+def insert_observations(frame_name: str, given: Sequence[str] = ()) -> str:
+    """Copy a registered frame of observations into the table, tagged with release ``$1``.
+
+    The columns named in ``given`` hold one value in every row: it is bound as ``$2``, ``$3``,
+    … in that order instead of read from the frame row by row.
+    """
+    place = {name: f"${i}" for i, name in enumerate(given, start=2)}
+    select = ", ".join(_stored(place.get(c, c), c) for c in OBSERVATION_COLUMNS)
     columns = ", ".join(OBSERVATION_COLUMNS)
     return f"INSERT INTO observations (release_id, {columns}) SELECT $1, {select} FROM {frame_name}"
 
@@ -133,14 +166,6 @@ FIND_RELEASE = """
     SELECT release_id FROM releases
     WHERE source = ? AND series = ? AND sha256 = ? AND parser_version = ? AND state = ?
     ORDER BY release_id DESC LIMIT 1
-"""
-
-COVERAGE_OF_RELEASE = """
-    SELECT min(period_start), max(period_end), count(*) FROM observations WHERE release_id = ?
-"""
-
-SET_COVERAGE = """
-    UPDATE releases SET coverage_start = ?, coverage_end = ?, observations = ? WHERE release_id = ?
 """
 
 LIST_RELEASES = """

@@ -19,7 +19,8 @@ import duckdb
 import pandas as pd
 
 from borderflow.errors import WarehouseError
-from borderflow.sources.base import Source
+from borderflow.sources.base import OBSERVATION_COLUMNS, Source
+from borderflow.sources.columns import repeated_value
 from borderflow.sources.issues import Issue
 from borderflow.warehouse import sql
 from borderflow.warehouse.migrations import migrate
@@ -64,6 +65,8 @@ class Warehouse:
         if not read_only:
             migrate(self.con)
         self._in_batch = False
+        #: File series whose ``current_periods`` a batch has yet to refresh (ordered set).
+        self._pending_refresh: dict[tuple[str, str], None] = {}
         #: Reads of releases, issues, coverage and stored runs (``StoreReader``).
         self.read = StoreReader(self.con)
 
@@ -124,8 +127,7 @@ class Warehouse:
                 self._write_release(edition, values, len(values), 0)
             release_id = self._write_release(record, observations, rows_loaded, rows_rejected,
                                              rows_read=rows_read)  # fmt: skip
-            for statement in sql.refresh_current_periods():
-                self.con.execute(statement, [record.source, record.series])
+            self._refresh_current_periods(record.source, record.series)
             self._insert_issues(release_id, issues)
         return release_id
 
@@ -138,25 +140,50 @@ class Warehouse:
         *,
         rows_read: int | None = None,
     ) -> int:
-        """The release row, its observations, coverage and slices (inside a transaction)."""
+        """The release row with its coverage (read from the frame), its observations and its
+        slices (inside a transaction)."""
         read = len(observations) if rows_read is None else rows_read
-        release_id = self._insert_release(record, "loaded", read, rows_loaded, rows_rejected, None)
+        release_id = self._insert_release(
+            record, "loaded", read, rows_loaded, rows_rejected, None, coverage(observations)
+        )
+        given = given_text(observations)
         self.con.register("incoming_observations", observations)
         try:
-            self.con.execute(sql.insert_observations("incoming_observations"), [release_id])
+            self.con.execute(
+                sql.insert_observations("incoming_observations", list(given)),
+                [release_id, *given.values()],
+            )
         finally:
             self.con.unregister("incoming_observations")
-        coverage = self.con.execute(sql.COVERAGE_OF_RELEASE, [release_id]).fetchone()
-        start, end, count = coverage or (None, None, 0)
-        self.con.execute(sql.SET_COVERAGE, [start, end, count, release_id])
         self.con.execute(sql.INSERT_RELEASE_SLICES, [release_id])
         return release_id
+
+    def _refresh_current_periods(self, source: str, series: str) -> None:
+        """Recompute ``current_periods`` for a file series whose releases changed: at once, or
+        inside ``batch`` once for every changed series, before the batch commits or a quarantine
+        check reads the current values (``_refresh_pending``)."""
+        if self._in_batch:
+            self._pending_refresh[source, series] = None
+            return
+        for statement in sql.refresh_current_periods():
+            self.con.execute(statement, [source, series])
+
+    def _refresh_pending(self) -> None:
+        """Run the ``current_periods`` refreshes a batch has put off, for all series at once."""
+        if not self._pending_refresh:
+            return
+        sources = [source for source, _ in self._pending_refresh]
+        series = [name for _, name in self._pending_refresh]
+        for statement in sql.refresh_current_periods_of_many():
+            self.con.execute(statement, [sources, series])
+        self._pending_refresh.clear()
 
     def fewer_values_than_current(
         self, record: ReleaseRecord, observations: pd.DataFrame
     ) -> list[dict[str, Any]]:
         """Slices where ``observations`` hold fewer values than the current values they would
         replace (from older releases of the same file series)."""
+        self._refresh_pending()
         self.con.register("incoming_observations", observations)
         try:
             return self.read.rows(
@@ -213,6 +240,8 @@ class Warehouse:
         0.7 s of CPU less on the mirror). Any exception, or a killed process, leaves the
         warehouse as it was before the batch; ``ingest`` then reloads the files that had
         succeeded one transaction each, so a file's failure never undoes another file.
+        Inside a batch ``current_periods`` is refreshed once for all the series loaded, before
+        the commit (and before a quarantine check reads current values), not after each release.
         """
         if self._in_batch:
             yield
@@ -224,8 +253,10 @@ class Warehouse:
                 self._in_batch = True
                 try:
                     yield
+                    self._refresh_pending()
                 finally:
                     self._in_batch = False
+                    self._pending_refresh.clear()
         finally:
             self.con.execute(sql.set_threads(threads))
 
@@ -237,7 +268,9 @@ class Warehouse:
         rows_loaded: int | None,
         rows_rejected: int | None,
         message: str | None,
+        covered: tuple[date | None, date | None, int] = (None, None, 0),
     ) -> int:
+        start, end, count = covered
         row = self.con.execute(
             sql.INSERT_RELEASE,
             [
@@ -255,9 +288,9 @@ class Warehouse:
                 rows_read,
                 rows_loaded,
                 rows_rejected,
-                0,
-                None,
-                None,
+                count,
+                start,
+                end,
                 message,
                 record.quarantine if state == "loaded" else None,
             ],
@@ -275,3 +308,29 @@ class Warehouse:
                 for i in issues
             ],
         )
+
+
+def coverage(observations: pd.DataFrame) -> tuple[date | None, date | None, int]:
+    """First period start, last period end (as stored: dates) and count of ``observations``."""
+    if observations.empty:
+        return None, None, 0
+    start, end = observations["period_start"].min(), observations["period_end"].max()
+    return _day(start), _day(end), len(observations)
+
+
+def _day(value: object) -> date | None:
+    """The date of a timestamp (as DuckDB casts it to DATE); None for a missing one."""
+    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def given_text(observations: pd.DataFrame) -> dict[str, str | None]:
+    """The text columns of ``observations`` that hold one value (or None) in every row by
+    construction (``sources.columns.repeated``), with that value: written as a bound value, not
+    read row by row (most dimensions of most files are unset or constant)."""
+    given = {}
+    for name in OBSERVATION_COLUMNS:
+        value = repeated_value(observations[name])
+        if value is None or isinstance(value, str):
+            given[name] = value
+    return given
