@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from borderflow.claims import facts
+from borderflow.claims import facts, figures
 from borderflow.claims.axes import Context, alternatives, number_readings, open_conditions
 from borderflow.claims.document import (
     Document,
@@ -202,6 +202,7 @@ def check_document(
     checker = _Checker(engine, day)
     checker.others = publishers_in(fold(doc.text))  # other publishers named anywhere
     checker.mexican_border = bool(_MEXICAN_BORDER.search(fold(doc.text)))
+    checker.age_group = bool(_AGE_GROUP.search(fold(doc.text)))
     claims: list[Claim] = []
     not_checked = 0
     for _, sentence in sentences:
@@ -244,6 +245,7 @@ class _Checker:
         self.us_named = False  # a U.S. agency or the U.S. named so far
         self.others: list[dict[str, Any]] = []  # other publishers the whole text names
         self.mexican_border = True  # the text names Mexico or its border somewhere
+        self.age_group = False  # the text is about an age group ("aged 18 to 45")
 
     def sentence(self, sentence: str, room: int = MAX_CLAIMS) -> tuple[list[Claim], int]:
         """The claims of ``sentence``, at most ``room`` of them checked, and how many more were
@@ -261,6 +263,8 @@ class _Checker:
         found += facts.check_precursors(sentence, self.lexicon, drugs, self.published, self.facts)
         self.us_named = self.us_named or bool(_UNITED_STATES.search(folded))
         mentions = [m for m in self.mentions.find(sentence) if not _denominator(folded, m)]
+        figured, mentions = figures.check_figures(sentence, self.published, self.facts, mentions)
+        found += figured  # an event's own figures ("aranceles del 25%"), from the registry
         out = [self._fact(sentence, f) for f in found[:room]]
         frames = bind_frames(folded, mentions, time, self.total)
         numeric = []
@@ -386,6 +390,10 @@ class _Checker:
             claim.doubts.append("after_publication")
         if topic == "crossings" and not self.mexican_border and clue.entity("port") is None:
             claim.doubts.append("border_unnamed")  # "crossing the borders into the U.S."
+        if topic in ("overdose_deaths", "homicides") and self.age_group:
+            claim.doubts.append("age_group")  # "among Americans aged 18 to 45": not all ages
+        if _refuted(clue.folded, m.start):
+            claim.doubts.append("refuted_in_text")
         if "other_source" not in claim.doubts and any(
             topic in spec["topics"] and not holds_own_record(spec, clue.folded)
             for spec in self.others
@@ -543,7 +551,8 @@ class _Checker:
         ):
             return "per_hour"
         if m.kind == "quantity" and (
-            self.lexicon.find("comparatives", after[:20]) or _FEWER.search(fold(m.text))
+            self.lexicon.find("comparatives", after[:20])
+            or _FEWER.search(fold(m.text) + " " + after[:24].lstrip())
         ):  # "8.4 million more than in 2020", "68,473 fewer commercial truck crossings"
             return "difference"
         return None
@@ -711,7 +720,12 @@ def _far(claim: Claim, best: Evidence) -> bool:
     exaggeration, and stays contradicted.)"""
     if claim.kind != "quantity" or not best.official or not claim.claimed:
         return False
-    return abs(float(claim.claimed)) <= abs(float(best.official)) / 3
+    claimed, official = abs(float(claim.claimed)), abs(float(best.official))
+    where = best.query_json.get("where") or {}
+    part = any(d in where for d in ("area", "port", "us_state", "mx_state"))
+    # a figure over three times a small part (one sector, one port, one state) is more likely
+    # the whole it belongs to than a wrong count of the part
+    return claimed <= official / 3 or (part and claimed >= 3 * official)
 
 
 _SCOPE_DIMENSIONS = ("area", "port", "region", "component", "us_state", "mx_state")
@@ -774,8 +788,38 @@ _MEXICAN_BORDER = re.compile(
 )
 
 
+#: An age group a text is about: its counts of deaths are not those of all ages.
+_AGE_GROUP = re.compile(
+    r"\baged? \d{1,2} ?(?:to|-|–|and|through) ?\d{1,2}\b|\bages \d{1,2} ?(?:to|-|–) ?\d{1,2}\b|"
+    r"\b(?:de|entre) \d{1,2} (?:a|y) \d{1,2} anos\b|"
+    r"\b(?:teenagers|teens|adolescents|adolescentes)\b|\bunder the age of \d{1,2}\b|"
+    r"\b(?:under|over|menores de|mayores de) \d{1,2} (?:years|anos)\b"
+)
+#: A figure someone claimed, in a sentence that says it is wrong ("These figures directly
+#: contradict Homan's claim of 250,000 fentanyl deaths"): the text calls it false itself.
+_REFUTING = re.compile(
+    r"\b(?:contradict\w*|debunk\w*|false(?:ly)?|no evidence|wrong|incorrect|exaggerat\w*|"
+    r"inflated|misleading|desmient\w*|contradic\w*|fals[oa]s?|exagerad\w*|enganos[oa]s?|"
+    r"sin pruebas|incorrect[oa]s?|erroneo|erronea)\b"
+)
+_CLAIMED_BY = re.compile(
+    r"\b(?:claim|claims|claimed|estimate|estimates|assertion|asserted|alleged|said|says|"
+    r"afirmacion|estimacion|dijo|afirmo|aseguro|declaro|sostuvo|asegura|afirma)\b[^.;]{0,50}$"
+)
+
+
+def _refuted(folded: str, start: int) -> bool:
+    """Whether the figure at ``start`` is someone's claim that its own sentence refutes."""
+    return bool(_REFUTING.search(folded)) and bool(
+        _CLAIMED_BY.search(folded[max(0, start - 60) : start])
+    )
+
+
 #: A number written as a difference: "68,473 fewer crossings", "2 mil más muertes".
-_FEWER = re.compile(r"\d\s+(?:[a-z]+\s+)?(?:fewer|more|less|additional|menos|mas)\b")
+_FEWER = re.compile(
+    r"\d\s+(?:[a-z]+\s+)?(?:fewer|more|less|additional|menos|mas|saved|averted|salvad[oa]s|"
+    r"evitad[oa]s)\b"
+)
 
 
 def _denominator(folded: str, m: Mention) -> bool:

@@ -178,6 +178,8 @@ class FactMemory:
     agreement: str | None = None
     year: int | None = None
     drugs: list[str] = field(default_factory=list)
+    #: events a sentence named by what happened and who took part (``claims/figures.py``)
+    events: list[str] = field(default_factory=list)
 
 
 #: Words saying a written date lies ahead of the text (it is announced, not reported).
@@ -417,7 +419,11 @@ def _agreement_finding(
         )
     elif any(_same(written, e) for e in events):
         verdict, reason = "supported", why("agreement", name=name, timeline=timeline)
-    elif written.relative or _another_event_on(written) or _year_of_something_else(written, folded):
+    elif (
+        written.relative
+        or _another_event_on(written)
+        or _year_of_something_else(written, folded, match)
+    ):
         # precision first: a weekday counted from a date the page may not give exactly, a day
         # the record holds for another event (an order signed, then a designation), or a bare
         # year in a sentence that says nothing happened then, is not enough to call the text
@@ -438,11 +444,17 @@ def _agreement_finding(
     )
 
 
-def _year_of_something_else(written: Written, folded: str) -> bool:
+def _year_of_something_else(written: Written, folded: str, match: re.Match[str] | None) -> bool:
     """A year alone, in a sentence with no verb of an agreement's events ("CIBanco processed
     $2.1 million between 2021 and 2024"): the year of what the sentence tells, not of the
-    agreement named in it."""
-    return written.precision == "year" and not _has_event_verb(folded)
+    agreement named in it — unless it is written on the name itself ("the 2014 Merida
+    Initiative", "la Iniciativa Mérida de 2007")."""
+    if written.precision != "year" or _has_event_verb(folded):
+        return False
+    on_name = match is not None and (
+        0 <= match.start() - written.end <= 1 or 0 <= written.start - match.end() <= 4
+    )
+    return not on_name
 
 
 def _another_event_on(written: Written) -> bool:

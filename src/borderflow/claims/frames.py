@@ -220,6 +220,8 @@ def _clause_period(
         for p in inside
         if p.end <= m.start or not _THAN_BASE.search(folded[max(0, p.start - 30) : p.start])
     ]  # a base written before the figure is its period: "… de 2016, cuando se registraron 16 mil"
+    if inside and not own_inside and m.kind == "change":  # "a 29% increase from the same
+        frame.ambiguous.append("contrast_period")  # period in 2019": its own period is unwritten
     inside = own_inside or inside  # "27 casos menos que en septiembre": the base, not its period
     before = tuple(time.before)
     if frame.in_contrast and not inside:
@@ -231,14 +233,14 @@ def _clause_period(
         if earlier:
             frame.period = earlier[-1]
             return
-    segment = _segment(folded, m, frame.clause)
-    if _unread_time(folded, segment, periods):  # "9,677 en el primer cuatrimestre de …"
+    stretch = segment(folded, m, frame.clause)
+    if _unread_time(folded, stretch, periods):  # "9,677 en el primer cuatrimestre de …"
         frame.ambiguous.append("contrast_period")
     follows = [
         p
         for p in inside
-        if segment[0] <= p.start
-        and p.end <= segment[1]
+        if stretch[0] <= p.start
+        and p.end <= stretch[1]
         and not _SINCE.search(folded[max(0, p.start - 16) : p.start])
     ]
     after = [
@@ -275,7 +277,8 @@ _UNREAD_TIME = re.compile(
     r"\b(?:cuatrimestre|trimestre|semestre|bimestre|sexenio|mandato|presidencia|"
     r"administracion|first \w+ (?:days|weeks|months)|primer(?:os|as)? \w+ (?:dias|semanas|meses)|"
     r"(?:last|past|previous|preceding) \w+ (?:days|weeks|months|years)|"
-    r"ultim(?:os|as) \w+ (?:dias|semanas|meses|anos)|desde que)\b"
+    r"ultim(?:os|as) \w+ (?:dias|semanas|meses|anos)|desde que|"
+    r"(?:first|second|third) year of|(?:primer|segundo|tercer) ano (?:de|del))\b"
 )
 
 
@@ -295,7 +298,7 @@ _THAN_BASE = re.compile(
 _SINCE = re.compile(r"\b(?:since|desde|from|de|than|que|a)\s+(?:(?:in|en|the|el|la)\s+)*$")
 
 
-def _segment(folded: str, m: Mention, clause: tuple[int, int]) -> tuple[int, int]:
+def segment(folded: str, m: Mention, clause: tuple[int, int]) -> tuple[int, int]:
     """The comma-delimited stretch of the clause around the mention (a comma inside a number
     or a date does not end it)."""
     cuts = [c.start() for c in re.finditer(r"(?<!\b\d,)(?<!\b\d\d,)(?<=,)\s", folded)]

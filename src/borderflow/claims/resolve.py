@@ -263,7 +263,11 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
             return [(f"{ref.period} against {shifted}", ref.period, shifted)]
     t = clue.time
     years = [p for p in t.periods if p.kind in ("calendar_year", "fiscal_year")]
-    if len(years) >= 2 and not t.year_ago and not t.before:
+    framed = clue.frame.period if clue.frame is not None else None
+    # the sentence's first and last years, unless the figure's own clause dates it otherwise
+    # ("after declining 4.1% from 2017 to 2018, deaths rose 18.2% from the 12 months ending …")
+    own_years = framed is None or framed in years
+    if len(years) >= 2 and not t.year_ago and not t.before and own_years:
         first, last = sorted((years[0], years[-1]), key=lambda p: p.period.removeprefix("FY"))
         return [(f"{last.period} against {first.period}", last.period, first.period)]
     base = _base_year(clue, years)
@@ -292,7 +296,6 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
             ),
         ]
     m = clue.mention
-    framed = clue.frame.period if clue.frame is not None else None
     rate = clue.default_period if clue.frame is not None and clue.frame.per else None
     ref = (
         framed

@@ -209,7 +209,7 @@ _OTHER_CAUSE = re.compile(
     r"(?<!\beste )(?<!\besta )(?<!\bdicho )(?<!\bthis )(?<!\bthat )"
     r"\b(?:opioid|opioids|opioide|opioides|heroin|heroina|cocaine|cocaina|methamphetamine|"
     r"metanfetamina|psychostimulant\w*|psicoestimulante\w*|stimulant\w*|estimulante\w*|"
-    r"benzodiazepin\w*|alcohol)\b"
+    r"benzodiazepin\w*|alcohol|injury|injuries|suicides?|suicidios?|lesiones)\b"
 )
 
 

@@ -4,8 +4,9 @@ Every problem is collected with its file, row (the line number, the header being
 field; if there is any, ``RegistryError`` is raised listing them and nothing is returned: a
 registry is never half loaded. Checks: the header, required fields, ids (snake_case, unique
 across all five files), kinds and roles, dates (real days, start not after end), sources (an
-http(s) URL, a publisher, a title, a source date and a checked day), and every id a row points
-at (actors, parents, instruments, chemicals, contested events).
+http(s) URL, a publisher, a title, a source date and a checked day), an event's figures
+(``kind=number``, kinds from ``figure_kinds.csv``), and every id a row points at (actors,
+parents, instruments, chemicals, contested events).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from borderflow.errors import BorderflowError
+from borderflow.registry.figures import figure_kinds, parse_figures
 from borderflow.registry.model import (
     Actor,
     Chemical,
     Citation,
     Event,
+    Figure,
     Instrument,
     Names,
     Role,
@@ -304,6 +307,15 @@ class _Reader:
             self.problem(row, end, f"{last} is before {start} {first}", "unparseable_period")
         return first, last
 
+    def figures(self, row: _Row) -> tuple[Figure, ...]:
+        """The figures of an event row (``kind=number; …``), each kind one of
+        ``figure_kinds.csv``."""
+        try:
+            return parse_figures(row.cells.get("figures", ""), figure_kinds())
+        except ValueError as exc:
+            self.problem(row, "figures", str(exc))
+            return ()
+
     def pattern(self, row: _Row, column: str, pattern: re.Pattern[str], what: str) -> str:
         value = row.cells.get(column, "")
         if value and not pattern.fullmatch(value):
@@ -361,6 +373,7 @@ def _instrument(reader: _Reader, row: _Row) -> Instrument | None:
 
 def _event(reader: _Reader, row: _Row) -> Event | None:
     day, end = reader.span(row, "date", "end")
+    figures = reader.figures(row)
     source = reader.citation(row)
     if source is None or day is None:
         return None
@@ -368,6 +381,7 @@ def _event(reader: _Reader, row: _Row) -> Event | None:
     return Event(
         c["id"], c["kind"], day, end, c["instrument"], _list(c["chemicals"]), c["title_en"],
         c["title_es"], c["summary_en"], c["summary_es"], c["contests"], source, row.line,
+        figures,
     )  # fmt: skip
 
 

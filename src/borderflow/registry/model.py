@@ -172,6 +172,41 @@ class Instrument:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A number an event's source states: its kind (``figure_kinds.csv``) and value
+    (``tariff_percent=25``, ``persons=29``)."""
+
+    kind: str
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value:g}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "value": self.value}
+
+
+@dataclass(frozen=True)
+class FigureKind:
+    """A kind of figure an event may carry, with the words that name it in a sentence.
+
+    Attributes:
+        kind: the key written in ``events.csv`` (``tariff_percent``).
+        unit: ``percent``, ``count`` or ``days``: how the number is written.
+        label_en, label_es: what the figure counts, for a reader.
+        words: the words written next to the number, in English and Spanish (folded).
+        event_words: word stems saying the event itself happened (``extradit``, ``entreg``).
+    """
+
+    kind: str
+    unit: str
+    label_en: str
+    label_es: str
+    words: tuple[str, ...]
+    event_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Event:
     """Something that happened on a date: a meeting, signing, designation, extradition…"""
 
@@ -188,6 +223,7 @@ class Event:
     contests: str
     source: Citation
     row: int
+    figures: tuple[Figure, ...] = ()
 
     def title(self, lang: str) -> str:
         return (self.title_es if lang == "es" else self.title_en) or self.title_en
@@ -207,6 +243,7 @@ class Event:
             "title": self.title(lang),
             "summary": self.summary(lang),
             "contests": self.contests or None,
+            "figures": [f.to_dict() for f in self.figures],
             "source": self.source.to_dict(),
         }
 

@@ -27,7 +27,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "events.csv": (
         "id", "kind", "date", "end", "instrument", "chemicals", "title_en", "title_es",
-        "summary_en", "summary_es", "contests", *SOURCE_COLUMNS,
+        "summary_en", "summary_es", "contests", "figures", *SOURCE_COLUMNS,
     ),
     "roles.csv": ("subject", "actor", "role", *SOURCE_COLUMNS),
     "chemicals.csv": (
