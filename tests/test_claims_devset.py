@@ -91,7 +91,7 @@ def replayable() -> list[dict[str, str]]:
         r
         for path in HELDOUT_DEV
         for r in rows(path)
-        if r["id"][:4] in ("nen-", "nes-", "n3e-", "n3s-", "n4e-", "n4s-")
+        if r["id"][:4] in ("nen-", "nes-", "n3e-", "n3s-", "n4e-", "n4s-", "n5e-", "n5s-")
     ]
     out = []
     for row in [*rows(), *second_batch]:
