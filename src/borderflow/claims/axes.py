@@ -24,7 +24,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -308,10 +308,14 @@ def _vintage(query: Query, axis: Axis, ctx: Context) -> Iterator[tuple[str, Quer
     if query.as_of is not None:
         return
     vintages = ctx.engine.vintages(get_measure(query.measure).source)
-    if not vintages or not vintages[0] <= ctx.published < vintages[-1]:
+    # a page dated the 1st is known to the month only (the sets' convention): up to its last day
+    day = ctx.published
+    if day.day == 1:
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
+    if not vintages or not vintages[0] <= day < vintages[-1]:
         return
-    yield f"as published by {ctx.published:%Y-%m-%d}", query.with_(as_of=ctx.published)
-    earlier = [v for v in vintages if v <= ctx.published][-2:-1]
+    yield f"as published by {day:%Y-%m-%d}", query.with_(as_of=day)
+    earlier = [v for v in vintages if v <= day][-2:-1]
     for day in earlier:
         yield f"as published by {day:%Y-%m-%d}", query.with_(as_of=day)
 

@@ -186,7 +186,8 @@ PATTERNS = (
         "twelve_month_ending",
     ),
     (
-        rf"(?:the |the past |the last )?year ending (?:in )?({_M})(?:,? {_Y})?"
+        rf"(?:the |the past |the last )?(?:year|12[- ]month period|twelve[- ]month period) "
+        rf"ending (?:in )?({_M})(?:,? {_Y})?"
         rf"|(?:el )?ano (?:que termino|terminado) en ({_M})(?: (?:de |del )?{_Y})?",
         _twelve_month_ending,
         "twelve_month_ending",
@@ -235,6 +236,8 @@ PATTERNS = (
     (rf"\b({_M})\.?\s+(?:de\s+|del\s+|of\s+)?{_Y}\b", _month, "month"),
     (rf"\b{_Y}\b", _calendar, "calendar_year"),
     (rf"\b(?:in|en|during|durante|for|para|de) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
+    # "Last October", "el pasado octubre": the latest October before publication
+    (rf"\b(?:last|this past|el pasado|pasado) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
     (rf"\b({_M})['’]s\b", _bare_month, "month"),  # "January's 990 pounds"
 )
 #: A date as "October 1, 2022" / "Oct. 2022" (English) or "1 de octubre de 2022" (Spanish),
