@@ -394,6 +394,8 @@ class _Checker:
             claim.doubts.append("age_group")  # "among Americans aged 18 to 45": not all ages
         if _refuted(clue.folded, m.start):
             claim.doubts.append("refuted_in_text")
+        if self._topic_doubted(clue, topic):
+            claim.doubts.append("topic_ambiguous")
         if "other_source" not in claim.doubts and any(
             topic in spec["topics"] and not holds_own_record(spec, clue.folded)
             for spec in self.others
@@ -500,6 +502,16 @@ class _Checker:
         for _ in range(lag):
             cap = date(cap.year - (cap.month == 1), (cap.month - 2) % 12 + 1, 1)
         return min(last, cap)
+
+    def _topic_doubted(self, clue: Clue, topic: str) -> bool:
+        """Whether what a figure counts was read from words before it while its sentence names
+        another kind of series too ("narcotics seized at California's six ports of entry
+        decreased 25 percent": seizures, or crossings at those ports)."""
+        m = clue.mention
+        if m.unit in _UNIT_TOPICS or self.lexicon.first_key("topics", m.object_text[:60]):
+            return False
+        named = {key for key, _ in self.lexicon.find("topics", clue.folded)}
+        return bool(named - {topic, "population"})
 
     def _unpublished(self, options: list[Reading]) -> bool:
         """Whether every counting reading asks for a period that had not ended on the
@@ -728,6 +740,8 @@ def _far(claim: Claim, best: Evidence) -> bool:
     return claimed <= official / 3 or (part and claimed >= 3 * official)
 
 
+#: Units that say what a figure counts whatever words are near it.
+_UNIT_TOPICS = ("lb", "kg", "short_ton", "t", "events", "victims", "pedestrians")
 _SCOPE_DIMENSIONS = ("area", "port", "region", "component", "us_state", "mx_state")
 #: Months between the end of a month and its publication, for each topic (VSRR: about four).
 _PUBLICATION_LAG = {"seizures": 1, "overdose_deaths": 5, "homicides": 1, "crossings": 2}
@@ -817,7 +831,7 @@ def _refuted(folded: str, start: int) -> bool:
 
 #: A number written as a difference: "68,473 fewer crossings", "2 mil más muertes".
 _FEWER = re.compile(
-    r"\d\s+(?:[a-z]+\s+)?(?:fewer|more|less|additional|menos|mas|saved|averted|salvad[oa]s|"
+    r"\d\s+(?:[a-z]+\s+){0,2}?(?:fewer|more|less|additional|menos|mas|saved|averted|salvad[oa]s|"
     r"evitad[oa]s)\b"
 )
 

@@ -17,7 +17,8 @@ from borderflow.reference.gazetteer import Gazetteer, Member, load_gazetteer
 from borderflow.vocabulary import fold_name
 
 _AREA_PHRASE = re.compile(r"\b([A-Z][\w]+(?: [A-Z][\w]+)?) ([Ff]ield [Oo]ffice|[Ss]ector)\b")
-_TOKEN = re.compile(r"[\w][\w.'’-]*")
+#: A word of a name; a hyphen joins two names ("California-Mexico border"), not one.
+_TOKEN = re.compile(r"[\w][\w.'’]*")
 MAX_WORDS = 6
 #: How many unknown "… Sector" / "… Field Office" names of one sentence are compared with the
 #: areas for a misspelling; a sentence names two or three at most.
