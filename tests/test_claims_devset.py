@@ -81,18 +81,18 @@ def numbers(payload: Any) -> list[float]:
     return found
 
 
+#: The id prefixes of the held-out development half's batches labelled with a replayable first
+#: reading (the second batch on).
+BATCHES = ("nen-", "nes-", "n3e-", "n3s-", "n4e-", "n4s-", "n5e-", "n5s-", "n6e-", "n6s-")
+
+
 def replayable() -> list[dict[str, str]]:
     """The rows whose first reading is a query that gives the expected number: the first set,
     and the held-out development half's second and third batches (``nen-``/``nes-``,
     ``n3e-``/``n3s-``, labelled so). The first
     held-out batch often states a figure derived from its reading (a daily average, a change),
     with the arithmetic in its ``label_note``."""
-    second_batch = [
-        r
-        for path in HELDOUT_DEV
-        for r in rows(path)
-        if r["id"][:4] in ("nen-", "nes-", "n3e-", "n3s-", "n4e-", "n4s-", "n5e-", "n5s-")
-    ]
+    second_batch = [r for path in HELDOUT_DEV for r in rows(path) if r["id"][:4] in BATCHES]
     out = []
     for row in [*rows(), *second_batch]:
         reading = row["reading"].split(" ; ")[0]
