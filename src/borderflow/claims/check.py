@@ -333,8 +333,10 @@ class _Checker:
                 folded,
                 self.memory.unknown_place and not places,
             )
-        elif period:
-            self.memory.period = period
+        else:  # no series named: the story's period and drug go on ("el consumo del fentanilo
+            # se ha incrementado … Las muertes por sobredosis de este opiáceo …")
+            self.memory.period = period or self.memory.period
+            self.memory.fentanyl = self.memory.fentanyl or fentanyl
 
     def _fact(self, sentence: str, f: facts.FactFinding) -> Claim:
         claim = Claim(

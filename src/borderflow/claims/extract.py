@@ -32,7 +32,9 @@ _TEXT = re.compile(r"\S")
 MAX_SENTENCE_CHARS = 2_000
 
 #: A number as written: grouped thousands ("27,023", "27.023") or plain digits, with decimals.
-NUMBER = r"(?<![\w.,])(?:\d{1,3}(?:[,.\u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?(?![\w])"
+#: A number as written: thousands grouped by a comma, a point, a space or a no-break space
+#: ("70 000", EFE's style), or not grouped; a decimal part after a point or a comma.
+NUMBER = r"(?<![\w.,])(?:\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d+)(?:[.,]\d+)?(?![\w])"
 _PERCENT = r"\s*(?:%|percent\b|per\s+cent\b|por\s+ciento\b|porciento\b)"
 
 
@@ -135,7 +137,7 @@ def read_number(text: str, scale_word: str | None = None, extra: str | None = No
 
 def _split_separators(text: str) -> tuple[str, str]:
     """(integer digits, decimal digits), reading "," and "." by position and group size."""
-    text = re.sub(r"[\u00a0\u202f]", ",", text)
+    text = re.sub(r"[\u00a0\u202f ]", ",", text)
     seps = [c for c in text if c in ",."]
     if not seps:
         return text, ""
