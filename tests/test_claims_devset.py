@@ -83,7 +83,20 @@ def numbers(payload: Any) -> list[float]:
 
 #: The id prefixes of the held-out development half's batches labelled with a replayable first
 #: reading (the second batch on).
-BATCHES = ("nen-", "nes-", "n3e-", "n3s-", "n4e-", "n4s-", "n5e-", "n5s-", "n6e-", "n6s-")
+BATCHES = (
+    "nen-",
+    "nes-",
+    "n3e-",
+    "n3s-",
+    "n4e-",
+    "n4s-",
+    "n5e-",
+    "n5s-",
+    "n6e-",
+    "n6s-",
+    "n7e-",
+    "n7s-",
+)
 
 
 def replayable() -> list[dict[str, str]]:
