@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -388,16 +389,9 @@ class _Checker:
         claim.interval = (interval.low, interval.high)
         claim.doubts = doubts_of(clue, topic, claim)
         claim.doubts += [d for d in frame_doubts(clue, topic, claim) if d not in claim.doubts]
-        if topic in _PUBLICATION_LAG and self._unpublished(options):  # not projections
-            claim.doubts.append("after_publication")
-        if topic == "crossings" and not self.mexican_border and clue.entity("port") is None:
-            claim.doubts.append("border_unnamed")  # "crossing the borders into the U.S."
-        if topic in ("overdose_deaths", "homicides") and self.age_group:
-            claim.doubts.append("age_group")  # "among Americans aged 18 to 45": not all ages
-        if _refuted(clue.folded, m.start):
-            claim.doubts.append("refuted_in_text")
-        if self._topic_doubted(clue, topic):
-            claim.doubts.append("topic_ambiguous")
+        claim.doubts += [
+            d for gate in _TEXT_GATES if (d := gate(self, clue, topic, options)) is not None
+        ]
         if "other_source" not in claim.doubts and any(
             topic in spec["topics"] and not holds_own_record(spec, clue.folded)
             for spec in self.others
@@ -504,32 +498,6 @@ class _Checker:
         for _ in range(lag):
             cap = date(cap.year - (cap.month == 1), (cap.month - 2) % 12 + 1, 1)
         return min(last, cap)
-
-    def _topic_doubted(self, clue: Clue, topic: str) -> bool:
-        """Whether what a figure counts was read from words before it while its sentence names
-        another kind of series too ("narcotics seized at California's six ports of entry
-        decreased 25 percent": seizures, or crossings at those ports)."""
-        m = clue.mention
-        if m.unit in _UNIT_TOPICS or self.lexicon.first_key("topics", m.object_text[:60]):
-            return False
-        named = {key for key, _ in self.lexicon.find("topics", clue.folded)}
-        return bool(named - {topic, "population"})
-
-    def _unpublished(self, options: list[Reading]) -> bool:
-        """Whether every counting reading asks for a period that had not ended on the
-        publication date ("79 homicides in the first 14 days of December", written in
-        December): no publisher had its figure yet, so the record's figure now cannot make the
-        text false. (Later months are not judged by a publisher's usual lag: a page's day is
-        often unknown, and the lag varies.)"""
-        counting = [r for r in options if r.counts]
-        month = date(self.published.year, self.published.month, 1)
-        for r in counting:
-            try:
-                if parse_period(r.query.period).last < month:
-                    return False
-            except PeriodError:
-                return False
-        return bool(counting)
 
     def _finish(self, claim: Claim) -> None:
         """The verdict, once the joint reading of the sentence is chosen."""
@@ -824,11 +792,76 @@ _CLAIMED_BY = re.compile(
 )
 
 
-def _refuted(folded: str, start: int) -> bool:
-    """Whether the figure at ``start`` is someone's claim that its own sentence refutes."""
-    return bool(_REFUTING.search(folded)) and bool(
-        _CLAIMED_BY.search(folded[max(0, start - 60) : start])
-    )
+# -- gates from the whole text and the record: each names a doubt, or None -----------------------
+
+
+def _after_publication(
+    checker: _Checker, clue: Clue, topic: str, options: list[Reading]
+) -> str | None:
+    """Every counting reading asks for a period that had not ended on the publication date ("79
+    homicidios en los primeros 14 días de diciembre", written in December): no publisher had
+    its figure yet, so the record's figure now cannot make the text false. Projections
+    (population) are not judged so; later months are not judged by a publisher's usual lag (a
+    page's day is often unknown, and the lag varies)."""
+    counting = [r for r in options if r.counts]
+    if topic not in _PUBLICATION_LAG or not counting:
+        return None
+    month = date(checker.published.year, checker.published.month, 1)
+    for r in counting:
+        try:
+            if parse_period(r.query.period).last < month:
+                return None
+        except PeriodError:
+            return None
+    return "after_publication"
+
+
+def _border_unnamed(
+    checker: _Checker, clue: Clue, topic: str, options: list[Reading]
+) -> str | None:
+    """Crossings in a text that never names Mexico, its border or one of its ports ("117 million
+    people crossed the borders into the U.S."): the Canadian border may count too."""
+    unnamed = topic == "crossings" and not checker.mexican_border
+    return "border_unnamed" if unnamed and clue.entity("port") is None else None
+
+
+def _age_group(checker: _Checker, clue: Clue, topic: str, options: list[Reading]) -> str | None:
+    """A text about an age group ("among Americans aged 18 to 45"): its deaths are not all ages'."""
+    return "age_group" if topic in ("overdose_deaths", "homicides") and checker.age_group else None
+
+
+def _refuted_in_text(
+    checker: _Checker, clue: Clue, topic: str, options: list[Reading]
+) -> str | None:
+    """Someone's claimed figure that its own sentence refutes ("these figures directly contradict
+    Homan's claim of 250,000 fentanyl deaths"): the text calls it false itself."""
+    start = clue.mention.start
+    claimed = _CLAIMED_BY.search(clue.folded[max(0, start - 60) : start])
+    return "refuted_in_text" if claimed and _REFUTING.search(clue.folded) else None
+
+
+def _topic_ambiguous(
+    checker: _Checker, clue: Clue, topic: str, options: list[Reading]
+) -> str | None:
+    """What a figure counts was read from words before it while its sentence names another kind
+    of series too ("narcotics seized at California's six ports of entry decreased 25 percent":
+    seizures, or crossings at those ports)."""
+    m, lexicon = clue.mention, checker.lexicon
+    if m.unit in _UNIT_TOPICS or lexicon.first_key("topics", m.object_text[:60]):
+        return None
+    named = {key for key, _ in lexicon.find("topics", clue.folded)}
+    return "topic_ambiguous" if named - {topic, "population"} else None
+
+
+#: Doubts read from the whole text and the record rather than the claim's own clause (those are
+#: ``policy.FRAME_GATES``); any of them keeps a claim from being called contradicted.
+_TEXT_GATES: tuple[Callable[[_Checker, Clue, str, list[Reading]], str | None], ...] = (
+    _after_publication,
+    _border_unnamed,
+    _age_group,
+    _refuted_in_text,
+    _topic_ambiguous,
+)
 
 
 #: A number written as a difference: "68,473 fewer crossings", "2 mil más muertes".
