@@ -424,6 +424,12 @@ def share_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Rea
 PLACES = (("mx_state", "00"), ("us_state", "US"), ("area", ""), ("port", ""))
 
 
+#: How far (characters) a ranked place may be written from its rank, and what may not lie
+#: between them (another clause, another member of the list).
+_RANK_REACH = 60
+_RANK_BREAK = re.compile(r"[,;]|\b(?:luego|seguido|seguida|followed|then|despues)\b")
+
+
 def rank_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]:
     """The place's rank among all members of its dimension, largest first."""
     places = [
@@ -434,6 +440,18 @@ def rank_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Read
             "a ranking needs the place it ranks (a state, field office, port).", "rank_needs_place"
         )
     place = min(places, key=lambda e: abs(e.start - clue.mention.start))
+    m = clue.mention
+    lo, hi = (
+        sorted((place.end, m.start))
+        if place.end <= m.start
+        else (m.start + len(m.text), place.start)
+    )
+    if hi - lo > _RANK_REACH or _RANK_BREAK.search(clue.folded[lo:hi]):
+        # "El primer lugar … lo tiene con tres mil 104, luego el Estado de México": the place
+        # written nearest is another's, past a comma; the first place's is not written
+        raise Unresolved(
+            "a ranking needs the place it ranks written beside it.", "rank_needs_place"
+        )
     out = []
     for label, period in value_periods(clue, fiscal_alternative=False):
         for r in make(period):
