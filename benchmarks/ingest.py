@@ -80,6 +80,7 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -121,13 +122,16 @@ def read_frame(path: Path) -> pd.DataFrame:
         return pd.read_csv(path, encoding="latin-1")
 
 
-def run_peer(paths: list[Path], db: Path) -> tuple[float, int]:
-    """Seconds and rows of ``read_csv`` + one bulk ``CREATE TABLE … AS SELECT`` per file."""
+def run_peer(
+    paths: list[Path], db: Path, reshape: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f
+) -> tuple[float, int]:
+    """Seconds and rows of ``read_csv`` (then ``reshape``) + one bulk ``CREATE TABLE … AS
+    SELECT`` per file."""
     start = time.perf_counter()
     con = duckdb.connect(str(db))
     rows = 0
     for i, path in enumerate(paths):
-        frame = read_frame(path)
+        frame = reshape(read_frame(path))
         con.register("incoming", frame)
         con.execute(f"CREATE TABLE t{i} AS SELECT * FROM incoming")
         con.unregister("incoming")
@@ -145,21 +149,6 @@ def long_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return long.dropna(subset=["bench_value"])
 
 
-def run_long_peer(paths: list[Path], db: Path) -> tuple[float, int]:
-    """Seconds and values of ``read_csv`` + melt to long + one bulk insert per file (context)."""
-    start = time.perf_counter()
-    con = duckdb.connect(str(db))
-    values = 0
-    for i, path in enumerate(paths):
-        frame = long_frame(read_frame(path))
-        con.register("incoming", frame)
-        con.execute(f"CREATE TABLE t{i} AS SELECT * FROM incoming")
-        con.unregister("incoming")
-        values += len(frame)
-    con.close()
-    return time.perf_counter() - start, values
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=None, help="data mirror (default: config)")
@@ -174,7 +163,7 @@ def main() -> None:
         for run in range(args.runs):
             seconds, cpu, rows, values = run_borderflow(mirror, Path(tmp) / f"bench{run}.duckdb")
             peer_seconds, peer_rows = run_peer(paths, Path(tmp) / f"peer{run}.duckdb")
-            long_seconds, long_values = run_long_peer(paths, Path(tmp) / f"long{run}.duckdb")
+            long_seconds, long_values = run_peer(paths, Path(tmp) / f"long{run}.duckdb", long_frame)
             ours.append(seconds)
             cpus.append(cpu)
             peers.append(peer_seconds)

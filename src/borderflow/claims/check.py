@@ -201,9 +201,10 @@ def check_document(
         )
     day = published or doc.published or date.today()
     checker = _Checker(engine, day)
-    checker.others = publishers_in(fold(doc.text))  # other publishers named anywhere
-    checker.mexican_border = bool(_MEXICAN_BORDER.search(fold(doc.text)))
-    checker.age_group = bool(_AGE_GROUP.search(fold(doc.text)))
+    whole = fold(doc.text)
+    checker.others = publishers_in(whole)  # other publishers named anywhere
+    checker.mexican_border = bool(_MEXICAN_BORDER.search(whole))
+    checker.age_group = bool(_AGE_GROUP.search(whole))
     claims: list[Claim] = []
     not_checked = 0
     for _, sentence in sentences:

@@ -242,27 +242,25 @@ def translate_terms(c: CatalogLike, text: str) -> str:
 def official_text(c: CatalogLike, claim: dict[str, Any]) -> str:
     """The official record of a claim for display: a figure with the catalog's formatting, or a
     reference-table finding in the reader's words."""
-    if claim.get("official_why"):
-        return render_why(c, claim["official_why"])
-    official = claim.get("official")
-    if official is None:
-        return ""
-    if isinstance(official, float | int) and not isinstance(official, bool):
-        return number_text(c, float(official))
-    return translate_terms(c, str(official))
+    return _side_text(c, claim, "official")
 
 
 def claimed_text(c: CatalogLike, claim: dict[str, Any]) -> str:
     """What a claim states, for display: a figure with the catalog's formatting, a fact in the
     reader's words (a date, a chemical's relation), else the checker's text."""
-    if claim.get("claimed_why"):
-        return render_why(c, claim["claimed_why"])
-    claimed = claim.get("claimed")
-    if claimed is None:
+    return _side_text(c, claim, "claimed")
+
+
+def _side_text(c: CatalogLike, claim: dict[str, Any], side: str) -> str:
+    """``claim[side]`` for display, or its finding (``claim[side + "_why"]``) when it has one."""
+    if claim.get(f"{side}_why"):
+        return render_why(c, claim[f"{side}_why"])
+    value = claim.get(side)
+    if value is None:
         return ""
-    if isinstance(claimed, float | int) and not isinstance(claimed, bool):
-        return number_text(c, float(claimed))
-    return translate_terms(c, str(claimed))
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return number_text(c, float(value))
+    return translate_terms(c, str(value))
 
 
 def why_text(c: CatalogLike, claim: dict[str, Any]) -> str:

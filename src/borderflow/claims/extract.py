@@ -158,11 +158,11 @@ def _place(digits: str) -> float:
 def _scale(word: str | None) -> float:
     if not word:
         return 1.0
-    key = _lexicon_key("scales", word)
+    key = lexicon_key("scales", word)
     return {"thousand": 1e3, "million": 1e6, "billion": 1e9}.get(key or "", 1.0)
 
 
-def _lexicon_key(table: str, phrase: str) -> str | None:
+def lexicon_key(table: str, phrase: str) -> str | None:
     """The key of ``table`` whose phrase ``phrase`` is (spaces and accents aside)."""
     return _phrase_keys(table).get(re.sub(r"\s+", " ", fold(phrase).strip()))
 
@@ -286,7 +286,7 @@ class MentionFinder:
         return read_number(raw, m.group("scale"), extra)
 
     def _qualifier(self, m: re.Match[str]) -> str | None:
-        return _lexicon_key("qualifiers", m.group("qual")) if m.group("qual") else None
+        return lexicon_key("qualifiers", m.group("qual")) if m.group("qual") else None
 
     def _quantities(self, sentence: str, folded: str, taken: Taken) -> list[Mention]:
         out = []
@@ -294,7 +294,7 @@ class MentionFinder:
             if taken.overlaps(m.span("num")) or _is_year(m.group("num"), m.group("scale")):
                 continue
             taken.add(m.span())
-            unit = _lexicon_key("units", m.group("unit")) or "unknown"
+            unit = lexicon_key("units", m.group("unit")) or "unknown"
             out.append(self._quantity(sentence, folded, m, unit))
         return out
 
@@ -330,12 +330,12 @@ class MentionFinder:
                 units = list(self.unit.finditer(folded))
                 ends = [u.end() for u in units]
             before = bisect.bisect_right(ends, m.start())
-            unit = _lexicon_key("units", units[before - 1].group(0)) if before else None
+            unit = lexicon_key("units", units[before - 1].group(0)) if before else None
             paired = _PAIRED.match(folded, m.end())
             if paired:  # "from 14,700 to 27,023 pounds": the unit written after the pair
                 after = next((u for u in units if u.start() >= paired.end()), None)
                 if after is not None and after.start() - paired.end() <= 40:
-                    unit = _lexicon_key("units", after.group(0))
+                    unit = lexicon_key("units", after.group(0))
             if folded[max(0, m.start() - 2) : m.start()].strip().endswith(("$", "us$", "usd")):
                 unit = "usd"  # "$5.4 millones": money, whatever was counted before it
             taken.add(m.span())
@@ -394,7 +394,7 @@ class MentionFinder:
         for m in self.multiplier.finditer(folded):
             if taken is not None and taken.overlaps(m.span()):
                 continue
-            ratio = float(_lexicon_key("multipliers", m.group("mult")) or 1)
+            ratio = float(lexicon_key("multipliers", m.group("mult")) or 1)
             out.append(
                 Mention(
                     "multiplier",
@@ -443,7 +443,7 @@ class MentionFinder:
         for m in self.share.finditer(folded):
             if taken.overlaps(m.span()):
                 continue
-            ratio = float(_lexicon_key("shares", m.group("share")) or 0)
+            ratio = float(lexicon_key("shares", m.group("share")) or 0)
             out.append(
                 Mention(
                     "share",

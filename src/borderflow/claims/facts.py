@@ -219,7 +219,8 @@ def _loose(names: list[str]) -> str:
 
 
 @functools.cache
-def _agreements() -> dict[str, tuple[re.Pattern[str], list[dict[str, str]]]]:
+def agreements() -> dict[str, tuple[re.Pattern[str], list[dict[str, str]]]]:
+    """Each instrument or body the registry dates: the pattern of its names, its events' rows."""
     rows: dict[str, list[dict[str, str]]] = {}
     for row in reference_rows("agreements"):
         rows.setdefault(row["id"], []).append(row)
@@ -309,7 +310,7 @@ def _same(claimed: Written, event: dict[str, str]) -> bool:
 def _events_for(folded: str, key: str) -> list[dict[str, str]]:
     """The events of agreement ``key`` the sentence's verb refers to, else those that start
     the agreement (remembered: a sentence may name the agreement many times)."""
-    events = _agreements()[key][1]
+    events = agreements()[key][1]
     ahead = [e for e in events if e["event"] == "scheduled"]
     if ahead and AHEAD.search(folded):  # what lies ahead: the dates it was scheduled for
         return ahead
@@ -323,7 +324,7 @@ def _events_for(folded: str, key: str) -> list[dict[str, str]]:
 
 @functools.cache
 def _any_agreement() -> re.Pattern[str]:
-    return _any_of([pattern for pattern, _ in _agreements().values()])
+    return _any_of([pattern for pattern, _ in agreements().values()])
 
 
 def check_agreements(sentence: str, published: date, memory: FactMemory) -> list[FactFinding]:
@@ -331,7 +332,7 @@ def check_agreements(sentence: str, published: date, memory: FactMemory) -> list
     folded = fold(sentence)
     dates = written_dates(folded, published, memory.year)
     names: list[tuple[re.Match[str] | None, str]] = (
-        [(m, key) for key, (pattern, _) in _agreements().items() for m in pattern.finditer(folded)]
+        [(m, key) for key, (pattern, _) in agreements().items() for m in pattern.finditer(folded)]
         if _any_agreement().search(folded)
         else []
     )

@@ -39,8 +39,14 @@ from typing import Any
 
 from borderflow.claims.document import MONTHS
 from borderflow.claims.explain import day_value, items, localized, message, why
-from borderflow.claims.extract import NUMBER, Mention, Number, read_number
-from borderflow.claims.facts import FactFinding, FactMemory, fact, latest_day, reference_rows
+from borderflow.claims.extract import NUMBER, Mention, Number, lexicon_key, read_number
+from borderflow.claims.facts import (
+    FactFinding,
+    FactMemory,
+    agreements,
+    fact,
+    latest_day,
+)
 from borderflow.claims.lexicon import fold, load_lexicon, phrase_pattern
 from borderflow.claims.verify import supports
 from borderflow.reference.gazetteer import load_gazetteer
@@ -96,12 +102,6 @@ def _number_pattern() -> re.Pattern[str]:
 
 
 @functools.cache
-def _qualifier_keys() -> dict[str, str]:
-    table = load_lexicon().table("qualifiers")
-    return {fold(str(p)): key for key, phrases in table.items() for p in phrases}
-
-
-@functools.cache
 def _number_words() -> dict[str, float]:
     table = load_lexicon().table("number_words")
     return {fold(str(w)): float(ps[0]) for ps in table.values() for w in ps[1:]}
@@ -138,9 +138,7 @@ def _mention(sentence: str, m: re.Match[str], kind: FigureKind, end: int) -> Men
         number = read_number(raw, m.group("scale"), m.group("extra"))
     if number.precision > 1 and not m.group("scale"):  # "10 precursors" is ten, not 5 to 15
         number = Number(number.value, 1.0, number.text)
-    qualifier = (
-        _qualifier_keys().get(re.sub(r"\s+", " ", m.group("qual"))) if m.group("qual") else None
-    )
+    qualifier = lexicon_key("qualifiers", m.group("qual")) if m.group("qual") else None
     return Mention("quantity", sentence[m.start() : end], m.start(), number, kind.unit, qualifier)
 
 
@@ -192,22 +190,12 @@ def _loose(
 
 @functools.cache
 def _subjects() -> tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]:
-    """Each instrument or body the claim checker dates: its id, the pattern of its names (as
-    ``facts.check_agreements`` builds it) and its events' ids."""
-    grouped: dict[str, list[dict[str, str]]] = {}
-    for row in reference_rows("agreements"):
-        grouped.setdefault(row["id"], []).append(row)
-    out = []
-    for key, rows in grouped.items():
-        names = {
-            n.strip()
-            for r in rows
-            for n in [r.get("name_en", ""), r.get("name_es", ""), *r.get("aliases", "").split(";")]
-            if n and len(n.strip()) > 2
-        }
-        pattern = re.compile(phrase_pattern(sorted(names)).replace(r"\-", r"[-\s]?"))
-        out.append((key, pattern, frozenset(r["event_id"] for r in rows)))
-    return tuple(out)
+    """Each instrument or body the claim checker dates (``facts.agreements``): its id, the
+    pattern of its names and its events' ids."""
+    return tuple(
+        (key, pattern, frozenset(r["event_id"] for r in rows))
+        for key, (pattern, rows) in agreements().items()
+    )
 
 
 def _named_subjects(folded: str, memory: FactMemory) -> list[str]:
