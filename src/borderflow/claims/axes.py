@@ -24,12 +24,13 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from borderflow.claims.lexicon import load_lexicon
 from borderflow.claims.resolve import Reading, shift_years
+from borderflow.claims.when import latest_day
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Engine, Query, get_measure
 
@@ -308,10 +309,7 @@ def _vintage(query: Query, axis: Axis, ctx: Context) -> Iterator[tuple[str, Quer
     if query.as_of is not None:
         return
     vintages = ctx.engine.vintages(get_measure(query.measure).source)
-    # a page dated the 1st is known to the month only (the sets' convention): up to its last day
-    day = ctx.published
-    if day.day == 1:
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
+    day = latest_day(ctx.published)  # a page dated the 1st is known to the month only
     if not vintages or not vintages[0] <= day < vintages[-1]:
         return
     yield f"as published by {day:%Y-%m-%d}", query.with_(as_of=day)

@@ -39,6 +39,7 @@ from borderflow.claims.explain import (
 )
 from borderflow.claims.lexicon import Lexicon, fold, phrase_pattern
 from borderflow.claims.spans import Taken
+from borderflow.claims.when import latest_day
 from borderflow.registry import Registry, in_force, load_registry
 from borderflow.registry.schema import SIGNATORY_ROLES as SIGNATORY
 from borderflow.registry.tables import fact_rows, signatories
@@ -483,15 +484,6 @@ def _event_words(row: dict[str, str]) -> dict[str, Any]:
 
 def _has_event_verb(folded: str) -> bool:
     return any(re.search(v, folded) for v in EVENT_VERBS)
-
-
-def latest_day(published: date) -> date:
-    """The last day a text may have been published: a date on the 1st of a month is taken as
-    known to the month only (the convention of the evaluation sets when the day is unknown)."""
-    if published.day != 1:
-        return published
-    following = date(published.year + published.month // 12, published.month % 12 + 1, 1)
-    return following - timedelta(days=1)
 
 
 def _source(row: dict[str, str]) -> dict[str, str]:

@@ -45,10 +45,10 @@ from borderflow.claims.facts import (
     FactMemory,
     agreements,
     fact,
-    latest_day,
 )
 from borderflow.claims.lexicon import fold, load_lexicon, phrase_pattern
 from borderflow.claims.verify import supports
+from borderflow.claims.when import latest_day
 from borderflow.reference.gazetteer import load_gazetteer
 from borderflow.registry import Event, Registry, load_registry
 from borderflow.registry.figures import figure_kinds

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from borderflow.claims.document import MONTHS
 from borderflow.claims.spans import Taken
@@ -467,3 +467,12 @@ class _Compact:
 
     def group(self, index: int) -> str:
         return self.groups[index - 1]
+
+
+def latest_day(published: date) -> date:
+    """The last day a text may have been published: a date on the 1st of a month is taken as
+    known to the month only (the convention of the evaluation sets when the day is unknown)."""
+    if published.day != 1:
+        return published
+    following = date(published.year + published.month // 12, published.month % 12 + 1, 1)
+    return following - timedelta(days=1)
