@@ -9,7 +9,7 @@ import io
 import json
 import random
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -438,6 +438,33 @@ def test_a_date_that_may_be_another_events_or_counted_from_the_text_is_not_calle
     other = "On January 21, 2025, the designation of the cartels as Foreign Terrorist Organizations"
     assert verdicts(f"{order} was signed.", date(2025, 6, 1)) == ["unverifiable"]
     assert verdicts(f"{other} was signed.", date(2025, 6, 1)) == ["contradicted"]
+
+
+def test_dates_counted_from_the_text_support_but_never_contradict() -> None:
+    from borderflow.claims import facts
+
+    effective = REGISTRY.events["fto_designation_2025_effective"].date.first
+
+    def verdicts(text: str, published: date) -> list[str]:
+        memory = facts.FactMemory()
+        sentences = text.split(". ")
+        return [f.verdict for s in sentences for f in facts.check_agreements(s, published, memory)]
+
+    named = "Estados Unidos designó a seis cárteles como organizaciones terroristas extranjeras"
+    # the day before it took effect: "el jueves" is the next Thursday, "mañana" the next day
+    eve = effective - timedelta(days=1)
+    weekday = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+    assert verdicts(f"{named}. La decisión entrará en vigor el {weekday[effective.weekday()]}",
+                    eve) == ["supported"]  # fmt: skip
+    # a day written beside the weekday is the date ("el jueves 20 de febrero")
+    day = f"{effective.day} de febrero de {effective.year}"
+    assert verdicts(f"{named}. La decisión entrará en vigor el jueves {day}", eve) == ["supported"]
+    # "today" on the day it took effect supports; on another day it is only a doubt
+    assert verdicts("Today the Foreign Terrorist Organizations designation took effect.",
+                    effective) == ["supported"]  # fmt: skip
+    later = effective + timedelta(days=30)
+    assert verdicts("Today the Foreign Terrorist Organizations designation took effect.",
+                    later) == ["unverifiable"]  # fmt: skip
 
 
 def test_in_force_claims_are_judged() -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -64,7 +64,14 @@ ORIGIN_EVENTS = (
     "conceiv",
 )
 #: Verb phrases (folded) → the event-name prefixes they refer to.
+#: Words of an instrument taking effect ("entrará en vigor el jueves", "effective May 1"): a
+#: date of that event, not a question whether the instrument was in force then.
+TAKES_EFFECT = (
+    r"entr\w* en (?:vigor|efecto)|\btak\w* effect|\btook effect|\bgo\w* into effect"
+    r"|\bwent into effect|\beffective\b|surt\w* efecto"
+)
 EVENT_VERBS: dict[str, tuple[str, ...]] = {
+    TAKES_EFFECT: ("effective", "in_force", "entry", "enter"),
     r"announc|anunci|publicaron|joint statement|declaracion conjunta|unveil|presentaron": (
         "announc",
     ),
@@ -107,6 +114,8 @@ CONTROL = re.compile(
 )
 
 _M = "|".join(sorted((m for m in MONTHS if len(m) > 3 and m != "may"), key=len, reverse=True))
+#: Month names a day number follows in English ("May 1"): "may" only there, where it is no verb.
+_MD = f"{_M}|may"
 _WEEKDAYS = {
     d: i
     for i, ds in enumerate(
@@ -122,6 +131,14 @@ _WEEKDAYS = {
     )
     for d in ds
 }
+
+
+#: "today" / "hoy" and "yesterday" / "ayer": the publication date, or the day before.
+_TODAY_BACK = {"today": 0, "hoy": 0, "yesterday": 1, "ayer": 1}
+_TODAY = re.compile(r"\b(?:today|hoy|yesterday|ayer)\b")
+#: A weekday written alone ("announced Monday", "el jueves"), not after "this"/"last"/"este".
+_DATE_AFTER = re.compile(rf",? (?:\d|(?:{_MD})\b)")
+_BARE_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b")
 
 
 @dataclass(frozen=True)
@@ -168,8 +185,15 @@ class Written:
     end: int
     day: date
     precision: str
-    #: read from a weekday ("este viernes"): only as exact as the text's own date
+    #: read from a weekday ("este viernes") or "today": only as exact as the text's own date
     relative: bool = False
+    #: other days the words may mean ("el jueves": the last Thursday or the next)
+    alternatives: tuple[date, ...] = ()
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        """Every day the words may mean, the likeliest first."""
+        return (self.day, *self.alternatives)
 
 
 @dataclass
@@ -186,7 +210,7 @@ class FactMemory:
 #: Words saying a written date lies ahead of the text (it is announced, not reported).
 AHEAD = re.compile(
     r"upcoming|\bnext\b|\bwill\b|scheduled|planned|\bto be held|expected to"
-    r"|proxim[oa]|entrante|se reunira|programad|prevista|\bplanea"
+    r"|proxim[oa]|entrante|se reunira|programad|prevista|\bplanea|entraran?\b"
 )
 #: Words asking whether an instrument was in force on a day.
 IN_FORCE = re.compile(r"\bin force|\bin effect|\bvigente|\ben vigor|\bvigor\b|still active")
@@ -241,13 +265,19 @@ def written_dates(folded: str, published: date, memory_year: int | None) -> list
     out: list[Written] = []
     taken = Taken(len(folded))
 
-    def add(m: re.Match[str], day: date | None, precision: str, relative: bool = False) -> None:
+    def add(
+        m: re.Match[str],
+        day: date | None,
+        precision: str,
+        relative: bool = False,
+        alternatives: tuple[date, ...] = (),
+    ) -> None:
         if day and not taken.overlaps(m.span()):
             taken.add(m.span())
-            out.append(Written(m.start(), m.end(), day, precision, relative))
+            out.append(Written(m.start(), m.end(), day, precision, relative, alternatives))
 
     that_year = r"(?:ese|aquel|este) ano|that year"
-    for m in re.finditer(rf"\b({_M})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d\d)\b", folded):
+    for m in re.finditer(rf"\b({_MD})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d\d)\b", folded):
         add(m, _date(m.group(3), m.group(1), m.group(2)), "day")
     for m in re.finditer(
         rf"\b(\d{{1,2}}) de ({_M}) (?:de |del )?((?:19|20)\d\d|{that_year})", folded
@@ -255,7 +285,8 @@ def written_dates(folded: str, published: date, memory_year: int | None) -> list
         year = m.group(3) if m.group(3)[0].isdigit() else str(memory_year or "")
         add(m, _date(year, m.group(2), m.group(1)), "day")
     for m in re.finditer(
-        rf"\b({_M})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}}) de ({_M})\b", folded
+        rf"\b({_MD})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?! ?%| percent)|\b(\d{{1,2}}) de ({_M})\b",
+        folded,
     ):
         month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         add(m, _near(published, MONTHS[month], int(day)), "day")
@@ -265,6 +296,15 @@ def written_dates(folded: str, published: date, memory_year: int | None) -> list
         if m.group(1) in _WEEKDAYS:
             back = (published.weekday() - _WEEKDAYS[m.group(1)]) % 7
             add(m, published - timedelta(days=back), "day", relative=True)
+    for m in _TODAY.finditer(folded):
+        add(m, published - timedelta(days=_TODAY_BACK[m.group(0)]), "day", relative=True)
+    for m in _BARE_WEEKDAY.finditer(folded):
+        # "China announced Monday", "entrará en vigor el jueves": the last such day or the next
+        # ("Friday, September 26, 2025" and "el jueves 20 de febrero" are the date after them)
+        if _DATE_AFTER.match(folded, m.end()):
+            continue
+        last = published - timedelta(days=(published.weekday() - _WEEKDAYS[m.group(1)]) % 7)
+        add(m, last, "day", relative=True, alternatives=(last + timedelta(days=7),))
     for m in re.finditer(
         r"\b(\d{1,2}) (?:anos|years) (?:de|después de|despues de|after|since)\b", folded
     ):
@@ -304,7 +344,7 @@ def _same(claimed: Written, event: dict[str, str]) -> bool:
         else ("month" if "month" in (claimed.precision, event.get("date_precision")) else "day")
     )
     width = {"year": 4, "month": 7, "day": 10}[precision]
-    return claimed.day.isoformat()[:width] == official.isoformat()[:width]
+    return any(d.isoformat()[:width] == official.isoformat()[:width] for d in claimed.days)
 
 
 @functools.lru_cache(maxsize=256)
@@ -315,11 +355,17 @@ def _events_for(folded: str, key: str) -> list[dict[str, str]]:
     ahead = [e for e in events if e["event"] == "scheduled"]
     if ahead and AHEAD.search(folded):  # what lies ahead: the dates it was scheduled for
         return ahead
-    for verbs, prefixes in EVENT_VERBS.items():
-        if re.search(verbs, folded):
-            named = [e for e in events if any(p in e["event"].lower() for p in prefixes)]
-            if named:
-                return named
+    # every event a verb of the sentence names ("announced Monday … effective May 1": either)
+    named = [
+        e
+        for e in events
+        if any(
+            re.search(verbs, folded) and any(p in e["event"].lower() for p in prefixes)
+            for verbs, prefixes in EVENT_VERBS.items()
+        )
+    ]
+    if named:
+        return named
     return [e for e in events if e["event"].lower().startswith(ORIGIN_EVENTS)] or events
 
 
@@ -340,7 +386,10 @@ def check_agreements(sentence: str, published: date, memory: FactMemory) -> list
     # an agreement named earlier dates this sentence only in the past: "the upcoming February
     # ministerial" is another, unnamed event, not the earlier agreement's
     past = all(w.day <= latest_day(published) for w in dates)
-    if not names and memory.agreement and dates and past and _has_event_verb(folded):
+    # "La decisión entrará en vigor mañana 20 de febrero": whether the instrument just named
+    # is in force on a day may be asked ahead of it
+    carried = _has_event_verb(folded) and (past or re.search(TAKES_EFFECT, folded) is not None)
+    if not names and memory.agreement and dates and carried:
         names = [(None, memory.agreement)]
     out = []
     others = sorted(m.start() for m, _ in names if m is not None)
@@ -404,9 +453,14 @@ def _agreement_finding(
     published: date,
 ) -> FactFinding:
     registry = load_registry()
-    if IN_FORCE.search(folded) and key in registry.instruments:
+    if (
+        IN_FORCE.search(folded)
+        and not re.search(TAKES_EFFECT, folded)
+        and key in registry.instruments
+    ):
         return _in_force_finding(sentence, match, key, written, registry)
     events = _events_for(folded, key)
+    written = _likeliest(written, events)
     name = localized(events[0].get("name_en") or key, events[0].get("name_es", ""))
     timeline = items([message("claims.fact.event", **_event_words(e)) for e in events])
     shown = day_value(written.day.isoformat()[: {"year": 4, "month": 7}.get(written.precision, 10)])
@@ -444,6 +498,16 @@ def _agreement_finding(
         reason,
         tuple(_source(e) for e in events),
     )
+
+
+def _likeliest(written: Written, events: list[dict[str, str]]) -> Written:
+    """The date as the day it may mean that an event has ("el jueves": the next Thursday
+    when that is the day the record holds), else as its likeliest day."""
+    for day in written.days:
+        one = replace(written, day=day, alternatives=())
+        if any(_same(one, e) for e in events):
+            return one
+    return written
 
 
 def _year_of_something_else(written: Written, folded: str, match: re.Match[str] | None) -> bool:
@@ -498,8 +562,11 @@ def _in_force_finding(
     sentence: str, match: re.Match[str] | None, key: str, written: Written, registry: Registry
 ) -> FactFinding:
     """ "X was in force in D" against the registry's start and end of X."""
-    answer = in_force(registry, key, written.day)
+    answers = [in_force(registry, key, day) for day in written.days]
+    answer = next((a for a in answers if a.answer == "yes"), answers[0])
     verdict = {"yes": "supported", "no": "contradicted"}.get(answer.answer, "unverifiable")
+    if verdict == "contradicted" and (match is None or written.relative):
+        verdict = "unverifiable"  # the instrument carried from before, or the day counted
     item = registry.instruments[key]
     start = match.start() if match else written.start
     end = match.end() if match else written.end
