@@ -205,6 +205,7 @@ def check_document(
     checker.others = publishers_in(whole)  # other publishers named anywhere
     checker.mexican_border = bool(_MEXICAN_BORDER.search(whole))
     checker.age_group = bool(_AGE_GROUP.search(whole))
+    checker.story_fentanyl = bool(checker.lexicon.find("drug_fentanyl_deaths", whole))
     claims: list[Claim] = []
     not_checked = 0
     for _, sentence in sentences:
@@ -248,6 +249,7 @@ class _Checker:
         self.others: list[dict[str, Any]] = []  # other publishers the whole text names
         self.mexican_border = True  # the text names Mexico or its border somewhere
         self.age_group = False  # the text is about an age group ("aged 18 to 45")
+        self.story_fentanyl = False  # the text names fentanyl or synthetic opioids somewhere
 
     def sentence(self, sentence: str, room: int = MAX_CLAIMS) -> tuple[list[Claim], int]:
         """The claims of ``sentence``, at most ``room`` of them checked, and how many more were
@@ -281,6 +283,7 @@ class _Checker:
                 fentanyl,
                 frame=frame,
                 sentence_text=sentence,
+                story_fentanyl=self.story_fentanyl,
             )
             numeric.append(self._numeric(sentence, clue))
         self.tags = choose_joint(numeric, self.tags)
@@ -698,9 +701,10 @@ def _evidence_values(claim: Claim, best: Evidence) -> dict[str, Any]:
 
 
 def _far(claim: Claim, best: Evidence) -> bool:
-    """A level under a third of the record: more likely a part (one port, one seizure, one
-    month) than the whole the frame reads it as. (A level three times the record is an
-    exaggeration, and stays contradicted.)"""
+    """A level under 40% of the record: more likely a part (one port, one seizure, one month) or
+    a difference (deaths averted, a fall) than the whole the frame reads it as. (A level far
+    over the record is more often an exaggeration, and stays contradicted — unless the record
+    is a small part, below.)"""
     if claim.kind != "quantity" or not best.official or not claim.claimed:
         return False
     claimed, official = abs(float(claim.claimed)), abs(float(best.official))
@@ -708,7 +712,17 @@ def _far(claim: Claim, best: Evidence) -> bool:
     part = any(d in where for d in ("area", "port", "us_state", "mx_state"))
     # a figure over three times a small part (one sector, one port, one state) is more likely
     # the whole it belongs to than a wrong count of the part
-    return claimed <= official / 3 or (part and claimed >= 3 * official)
+    return claimed < official * UNDER or (part and claimed >= 3 * official)
+
+
+#: The fraction of the record under which a level is doubted (``_far``). On the untuned first
+#: runs of seven development batches (442 statements) any bound from 0.38 to 0.5 cut the true
+#: statements called false from 13.5% to 11.5% and lost no true contradiction (a third, the
+#: bound before, changed nothing); 0.4 keeps the generated test bed's false figures, up to 60%
+#: under the record, contradicted. The same bound above the record (2.5 times) would have cut
+#: them further but loses the exaggerations fact-checkers look for ("300,000 Americans die of
+#: fentanyl each year").
+UNDER = 0.4
 
 
 #: Units that say what a figure counts whatever words are near it.

@@ -478,12 +478,12 @@ def _agreement_finding(
     elif (
         written.relative
         or _another_event_on(written)
-        or _year_of_something_else(written, folded, match)
+        or _date_of_something_else(written, folded, match)
     ):
         # precision first: a weekday counted from a date the page may not give exactly, a day
-        # the record holds for another event (an order signed, then a designation), or a bare
-        # year in a sentence that says nothing happened then, is not enough to call the text
-        # false
+        # the record holds for another event (an order signed, then a designation), or a date
+        # in a sentence that says nothing of the agreement happened then, is not enough to call
+        # the text false
         verdict = "unverifiable"
         reason = why("agreement_doubt", name=name, shown=shown, timeline=timeline)
     else:
@@ -510,12 +510,13 @@ def _likeliest(written: Written, events: list[dict[str, str]]) -> Written:
     return written
 
 
-def _year_of_something_else(written: Written, folded: str, match: re.Match[str] | None) -> bool:
-    """A year alone, in a sentence with no verb of an agreement's events ("CIBanco processed
-    $2.1 million between 2021 and 2024"): the year of what the sentence tells, not of the
+def _date_of_something_else(written: Written, folded: str, match: re.Match[str] | None) -> bool:
+    """A date in a sentence with no verb of an agreement's events ("CIBanco processed $2.1
+    million between 2021 and 2024", "Rubio determined on February 6, 2025, that eight entities
+    meet the criteria for being designated"): the date of what the sentence tells, not of the
     agreement named in it — unless it is written on the name itself ("the 2014 Merida
     Initiative", "la Iniciativa Mérida de 2007")."""
-    if written.precision != "year" or _has_event_verb(folded):
+    if _has_event_verb(folded):
         return False
     on_name = match is not None and (
         0 <= match.start() - written.end <= 1 or 0 <= written.start - match.end() <= 4

@@ -71,6 +71,7 @@ class Clue:
     frame: Frame | None = None  # the mention's own clause, period and base (claims.frames)
     default_period: PeriodRef | None = None  # a rate's unwritten year ("every year", "al día")
     sentence_text: str = ""  # the sentence as written (capitals kept)
+    story_fentanyl: bool = False  # the text names fentanyl somewhere, before or after
 
     def entity(self, dimension: str) -> Entity | None:
         """The member of ``dimension`` the claim is about: none if the sentence names several
@@ -143,7 +144,8 @@ class Clue:
         if written is not None:
             return written, "sentence"
         if self.memory.period is not None:
-            return self.memory.period, "memory"
+            following = self.time.following(self.memory.period)
+            return (following, "memory") if following is not None else (None, "none")
         rate = self.frame is not None and self.frame.per is not None
         if rate and self.default_period is not None:
             return self.default_period, "rate"
@@ -262,7 +264,11 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
         if shifted:
             return [(f"{ref.period} against {shifted}", ref.period, shifted)]
     t = clue.time
-    years = [p for p in t.periods if p.kind in ("calendar_year", "fiscal_year")]
+    years = [
+        p
+        for p in t.periods
+        if p.kind in ("calendar_year", "fiscal_year") and not _ordinal_since(clue.folded, p)
+    ]
     framed = clue.frame.period if clue.frame is not None else None
     # the sentence's first and last years, unless the figure's own clause dates it otherwise
     # ("after declining 4.1% from 2017 to 2018, deaths rose 18.2% from the 12 months ending …")
@@ -317,6 +323,18 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
     return [
         ("no period written: the last complete fiscal year before publication", f"FY{fy}", None)
     ]
+
+
+#: "the first annual decrease since 2018", "la cifra más baja desde 2019": the year dates a
+#: superlative, not the base of the change the sentence states.
+_ORDINAL_SINCE = re.compile(
+    r"\b(?:first|lowest|highest|largest|biggest|smallest|fewest|most|primer[oa]?|menor|mayor"
+    r"|mas baj[oa]s?|mas alt[oa]s?)\b[^,.;]{0,40}\b(?:since|desde)\s+(?:(?:fy|el|in|en)\s*)?$"
+)
+
+
+def _ordinal_since(folded: str, ref: PeriodRef) -> bool:
+    return _ORDINAL_SINCE.search(folded[max(0, ref.start - 80) : ref.start]) is not None
 
 
 _THAN = re.compile(

@@ -145,18 +145,31 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
             "from other drugs or all opioids.",
             "no_deaths_series",
         )
+    # deaths whose cause is not written ("killing 71,000 Americans in 2021"), in a text about
+    # fentanyl: all overdoses or synthetic opioids, both readings
+    unwritten = clue.story_fentanyl and _ALL_DRUGS.search(cause) is None
     causes = (
-        ["all_drug_overdose"]
-        if not clue.fentanyl
-        else ["T40.4"]
-        if near
+        ["T40.4"]
+        if clue.fentanyl and near
         else ["all_drug_overdose", "T40.4"]
+        if clue.fentanyl or unwritten
+        else ["all_drug_overdose"]
     )
     national = state is None or state.code == "US"
+    # "death rates … jumped by 45.2%": the age-adjusted rate's change, not the count's; rate
+    # words further back in the sentence make the rate one more reading
+    own_rate = _RATE_WORDS.search(cause) is not None
+    rate = own_rate or _RATE_WORDS.search(clue.folded[max(0, m.start - 160) : m.start]) is not None
 
     def make(period: str) -> list[Reading]:
         out = []
         year = period if period.isdigit() else None
+        if year and national and rate:
+            for cause_code in causes:
+                query = Query("overdose_death_rate", year, where={"cause": (cause_code,)})
+                out.append(Reading(f"age-adjusted death rate (NCHS), {cause_code}", query))
+            if m.kind == "change" and own_rate:
+                return out
         if year and national:
             for cause in causes:
                 for status in ("final", "provisional"):
@@ -210,6 +223,19 @@ _OTHER_CAUSE = re.compile(
     r"\b(?:opioid|opioids|opioide|opioides|heroin|heroina|cocaine|cocaina|methamphetamine|"
     r"metanfetamina|psychostimulant\w*|psicoestimulante\w*|stimulant\w*|estimulante\w*|"
     r"benzodiazepin\w*|alcohol|injury|injuries|suicides?|suicidios?|lesiones)\b"
+)
+
+
+#: Words that say a figure counts deaths from every drug.
+_ALL_DRUGS = re.compile(
+    r"\b(?:drug overdoses?|drug deaths|drug[- ]related deaths|all drugs|any drug|overdose deaths"
+    r"|overdoses? de drogas?|sobredosis de drogas?|todas las drogas|muertes por sobredosis)\b"
+)
+#: Words that say a figure is a death rate, not a count.
+_RATE_WORDS = re.compile(
+    r"\b(?:death rates?|rates? of (?:overdose )?deaths?|overdose (?:death )?rates?"
+    r"|mortality rates?|tasas? de (?:mortalidad|muertes?|defunciones|sobredosis)|per 100,000"
+    r"|por (?:cada )?100 mil)\b"
 )
 
 

@@ -40,6 +40,7 @@ class TimeFrame:
     year_ago: bool  # "same period last year", "interanual"
     released: date | None  # "data released in December 2023"
     before: tuple[tuple[int, int], ...] = ()  # spans of "the year before", "un año antes"
+    after: tuple[tuple[int, int], ...] = ()  # spans of "the following year", "al año siguiente"
 
     def nearest(
         self, offset: int, end: int | None = None, *, shift: bool = True
@@ -58,25 +59,45 @@ class TimeFrame:
             return gap, -span[0]
 
         best = min(self.periods, key=lambda p: distance((p.start, p.end)))
-        apart = [b for b in self.before if b[1] <= best.start or b[0] >= best.end]
-        before = min(apart, key=distance, default=None) if shift else None
-        if before is not None and distance(before) < distance((best.start, best.end)):
-            earlier = year_before(best.period)
-            return PeriodRef(before[0], before[1], earlier, best.kind) if earlier else None
+        if not shift:
+            return best
+        for spans, years in ((self.before, -1), (self.after, 1)):
+            apart = [b for b in spans if b[1] <= best.start or b[0] >= best.end]
+            near = min(apart, key=distance, default=None)
+            if near is not None and distance(near) < distance((best.start, best.end)):
+                moved = years_later(best.period, years)
+                return PeriodRef(near[0], near[1], moved, best.kind) if moved else None
         return best
+
+    def following(self, period: PeriodRef) -> PeriodRef | None:
+        """``period`` a year on when the sentence says "the following year" of it (a period
+        remembered from the sentence before), else ``period``."""
+        if not self.after:
+            return period
+        moved = years_later(period.period, 1)
+        return PeriodRef(period.start, period.end, moved, period.kind) if moved else None
 
 
 def year_before(period: str) -> str | None:
     """The same period a year earlier, as text: FY2023 → FY2022, 2023-12 → 2022-12."""
+    return years_later(period, -1)
+
+
+def years_later(period: str, years: int) -> str | None:
+    """The same period ``years`` later (earlier when negative), as text: FY2019 → FY2020."""
     m = re.fullmatch(r"(FY|12ME )?(\d{4})(-\d\d)?", period)
     if not m:
         return None
-    return f"{m.group(1) or ''}{int(m.group(2)) - 1}{m.group(3) or ''}"
+    return f"{m.group(1) or ''}{int(m.group(2)) + years}{m.group(3) or ''}"
 
 
 _BEFORE = re.compile(
     r"the (?:fiscal )?year before|the (?:previous|prior|preceding) (?:fiscal )?year"
     r"|a year (?:earlier|before)|un ano antes|el ano (?:fiscal )?(?:anterior|previo)"
+)
+_AFTER = re.compile(
+    r"the (?:following|next|subsequent) (?:fiscal )?year|a year later|un ano (?:despues|mas tarde)"
+    r"|(?:al|el) ano (?:fiscal )?(?:siguiente|posterior)"
 )
 _YEAR_AGO = re.compile(
     r"same (?:period|time|months?|quarter) "
@@ -456,6 +477,7 @@ def read_time(folded: str, published: date) -> TimeFrame:
         bool(excluded and _YEAR_AGO.search(folded)),
         release_day,
         tuple(m.span() for m in _BEFORE.finditer(folded)),
+        tuple(m.span() for m in _AFTER.finditer(folded)),
     )
 
 
