@@ -289,6 +289,7 @@ class _Checker:
         self.tags = choose_joint(numeric, self.tags)
         for claim in numeric:
             self._finish(claim)
+        _settle_arithmetic(numeric, frames)
         out.extend(numeric)
         superlative = self._superlative(sentence, folded, numeric)
         if superlative is not None and len(out) < room:
@@ -673,6 +674,25 @@ class _Checker:
             return
         claim.verdict = "contradicted"
         claim.explain("contradicted", 0.85 if len(answered) == 1 else 0.8, **values)
+
+
+def _settle_arithmetic(numeric: list[Claim], frames: list[Any]) -> None:
+    """A change that agrees with the two figures its sentence states ("fell 27% from 110,037 to
+    80,391") is supported by the record only when they are: otherwise it is consistent with the
+    text, not confirmed by the record (figures of an older release, a year before the coverage).
+    A change the text's own figures refute stays contradicted."""
+    by_text = {c.text: c for c in numeric}
+    for claim, frame in zip(numeric, frames, strict=False):
+        key = (claim.why or {}).get("key", "")
+        if claim.verdict != "supported" or not key.endswith(".arithmetic_supported"):
+            continue
+        if frame is None or frame.pair is None:
+            continue
+        ends = [by_text.get(m.text) for m in frame.pair]
+        if all(e is not None and e.verdict == "supported" for e in ends):
+            continue
+        claim.verdict = "unverifiable"
+        claim.explain("arithmetic_consistent", 0.6, **(claim.why or {}).get("values", {}))
 
 
 def _story_period(periods: tuple[PeriodRef, ...]) -> PeriodRef | None:
