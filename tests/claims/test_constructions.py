@@ -150,3 +150,28 @@ def test_killings_may_count_feminicides_and_an_institution_is_not_the_country(
     assert found[0]["query_json"]["where"]["mx_state"] == ["25"]  # type: ignore[index]
     assert found[1]["verdict"] == "unverifiable"  # both counted together: plausible, not firm
     assert "other_reading" in found[1]["doubts"]  # type: ignore[operator]
+
+
+def test_pounds_of_drugs_at_the_land_border_are_every_drug_at_its_land_ports(
+    engine: Engine,
+) -> None:
+    # "land" is the AMO files' member; the nationwide files write "Land Only", and "the
+    # southwest land border" may name the region as much as its land ports: both are asked
+    found = claims(
+        engine,
+        "In fiscal year 2023, U.S. Customs and Border Protection seized 240,000 pounds of drugs "
+        "at the southwest land border, which included fentanyl.",
+        date(2024, 2, 1),
+    )
+    (claim,) = found
+    land = engine.run(
+        Query(
+            "seized_lb",
+            "FY2023",
+            where={"region": ("Southwest Border",), "land_filter": ("Land Only",)},
+        )
+    ).value
+    assert round(land, -3) == 240_000
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(land)
+    assert all("drug" not in (r["query_json"].get("where") or {}) for r in claim["readings"])

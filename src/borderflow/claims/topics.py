@@ -72,7 +72,12 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     for dimension in ("drug", "component", "land_filter"):
         found = clue.entity(dimension)
         if found:
-            where[dimension] = (found.code,)
+            where[dimension] = (_NATIONWIDE_LAND.get(found.code, found.code),)
+    if _ALL_DRUGS_SEIZED.match(m.object_text[:30]):
+        where.pop("drug", None)  # "240,000 pounds of drugs": every drug, whatever is named near
+    # "the southwest land border" may name the region as much as its land ports: both readings
+    unfiltered = {k: v for k, v in where.items() if k != "land_filter"}
+    wheres = [where, unfiltered] if "land_filter" in where else [where]
     area = _area(clue)
     region = clue.entity("region")
     scopes = [("", {})] if area or region else [("nationwide", {}), (SWB, {"region": (SWB,)})]
@@ -86,14 +91,32 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     def make(period: str) -> list[Reading]:
         return [
             Reading(
-                ", ".join(x for x in (label, measure) if x),
-                Query(measure, period, where={**where, **scope}),
+                ", ".join(x for x in (label, measure, _land_label(w)) if x),
+                Query(measure, period, where={**w, **scope}),
             )
+            for w in wheres
             for measure in measures
             for label, scope in scopes
         ]
 
     return make
+
+
+#: Words right after a weight that say it is of every drug ("240,000 pounds of drugs").
+_ALL_DRUGS_SEIZED = re.compile(
+    r"\s*(?:pounds?|lbs?\.?|kilograms?|kilos?|kg|libras?|kilogramos?|toneladas?|tons?)?\s*"
+    r"(?:of |de )(?:illicit |illegal |ilicitas? |ilegales )?"
+    r"(?:drugs|narcotics|illicit substances|drogas|narcoticos|estupefacientes)\b"
+)
+
+
+#: The nationwide files write "Land Only" where the AMO files write "Land" (the gazetteer's
+#: reading of "land"): seizure claims are read against the nationwide files.
+_NATIONWIDE_LAND = {"Land": "Land Only"}
+
+
+def _land_label(where: dict[str, tuple[str, ...]]) -> str:
+    return "land ports only" if "land_filter" in where else ""
 
 
 _AREA_KINDS = (
