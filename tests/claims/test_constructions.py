@@ -175,3 +175,22 @@ def test_pounds_of_drugs_at_the_land_border_are_every_drug_at_its_land_ports(
     assert claim["verdict"] == "supported"
     assert claim["official"] == pytest.approx(land)
     assert all("drug" not in (r["query_json"].get("where") or {}) for r in claim["readings"])
+
+
+def test_fentanyls_share_of_overdose_deaths_is_t40_4_over_all_drugs(engine: Engine) -> None:
+    def count(cause: str) -> float:
+        query = Query("overdose_deaths_annual", "2022", where={"cause": (cause,)}, status="final")
+        return engine.run(query).value
+
+    share = 100 * count("T40.4") / count("all_drug_overdose")  # NCHS final 2022: 68.4%
+    true = f"In 2022, synthetic opioids such as fentanyl were involved in {share:.0f}% of all drug overdose deaths."
+    (claim,) = claims(engine, true, date(2024, 6, 1))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(share)
+    assert "as a share of" in str(claim["query"])
+    false = true.replace(f"{share:.0f}%", f"{share * 0.65:.0f}%")
+    assert claims(engine, false, date(2024, 6, 1))[0]["verdict"] == "contradicted"
+    spanish = (
+        f"En 2022, el fentanilo causó el {share:.0f}% de las muertes por sobredosis de drogas."
+    )
+    assert claims(engine, spanish, date(2024, 6, 1))[0]["verdict"] == "supported"

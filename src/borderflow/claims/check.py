@@ -545,9 +545,12 @@ class _Checker:
         return None
 
     def _evaluate(self, reading: Reading, m: Mention, *, per_day: bool = False) -> Evidence:
+        sentence = reading.query.sentence()
+        if m.kind == "share" and reading.base is not None:  # fentanyl's share of all deaths
+            sentence += f", as a share of {reading.base.sentence()}"
         evidence = Evidence(
             reading.label,
-            reading.query.sentence(),
+            sentence,
             reading.query.to_dict(),
             None,
             None,

@@ -184,6 +184,10 @@ _SPAN_OF_TIME = re.compile(
 )
 
 
+#: The precision, in percentage points, of a share written as a fraction in words.
+WORD_SHARE_PRECISION = 10.0
+
+
 class MentionFinder:
     """Finds mentions in sentences with patterns built once from the lexicon."""
 
@@ -449,7 +453,9 @@ class MentionFinder:
                     "share",
                     sentence[m.start() : m.end()],
                     m.start(),
-                    Number(ratio * 100, 1.0, m.group("share")),
+                    # "half", "two-thirds", "tres cuartas partes": a fraction in words is read
+                    # to the nearest ten points ("nearly half" of 46.5% is not false)
+                    Number(ratio * 100, WORD_SHARE_PRECISION, m.group("share")),
                     "percent",
                     self._qualifier(m),
                     None,

@@ -93,7 +93,11 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
     scoped = any(
         {"area", "port"} & set((e.query_json.get("where") or {}).keys()) for e in claim.readings
     )
-    if m.kind == "share" and (scoped or not any(start <= e.start < end for e in parts)):
+    if m.kind == "share" and topic == "overdose_deaths":
+        # the part is the cause: fentanyl's share of overdose deaths, named in the clause
+        if not load_lexicon().find("drug_fentanyl_deaths", clue.folded[start:end]):
+            out.append("subset")
+    elif m.kind == "share" and (scoped or not any(start <= e.start < end for e in parts)):
         out.append("subset")  # a share of what? the part is not named in its clause
     near = clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 30]
     aside = _WITH_SHARE.search(clue.folded[max(0, m.start - 12) : m.start])

@@ -22,6 +22,10 @@ def official_value(
     """The official figure for ``reading`` in the claim's own terms (unit, percent or ratio)."""
     result = engine.run(reading.query)
     rows = result.rows
+    if m.kind == "share" and reading.base is not None:  # a part over a whole of another query
+        _check_coverage(rows.iloc[0], "", None)
+        whole, releases = _base(engine, reading, rows.iloc[0])
+        return 100 * float(rows["value"].iloc[0]) / whole, result.releases + releases
     if m.kind == "share":
         part = rows[rows[reading.query.share_of].astype(str) == _share_part(reading)]
         return float(part["share"].iloc[0]), result.releases

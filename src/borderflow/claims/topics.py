@@ -44,6 +44,8 @@ def readings(clue: Clue, topic: str) -> list[Reading]:
     if clue.mention.kind in ("change", "multiplier"):
         return as_change(clue, make)
     if clue.mention.kind == "share":
+        if clue.topic == "overdose_deaths" and clue.fentanyl:
+            return death_shares(clue)
         return share_readings(clue, make)
     if clue.mention.kind == "rank":
         return rank_readings(clue, make)
@@ -260,6 +262,57 @@ _RATE_WORDS = re.compile(
     r"|mortality rates?|tasas? de (?:mortalidad|muertes?|defunciones|sobredosis)|per 100,000"
     r"|por (?:cada )?100 mil)\b"
 )
+
+
+def death_shares(clue: Clue) -> list[Reading]:
+    """ "Fentanyl accounts for roughly 70 percent of all drug overdose deaths", "casi 70% de
+    las cuales involucraron fentanilo": synthetic-opioid (T40.4) deaths as a share of all drug
+    overdose deaths, United States — NCHS counts for a calendar year, CDC VSRR for 12 months
+    ending a month (each status over the same status). With no period written, the latest
+    complete year published by the text's date."""
+    state = clue.entity("us_state")
+    if (state is not None and state.code != "US") or _STATE_WORDS.search(clue.folded):
+        raise Unresolved(  # "in Kentucky … over 70% of overdose deaths"
+            "the share of deaths involving fentanyl is held for the United States only.",
+            "no_deaths_series",
+        )
+    ref = clue.period() or clue.default_period
+    if ref is None:
+        raise Unresolved("the sentence names no period, and none came before it.", "no_period")
+    period = ref.period
+    out = []
+    if period.isdigit():
+        for status in ("final", "provisional"):
+            part = Query(
+                "overdose_deaths_annual", period, where={"cause": ("T40.4",)}, status=status
+            )
+            whole = part.with_(where={"cause": ("all_drug_overdose",)})
+            out.append(
+                Reading(f"T40.4 share of all drug overdose deaths (NCHS, {status})", part, whole)
+            )
+    twelve = (
+        f"12ME {period}-12" if period.isdigit() else period if period.startswith("12ME") else None
+    )
+    twelve = twelve or _twelve_months(period)
+    if twelve:
+        for status in ("predicted", "reported"):
+            part = Query("overdose_deaths_12m", twelve, where={"us_state": ("US",)}, status=status)
+            whole = Query("all_overdose_deaths_12m", twelve, status=status)
+            out.append(
+                Reading(
+                    f"T40.4 share of all drug overdose deaths (CDC VSRR, {status})", part, whole
+                )
+            )
+    if not out:
+        raise Unresolved(
+            f"no overdose-death series answers {period!r} for this share.", "no_deaths_series"
+        )
+    return out
+
+
+#: Words that put a figure in one state's own count ("the Kentucky Office of Drug Control
+#: Policy", "state officials").
+_STATE_WORDS = re.compile(r"\b(?:state|statewide|estatal|del estado)\b")
 
 
 def _other_cause(folded: str) -> bool:
