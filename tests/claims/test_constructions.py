@@ -194,3 +194,17 @@ def test_fentanyls_share_of_overdose_deaths_is_t40_4_over_all_drugs(engine: Engi
         f"En 2022, el fentanilo causó el {share:.0f}% de las muertes por sobredosis de drogas."
     )
     assert claims(engine, spanish, date(2024, 6, 1))[0]["verdict"] == "supported"
+
+
+def test_from_a_month_to_the_same_month_a_year_on_is_twelve_months_ending(
+    engine: Engine,
+) -> None:
+    query = Query("all_overdose_deaths_12m", "12ME 2021-04", status="predicted")
+    deaths = engine.run(query).value  # CDC VSRR, 12 months ending April 2021
+    text = (
+        "The U.S. recorded its highest ever number of drug-overdose deaths in a 12-month period "
+        f"from April 2020 to April 2021: {deaths:,.0f} deaths."
+    )
+    (claim,) = claims(engine, text, date(2022, 1, 11))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(deaths)

@@ -325,12 +325,14 @@ def _other_cause(folded: str) -> bool:
 
 
 def _twelve_months(period: str) -> str | None:
-    """A range of 12 months ("2020-05..2021-04") as a 12-month-ending period."""
+    """A range of 12 months ("2020-05..2021-04") as a 12-month-ending period; so is a month to
+    the same month a year on ("from April 2020 to April 2021": CDC's way of writing the 12
+    months ending April 2021)."""
     m = re.fullmatch(r"(\d{4})-(\d\d)\.\.(\d{4})-(\d\d)", period)
     if not m:
         return None
     first, last = int(m.group(1)) * 12 + int(m.group(2)), int(m.group(3)) * 12 + int(m.group(4))
-    return f"12ME {m.group(3)}-{m.group(4)}" if last - first == 11 else None
+    return f"12ME {m.group(3)}-{m.group(4)}" if last - first in (11, 12) else None
 
 
 def homicides(clue: Clue) -> Callable[[str], list[Reading]]:
