@@ -208,3 +208,13 @@ def test_from_a_month_to_the_same_month_a_year_on_is_twelve_months_ending(
     (claim,) = claims(engine, text, date(2022, 1, 11))
     assert claim["verdict"] == "supported"
     assert claim["official"] == pytest.approx(deaths)
+
+
+def test_in_a_year_with_no_year_written_may_be_the_newest_twelve_months(engine: Engine) -> None:
+    # published 1 November 2021: the newest 12 months CDC had published then end in mid-2021,
+    # the latest complete year is 2020 (fewer than 100,000 deaths)
+    text = "En Estados Unidos, más de 100 mil personas murieron por sobredosis de drogas en un año."
+    (claim,) = claims(engine, text, date(2021, 11, 1))
+    assert claim["verdict"] == "supported"
+    assert str(claim["query_json"]["period"]).startswith("12ME 2021-")
+    assert "period_defaulted" in claim["doubts"]  # never called false on a guessed period

@@ -381,7 +381,11 @@ class _Checker:
         if topic is None:
             claim.explain("no_topic", 0.8)
             return claim
-        clue = replace(clue, default_period=self._latest_year(topic))
+        clue = replace(
+            clue,
+            default_period=self._latest_year(topic),
+            latest_twelve=self._latest_twelve(topic),
+        )
         try:
             options = readings(clue, topic)
         except Unresolved as exc:
@@ -450,6 +454,20 @@ class _Checker:
                     year = last.year if last.month == 12 else last.year - 1
             self.latest[topic] = PeriodRef(0, 0, str(year), "calendar_year") if year else None
         return self.latest[topic]
+
+    def _latest_twelve(self, topic: str) -> PeriodRef | None:
+        """The latest 12 months ending a month published by the publication date, for a topic
+        counted that way (overdose deaths: "more than 100,000 died in a year")."""
+        measure = _TWELVE_MONTH_MEASURE.get(topic)
+        if measure is None:
+            return None
+        key = f"12ME:{topic}"
+        if key not in self.latest:
+            last = self._last_known(measure, _PUBLICATION_LAG[topic])
+            self.latest[key] = (
+                PeriodRef(0, 0, f"12ME {last:%Y-%m}", "twelve_month_ending") if last else None
+            )
+        return self.latest[key]
 
     def _superlative(self, sentence: str, folded: str, numeric: list[Claim]) -> Claim | None:
         """ "the lowest in four years": the rank of the level the sentence states among the
@@ -753,6 +771,8 @@ _UNIT_TOPICS = ("lb", "kg", "short_ton", "t", "events", "victims", "pedestrians"
 _SCOPE_DIMENSIONS = ("area", "port", "region", "component", "us_state", "mx_state")
 #: Months between the end of a month and its publication, for each topic (VSRR: about four).
 _PUBLICATION_LAG = {"seizures": 1, "overdose_deaths": 5, "homicides": 1, "crossings": 2}
+#: The 12-month-ending series whose newest period an unwritten "in a year" may also mean.
+_TWELVE_MONTH_MEASURE = {"overdose_deaths": "all_overdose_deaths_12m"}
 #: The series whose last month dates "every year" / "al día" for each topic.
 _LATEST_MEASURE = {
     "seizures": "seized_lb",

@@ -72,6 +72,7 @@ class Clue:
     default_period: PeriodRef | None = None  # a rate's unwritten year ("every year", "al día")
     sentence_text: str = ""  # the sentence as written (capitals kept)
     story_fentanyl: bool = False  # the text names fentanyl somewhere, before or after
+    latest_twelve: PeriodRef | None = None  # the newest 12 months ending published by then
 
     def entity(self, dimension: str) -> Entity | None:
         """The member of ``dimension`` the claim is about: none if the sentence names several
@@ -222,6 +223,9 @@ def value_periods(clue: Clue, *, fiscal_alternative: bool) -> list[tuple[str, st
     out = [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period)]
     if fiscal_alternative and ref.kind == "calendar_year" and ref.period.isdigit():
         out.append(("fiscal year", f"FY{ref.period}"))
+    if clue.latest_twelve is not None and clue.period_and_source()[1] == "rate":
+        # "more than 100,000 died in a year": the latest complete year, or the newest 12 months
+        out.append(("the newest 12 months published", clue.latest_twelve.period))
     return out
 
 
