@@ -218,3 +218,18 @@ def test_in_a_year_with_no_year_written_may_be_the_newest_twelve_months(engine: 
     assert claim["verdict"] == "supported"
     assert str(claim["query_json"]["period"]).startswith("12ME 2021-")
     assert "period_defaulted" in claim["doubts"]  # never called false on a guessed period
+
+
+def test_an_average_a_day_belongs_to_its_own_figure_not_the_total_before_it(
+    engine: Engine,
+) -> None:
+    query = Query("overdose_deaths_annual", "2022", where={"cause": ("all_drug_overdose",)})
+    deaths = engine.run(query).value  # NCHS final 2022
+    text = (
+        f"En 2022 las sobredosis de drogas mataron a {deaths * 1.05:,.0f} personas, un promedio "
+        "de 300 al día."
+    ).replace(",", " mil ", 1)
+    found = {c["text"]: c for c in claims(engine, text, date(2024, 6, 1))}
+    total = next(c for t, c in found.items() if "personas" in t)
+    assert total["official"] == pytest.approx(deaths)  # read as the year's total, not an average
+    assert total["verdict"] == "contradicted"

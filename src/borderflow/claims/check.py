@@ -551,8 +551,11 @@ class _Checker:
         m, after = clue.mention, clue.mention.object_text[:45]
         before = clue.folded[max(0, m.start - 20) : m.start]
         rate = clue.frame is not None and clue.frame.per is not None
+        # words of another figure are not this one's: "2.582 asesinatos, un promedio de más de
+        # 83 al día" — the average is the 83
+        own_after, own_before = _DIGIT.split(after)[0], _DIGIT.split(before)[-1]
         if not rate and (
-            self.lexicon.find("per_time", after) or self.lexicon.find("per_time", before)
+            self.lexicon.find("per_time", own_after) or self.lexicon.find("per_time", own_before)
         ):
             return "per_hour"
         if m.kind == "quantity" and (
@@ -771,6 +774,7 @@ _UNIT_TOPICS = ("lb", "kg", "short_ton", "t", "events", "victims", "pedestrians"
 _SCOPE_DIMENSIONS = ("area", "port", "region", "component", "us_state", "mx_state")
 #: Months between the end of a month and its publication, for each topic (VSRR: about four).
 _PUBLICATION_LAG = {"seizures": 1, "overdose_deaths": 5, "homicides": 1, "crossings": 2}
+_DIGIT = re.compile(r"\d")
 #: The 12-month-ending series whose newest period an unwritten "in a year" may also mean.
 _TWELVE_MONTH_MEASURE = {"overdose_deaths": "all_overdose_deaths_12m"}
 #: The series whose last month dates "every year" / "al día" for each topic.
