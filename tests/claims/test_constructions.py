@@ -98,15 +98,29 @@ def test_a_publisher_named_later_in_the_text_keeps_a_figure_from_false(engine: E
     assert "other_source" in found[0]["doubts"]  # type: ignore[operator]
 
 
-def test_a_difference_and_another_cause_of_death_are_not_levels(engine: Engine) -> None:
-    fewer = claims(
-        engine,
-        "The port of Laredo saw 68,473 fewer commercial truck crossings in May 2020 than in "
-        "May 2019.",
-        date(2020, 6, 1),
+def test_a_difference_is_checked_as_one_and_another_cause_of_death_is_not_a_level(
+    engine: Engine,
+) -> None:
+    query = Query(
+        "crossings", "2020-05", where={"port": ("2304",), "conveyance": ("Trucks",)},
+        compare="year_ago",
+    )  # fmt: skip
+    row = engine.run(query).rows.iloc[0]  # BTS, Laredo trucks: May 2020 less May 2019
+    drop = float(row["value"] - row["previous"])
+    assert drop < 0
+    text = (
+        f"The port of Laredo saw {-drop:,.0f} fewer commercial truck crossings in May 2020 than "
+        "in May 2019."
     )
-    assert fewer[0]["verdict"] == "unverifiable"
-    assert fewer[0]["why"]["key"] == "claims.why.difference"  # type: ignore[index]
+    (fewer,) = claims(engine, text, date(2020, 6, 1))
+    assert fewer["kind"] == "difference"
+    assert fewer["official"] == pytest.approx(drop)
+    assert fewer["verdict"] == "supported"
+    (more,) = claims(engine, text.replace("fewer", "more"), date(2020, 6, 1))
+    assert more["verdict"] != "supported"
+    # "lives saved" is no difference between two periods of a series
+    (saved,) = claims(engine, "In 2023 there were 81 overdose deaths averted.", date(2024, 1, 5))
+    assert saved["why"]["key"] == "claims.why.difference"  # type: ignore[index]
     opioids = claims(
         engine,
         "The number of opioid overdose fatalities decreased from 84,181 to 81,083 between 2022 "

@@ -368,6 +368,10 @@ class _Checker:
         m = clue.mention
         claim = Claim(m.text, sentence, m.kind, "unverifiable", m.number.value, None, _unit(m), "")
         reason = self._no_series(clue)
+        direction = _difference_direction(clue) if reason == "difference" else None
+        if direction is not None:  # "32 fewer homicides", "473,000 personas más": a difference
+            m = replace(m, kind="difference", direction=direction)
+            clue, claim.kind, reason = replace(clue, mention=m), "difference", None
         if reason is not None:
             claim.explain(reason, 0.9)
             return claim
@@ -559,8 +563,8 @@ class _Checker:
         ):
             return "per_hour"
         if m.kind == "quantity" and (
-            self.lexicon.find("comparatives", after[:20])
-            or _FEWER.search(fold(m.text) + " " + after[:24].lstrip())
+            self.lexicon.find("comparatives", own_after[:20])
+            or _FEWER.search(fold(m.text) + " " + own_after[:24].lstrip())
         ):  # "8.4 million more than in 2020", "68,473 fewer commercial truck crossings"
             return "difference"
         return None
@@ -927,6 +931,23 @@ _TEXT_GATES: tuple[Callable[[_Checker, Clue, str, list[Reading]], str | None], .
 
 
 #: A number written as a difference: "68,473 fewer crossings", "2 mil más muertes".
+def _difference_direction(clue: Clue) -> str | None:
+    """ "up" or "down" for a level written as a difference between periods ("32 fewer
+    intentional homicides", "8.4 million more than in 2020", "473,000 personas más"); None for
+    one that is no difference between periods ("81 lives saved", "muertes evitadas")."""
+    m = clue.mention
+    words = fold(m.text) + " " + _DIGIT.split(m.object_text[:30])[0].lstrip()
+    if _NOT_BETWEEN_PERIODS.search(words):
+        return None
+    found = _DIRECTION_WORDS.search(words)
+    if found is None:
+        return None
+    return "down" if found.group(1) in ("fewer", "less", "menos") else "up"
+
+
+#: Words of a difference that is not one between two periods of a series.
+_NOT_BETWEEN_PERIODS = re.compile(r"\b(?:saved|averted|salvad[oa]s|evitad[oa]s|prevented)\b")
+_DIRECTION_WORDS = re.compile(r"\b(fewer|less|menos|more|additional|mas)\b")
 _FEWER = re.compile(
     r"\d\s+(?:[a-z]+\s+){0,2}?(?:fewer|more|less|additional|menos|mas|saved|averted|salvad[oa]s|"
     r"evitad[oa]s)\b"

@@ -86,7 +86,7 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
         clue.folded[m.start : m.start + len(m.text) + 40]
     ):
         out.append("rate")
-    if m.kind in ("change", "multiplier") and not _explicit_base(clue):
+    if m.kind in ("change", "multiplier", "difference") and not _explicit_base(clue):
         out.append("implicit_base")
     start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
     parts = [e for e in clue.entities if e.dimension in ("region", "component")]

@@ -38,6 +38,12 @@ def official_value(
     row = rows.iloc[0]
     _check_coverage(row, "", lambda: _whole_covered(engine, reading.query))
     value = float(row["value"])
+    if m.kind == "difference":  # "32 fewer homicides": the level less the base's
+        base, releases = _base(engine, reading, row)
+        difference = value - base
+        if m.unit in ("lb", "kg", "short_ton", "t") and result.unit in ("lb", "kg"):
+            difference = convert(difference, result.unit, m.unit)
+        return difference, result.releases + releases
     if m.kind in ("change", "multiplier"):
         base, releases = _base(engine, reading, row)
         ratio = value / base

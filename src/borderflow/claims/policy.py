@@ -123,7 +123,7 @@ _BASE_WORDS = re.compile(
 def _base_own_clause(clue: Clue, topic: str, claim: Claim) -> str | None:
     """A change or multiplier must say, in its own clause, what it is measured against."""
     m, frame = clue.mention, clue.frame
-    if m.kind not in ("change", "multiplier"):
+    if m.kind not in ("change", "multiplier", "difference"):
         return None
     if frame is not None and (frame.base or frame.pair or frame.stated_base):
         return None

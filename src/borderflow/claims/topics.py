@@ -41,7 +41,7 @@ def readings(clue: Clue, topic: str) -> list[Reading]:
             {"precursor_trade": "trade", "encounters": "unit_encounters"}.get(topic, "no_topic"),
         )
     make = builder(clue)
-    if clue.mention.kind in ("change", "multiplier"):
+    if clue.mention.kind in ("change", "multiplier", "difference"):
         return as_change(clue, make)
     if clue.mention.kind == "share":
         if clue.topic == "overdose_deaths" and clue.fentanyl:

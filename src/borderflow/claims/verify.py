@@ -75,7 +75,7 @@ def _qualified(value: float, half: float, qualifier: str | None, *, relative: bo
 def claimed_value(mention: Mention) -> float:
     """The written value, signed by the direction the sentence gives a change."""
     value = mention.number.value
-    if mention.kind == "change" and mention.direction == "down":
+    if mention.kind in ("change", "difference") and mention.direction == "down":
         return -value
     return value
 
@@ -87,7 +87,7 @@ CONVERTED = 0.0005
 
 def supports(mention: Mention, official: float) -> bool:
     """Whether ``official`` (in the claim's unit, signed for changes) supports the claim."""
-    if mention.kind == "change" and mention.direction is None:
+    if mention.kind in ("change", "difference") and mention.direction is None:
         official = abs(official)
     if official in accepted(mention):
         return True
