@@ -247,3 +247,19 @@ def test_an_average_a_day_belongs_to_its_own_figure_not_the_total_before_it(
     total = next(c for t, c in found.items() if "personas" in t)
     assert total["official"] == pytest.approx(deaths)  # read as the year's total, not an average
     assert total["verdict"] == "contradicted"
+
+
+def test_a_states_share_of_the_national_total(engine: Engine) -> None:
+    query = Query(
+        "crossings", "2019", where={"conveyance": ("Trucks",)}, by=("us_state",),
+        share_of="us_state",
+    )  # fmt: skip
+    rows = engine.run(query).rows  # BTS inbound trucks from Mexico, 2019, by state
+    texas = float(rows.loc[rows["us_state"] == "TX", "share"].iloc[0])
+    text = (
+        f"In 2019, {texas:.0f}% of the trucks crossing to the United States from Mexico did it "
+        "in Texas."
+    )
+    (claim,) = claims(engine, text, date(2021, 1, 1))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(texas)

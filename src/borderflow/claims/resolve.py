@@ -418,28 +418,37 @@ def as_change(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]
     return out
 
 
+def _state_part(clue: Clue) -> Entity | None:
+    """The one state the sentence names, besides the country itself (the whole is no part of
+    itself): "69% of the trucks crossing to the United States from Mexico did it in Texas"."""
+    states = {
+        (e.dimension, e.code): e
+        for e in clue.entities
+        if e.dimension in ("us_state", "mx_state") and e.code not in ("US", "00")
+    }
+    return next(iter(states.values())) if len(states) == 1 else None
+
+
 def share_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Reading]:
-    """A share of the nationwide total: the region or component the sentence names."""
-    part = clue.entity("region") or clue.entity("component")
+    """A share of the nationwide total: the region, CBP component or state the sentence
+    names ("69% of the trucks … did it in Texas", "11.5 de cada 100 homicidios … en
+    Guanajuato")."""
+    part = clue.entity("region") or clue.entity("component") or _state_part(clue)
     if part is None:
         raise Unresolved(
-            "a share needs the part it is a share of (a region or a CBP component).",
+            "a share needs the part it is a share of (a region, a CBP component or a state).",
             "share_needs_part",
         )
     ref = clue.period()
     fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
     period = ref.period if ref else f"FY{fy}"
-    out = []
+    out: list[Reading] = []
     for r in make(period):
-        if part.dimension in r.query.where:
-            where = {k: v for k, v in r.query.where.items() if k != part.dimension}
-            out.append(
-                replace(
-                    r,
-                    label=f"{part.code} as a share of the total; {period}",
-                    query=r.query.with_(where=where, by=(part.dimension,), share_of=part.dimension),
-                )
-            )
+        where = {k: v for k, v in r.query.where.items() if k != part.dimension}
+        query = r.query.with_(where=where, by=(part.dimension,), share_of=part.dimension)
+        if any(o.query == query for o in out):
+            continue
+        out.append(replace(r, label=f"{part.code} as a share of the total; {period}", query=query))
     return out
 
 
