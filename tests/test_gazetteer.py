@@ -300,3 +300,15 @@ def test_every_source_key_is_described_in_sources_md() -> None:
                 assert row["source"], f"{table.name}: {row['code']} cites no source"
                 used.update(row["source"].split(";"))
     assert used <= keys, used - keys
+
+
+def test_a_member_read_through_a_name_is_said_in_the_answer(engine) -> None:
+    # "México" is the country (the national total, 00), not the State of Mexico (15): the
+    # answer says which member it read, so a user who meant the state sees it
+    from borderflow.metrics import Query
+
+    result = engine.run(Query("homicide_victims", "2024-01", where={"mx_state": ("México",)}))
+    national = engine.run(Query("homicide_victims", "2024-01", where={"mx_state": ("00",)}))
+    assert result.value == national.value
+    assert any('"México" was read as the member 00' in str(n) for n in result.notes)
+    assert not any("read as" in str(n) for n in national.notes)

@@ -44,14 +44,23 @@ def plan_query(
     """Validate ``query`` (read over ``period``) against the measure's rules and stored members."""
     m = get_measure(query.measure)
     _check_dimensions(m, query)
+    read_as: list[tuple[str, str, str]] = []  # (dimension, text, member) read through a name
     filters = {
-        d: _resolve_members(m, d, texts, members, resolve) for d, texts in query.where.items()
+        d: _resolve_members(m, d, texts, members, resolve, read_as)
+        for d, texts in query.where.items()
     }
     if last_month is not None:
         period = period.close(last_month)
     elif period.open_end:
         raise QueryError(f"{period.label}: the series has no data to close the year-to-date on.")
     first, last, months, by_end, grain, notes = _plan_period(m, period, query.grain)
+    notes = (
+        *notes,
+        *(
+            note("member_read_as", dimension=d, text=t, code=c, measure=m.name)
+            for d, t, c in read_as
+        ),
+    )
     exclude = _apply_totals(m, query, filters)
     _check_no_sum_over(m, query, filters)
     sources: tuple[str, ...] = (m.source,)
@@ -105,8 +114,15 @@ def _status(m: Measure, asked: str | None) -> str | None:
 
 
 def _resolve_members(
-    m: Measure, dim: str, texts: Sequence[str], members: MemberLookup, resolve: Resolver | None
+    m: Measure,
+    dim: str,
+    texts: Sequence[str],
+    members: MemberLookup,
+    resolve: Resolver | None,
+    read_as: list[tuple[str, str, str]] | None = None,
 ) -> tuple[str, ...]:
+    """The stored members ``texts`` name; those read through a name or alias of the gazetteer
+    ("México" → 00, the national total) are added to ``read_as`` so the answer can say so."""
     stored = list(members(m, dim))
     by_fold = {fold(s): s for s in stored}
     chosen = []
@@ -115,6 +131,8 @@ def _resolve_members(
         if code is None and resolve is not None:
             code = resolve(dim, text)
             code = code if code in stored else None
+            if code is not None and read_as is not None:
+                read_as.append((dim, text, code))
         if code is None:
             near = difflib.get_close_matches(fold(text), by_fold, n=5, cutoff=0.5)
             close = [by_fold[f] for f in near] or [s for s in stored if fold(text) in fold(s)][:5]
