@@ -263,3 +263,18 @@ def test_a_states_share_of_the_national_total(engine: Engine) -> None:
     (claim,) = claims(engine, text, date(2021, 1, 1))
     assert claim["verdict"] == "supported"
     assert claim["official"] == pytest.approx(texas)
+
+
+def test_a_sum_above_its_whole_unfinished_period_is_false_whatever_the_day(
+    engine: Engine,
+) -> None:
+    where = {"drug": ("Fentanyl",), "area": ("TUCSON FIELD OFFICE",)}
+    year = engine.run(Query("seized_lb", "FY2024", where=where)).value  # the whole fiscal year
+    sofar = engine.run(Query("seized_lb", "2023-10..2024-07", where=where)).value
+    said = "The Tucson Field Office intercepted more than {:,.0f} pounds of fentanyl in Fiscal Year 2024."
+    # written in August 2024, before the fiscal year ended: above even the whole year is false
+    (high,) = claims(engine, said.format(2 * year), date(2024, 8, 20))
+    assert high["verdict"] == "contradicted"
+    # below what had been counted by then: the unfinished year cannot make it false
+    (low,) = claims(engine, said.format(0.9 * sofar), date(2024, 8, 20))
+    assert low["verdict"] != "contradicted"

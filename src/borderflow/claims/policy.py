@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from borderflow.claims.frames import segment
 from borderflow.claims.lexicon import fold
+from borderflow.claims.verify import accepted
+from borderflow.metrics import get_measure
 
 if TYPE_CHECKING:
     from borderflow.claims.extract import Mention
@@ -260,7 +262,26 @@ def _inegi_homicides(claim: Claim, m: Mention, answered: list[Evidence]) -> str 
     return None
 
 
+def _beyond_the_whole_period(claim: Claim, m: Mention, answered: list[Evidence]) -> str | None:
+    """A level claimed for a period that had not ended on the publication date ("more than
+    30,000 pounds of fentanyl in Fiscal Year 2024", written in August) above even the whole
+    period's total as published since: what had been counted by then was less still, so the
+    text is false whatever day it was written. Sums only (seizures, deaths, crossings): not
+    rolling 12-month counts, rates or averages a day, which a part of the period may exceed."""
+    if "after_publication" not in claim.doubts or m.kind != "quantity" or not answered:
+        return None
+    sums = all(
+        get_measure(str(e.query_json.get("measure"))).temporal == "flow"
+        and "per_day" not in e.query_json
+        for e in answered
+    )
+    if sums and all(e.official < accepted(m).low for e in answered):
+        claim.doubts.remove("after_publication")
+    return None
+
+
 ALTERNATIVE_GATES: tuple[Callable[[Claim, Mention, list[Evidence]], str | None], ...] = (
+    _beyond_the_whole_period,
     _defaulted_year,
     _converted,
     _other_measure,
