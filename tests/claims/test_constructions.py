@@ -278,3 +278,12 @@ def test_a_sum_above_its_whole_unfinished_period_is_false_whatever_the_day(
     # below what had been counted by then: the unfinished year cannot make it false
     (low,) = claims(engine, said.format(0.9 * sofar), date(2024, 8, 20))
     assert low["verdict"] != "contradicted"
+
+
+def test_a_dateline_in_parentheses_is_where_the_story_was_filed(engine: Engine) -> None:
+    victims = engine.run(Query("homicide_victims", "2021")).value  # SESNSP, national
+    text = f"(Mexico City) Mexico recorded {victims:,.0f} murders in 2021, according to official figures."
+    (claim,) = claims(engine, text, date(2022, 1, 20))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(victims)
+    assert claim["doubts"] == []  # Mexico City is not the place the figure is about
