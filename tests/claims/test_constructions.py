@@ -287,3 +287,20 @@ def test_a_dateline_in_parentheses_is_where_the_story_was_filed(engine: Engine) 
     assert claim["verdict"] == "supported"
     assert claim["official"] == pytest.approx(victims)
     assert claim["doubts"] == []  # Mexico City is not the place the figure is about
+
+
+def test_a_figure_far_above_the_place_carried_from_before_may_be_the_whole(
+    engine: Engine,
+) -> None:
+    deaths = engine.run(
+        Query("overdose_deaths_annual", "2021", where={"cause": ("all_drug_overdose",)})
+    ).value  # NCHS final, United States
+    text = (
+        "El fentanilo arcoíris ya cruzó la frontera mexicana hacia Arizona. Las estadísticas "
+        f"muestran que cerca de {deaths:,.0f} personas murieron en el 2021 por sobredosis."
+    )
+    found = claims(engine, text, date(2022, 9, 1))
+    claim = next(c for c in found if "personas" in str(c["text"]))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(deaths)
+    assert "memory_place" in claim["doubts"]  # Arizona is still a reading: never called false

@@ -46,7 +46,14 @@ from borderflow.claims.joint import (
 from borderflow.claims.lexicon import fold, load_lexicon
 from borderflow.claims.official import days_in, official_value
 from borderflow.claims.policy import alternative_doubts, frame_doubts
-from borderflow.claims.resolve import Clue, Memory, Reading, Unresolved, find_topic
+from borderflow.claims.resolve import (
+    PLACE_DIMENSIONS,
+    Clue,
+    Memory,
+    Reading,
+    Unresolved,
+    find_topic,
+)
 from borderflow.claims.superlatives import check_superlative, find_superlative
 from borderflow.claims.topics import readings
 from borderflow.claims.verify import accepted, claimed_value, supports
@@ -397,6 +404,9 @@ class _Checker:
             return claim
         per_day = clue.frame is not None and clue.frame.per == "day"
         claim.readings = [self._evaluate(r, m, per_day=per_day) for r in options]
+        whole = self._whole_instead(clue, topic, claim, options)
+        options += whole
+        claim.readings += [self._evaluate(r, m, per_day=per_day) for r in whole]
         claim.accepted = accepted(m).describe()
         interval = accepted(m)
         claim.interval = (interval.low, interval.high)
@@ -410,6 +420,8 @@ class _Checker:
             for spec in self.others
         ):  # "… 35 mil 625 homicidios. … el INEGI señala …": perhaps that publisher's figure
             claim.doubts.append("other_source")
+        if whole and "memory_place" not in claim.doubts:
+            claim.doubts.append("memory_place")  # the whole, asked too, is only a reading
         claim.options = options  # type: ignore[attr-defined]
         open_ = open_conditions(replace(clue, topic=topic))
         claim.open_axes = (open_, per_day)  # type: ignore[attr-defined]
@@ -548,6 +560,34 @@ class _Checker:
         )
         if best is not None and self.published < date.today():
             self._as_published(claim, best, m, claim.verdict == "supported")
+
+    def _whole_instead(
+        self, clue: Clue, topic: str, claim: Claim, options: list[Reading]
+    ) -> list[Reading]:
+        """The readings of the whole, when a level was read for a place carried from an
+        earlier sentence and is over three times that place's figure ("… cruzó la frontera
+        hacia Arizona. … cerca de 107,000 personas murieron en 2021"): more likely the whole's.
+        Asked as more readings that may support the figure; the carried place keeps it from
+        being called false."""
+        named = {e.dimension for e in clue.entities}
+        carried = [
+            e
+            for e in clue.memory.entities
+            if e.dimension in PLACE_DIMENSIONS and e.dimension not in named
+        ]
+        claimed = abs(float(clue.mention.number.value))
+        far_above = any(
+            e.counts and e.official and claimed >= 3 * abs(e.official) for e in claim.readings
+        )
+        if clue.mention.kind != "quantity" or not carried or not far_above:
+            return []
+        kept = [e for e in clue.memory.entities if e not in carried]
+        try:
+            more = readings(replace(clue, memory=replace(self.memory, entities=kept)), topic)
+        except Unresolved:
+            return []
+        asked = {r.query for r in options}
+        return [r for r in more if r.query not in asked]
 
     def _not_a_level(self, clue: Clue) -> str | None:
         """Averages per hour and differences between periods are not published figures (a rate
