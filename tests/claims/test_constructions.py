@@ -304,3 +304,18 @@ def test_a_figure_far_above_the_place_carried_from_before_may_be_the_whole(
     assert claim["verdict"] == "supported"
     assert claim["official"] == pytest.approx(deaths)
     assert "memory_place" in claim["doubts"]  # Arizona is still a reading: never called false
+
+
+def test_nationwide_drops_a_state_carried_from_the_sentence_before(engine: Engine) -> None:
+    rate = engine.run(
+        Query("overdose_death_rate", "2023", where={"cause": ("all_drug_overdose",)})
+    ).value  # NCHS final, age-adjusted, United States
+    text = (
+        "New Mexico's drug overdose rate declined in 2023 for the second consecutive year. "
+        f"Nationwide, the fatal overdose rate in 2023 was much lower, at {rate:.1f} deaths per "
+        "100,000 people."
+    )
+    found = claims(engine, text, date(2025, 1, 1))
+    claim = next(c for c in found if "deaths" in str(c["text"]))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(rate)

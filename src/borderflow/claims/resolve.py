@@ -104,6 +104,10 @@ class Clue:
                 return before[-1]
         if found:
             return nearest(found, dimension, self.mention.start)
+        if dimension in ("us_state", "mx_state") and _NATIONWIDE.search(
+            self.folded[: self.mention.start]
+        ):
+            return None  # "New Mexico's rate … Nationwide, the rate was 31.3": not the state's
         remembered = [e for e in self.memory.entities if e.dimension == dimension]
         if dimension in ("component", "region") and len({e.code for e in remembered}) > 1:
             return None
