@@ -319,3 +319,12 @@ def test_nationwide_drops_a_state_carried_from_the_sentence_before(engine: Engin
     claim = next(c for c in found if "deaths" in str(c["text"]))
     assert claim["verdict"] == "supported"
     assert claim["official"] == pytest.approx(rate)
+
+
+def test_the_twelve_months_to_a_month_is_twelve_months_ending(engine: Engine) -> None:
+    query = Query("all_overdose_deaths_12m", "12ME 2021-04", status="predicted")
+    deaths = engine.run(query).value
+    text = f"CDC reported that {deaths:,.0f} people died from drug overdoses over the 12-months to April 2021."
+    (claim,) = claims(engine, text, date(2021, 11, 20))
+    assert claim["verdict"] == "supported"
+    assert claim["query_json"]["period"] == "12ME 2021-04"

@@ -200,7 +200,8 @@ def _calendar(m: re.Match[str], published: date) -> str:
 #: (pattern, builder, kind), tried in order; a later pattern never overlaps an earlier match.
 PATTERNS = (
     (
-        rf"(?:12|twelve)[- ]months? (?:period )?(?:ending|ended) (?:in )?({_M}),? {_Y}"
+        rf"(?:12|twelve)[- ]months? (?:period )?(?:ending|ended|to|through|thru) (?:in )?"
+        rf"({_M}),? {_Y}"
         rf"|12 meses (?:que (?:terminan|termino|terminaron|finalizo|finalizaron|concluyo)|"
         rf"terminados|finalizados|hasta|a) (?:en )?({_M}) (?:de |del )?{_Y}",
         _twelve_month_ending,
