@@ -102,6 +102,8 @@ BATCHES = (
     "n9s-",
     "nae-",
     "nas-",
+    "nbe-",
+    "nbs-",
 )
 
 
