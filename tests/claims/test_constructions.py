@@ -328,3 +328,14 @@ def test_the_twelve_months_to_a_month_is_twelve_months_ending(engine: Engine) ->
     (claim,) = claims(engine, text, date(2021, 11, 20))
     assert claim["verdict"] == "supported"
     assert claim["query_json"]["period"] == "12ME 2021-04"
+
+
+def test_femicides_are_read_from_sesnsps_own_femicide_count(engine: Engine) -> None:
+    where = {"mx_state": ("00",), "crime_subtype": ("Femicide",)}
+    femicides = engine.run(Query("crime_victims", "2023-10", where=where)).value  # SESNSP
+    true = f"De acuerdo con el SESNSP, en octubre de 2023 se registraron {femicides:.0f} feminicidios en México."
+    (claim,) = claims(engine, true, date(2023, 12, 1))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(femicides)
+    false = true.replace(f"{femicides:.0f} feminicidios", f"{femicides * 0.5:.0f} feminicidios")
+    assert claims(engine, false, date(2023, 12, 1))[0]["verdict"] == "contradicted"

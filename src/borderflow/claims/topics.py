@@ -348,6 +348,11 @@ def homicides(clue: Clue) -> Callable[[str], list[Reading]]:
     )
     m = clue.mention
     victims = re.search(r"\bvictim|\bvictima", fold_text(m.text + m.object_text[:25]))
+    if _FEMICIDE.search(fold_text(m.text + " " + m.object_text[:50])):
+        femicide = {**where, "crime_subtype": ("Femicide",)}
+        return lambda period: [  # "63 feminicidios", "asesinatos de mujeres por razones de género"
+            Reading("SESNSP femicide victims", Query("crime_victims", period, where=femicide))
+        ]
 
     def make(period: str) -> list[Reading]:
         out = [
@@ -364,6 +369,13 @@ def homicides(clue: Clue) -> Callable[[str], list[Reading]]:
         return out
 
     return make
+
+
+#: A figure's own words that count femicides, SESNSP's own crime ("feminicidio").
+_FEMICIDE = re.compile(
+    r"\b(?:feminicidios?|femicides?|feminicides?|asesinatos?\s+de\s+mujeres\s+por\s+razones"
+    r"\s+de\s+genero)\b"
+)
 
 
 def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
