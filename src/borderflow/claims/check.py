@@ -590,8 +590,10 @@ class _Checker:
         return [r for r in more if r.query not in asked]
 
     def _not_a_level(self, clue: Clue) -> str | None:
-        """Averages per hour and differences between periods are not published figures (a rate
-        per day or year is: its frame reads it against the year)."""
+        """Why a figure is no level of a series: an average per hour (a rate per day or year is
+        one: its frame reads it against the year), or a difference ("fewer", "más", "saved"),
+        which the caller reads as a difference between periods when its words give the
+        direction (``_difference_direction``) and leaves unchecked otherwise."""
         m, after = clue.mention, clue.mention.object_text[:45]
         before = clue.folded[max(0, m.start - 20) : m.start]
         rate = clue.frame is not None and clue.frame.per is not None
