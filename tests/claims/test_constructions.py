@@ -339,3 +339,19 @@ def test_femicides_are_read_from_sesnsps_own_femicide_count(engine: Engine) -> N
     assert claim["official"] == pytest.approx(femicides)
     false = true.replace(f"{femicides:.0f} feminicidios", f"{femicides * 0.5:.0f} feminicidios")
     assert claims(engine, false, date(2023, 12, 1))[0]["verdict"] == "contradicted"
+
+
+def test_a_percent_beside_a_state_may_be_its_share(engine: Engine) -> None:
+    query = Query("homicide_victims", "2023", by=("mx_state",), share_of="mx_state")
+    rows = engine.run(query).rows  # SESNSP victims of intentional homicide, 2023, by state
+    share = float(rows.loc[rows["mx_state"] == "11", "share"].iloc[0])  # Guanajuato
+    text = f"En 2023, Guanajuato (con el {share:.1f} por ciento) fue el estado con más homicidios."
+    found = claims(engine, text, date(2024, 2, 1))
+    claim = next(c for c in found if "por ciento" in str(c["text"]))
+    assert claim["verdict"] == "supported"
+    assert claim["official"] == pytest.approx(share)
+    wrong = text.replace(f"{share:.1f} por ciento", f"{share * 2:.1f} por ciento")
+    claim = next(
+        c for c in claims(engine, wrong, date(2024, 2, 1)) if "por ciento" in str(c["text"])
+    )
+    assert claim["verdict"] == "unverifiable"  # a share or a change: never called false

@@ -40,6 +40,7 @@ from borderflow.claims.joint import (
     choose_joint,
     decide_arithmetic,
     doubts_of,
+    share_or_change,
     tags_of,
     unknown_place,
 )
@@ -407,6 +408,7 @@ class _Checker:
         whole = self._whole_instead(clue, topic, claim, options)
         options += whole
         claim.readings += [self._evaluate(r, m, per_day=per_day) for r in whole]
+        claim.readings += self._as_share(clue, topic)
         claim.accepted = accepted(m).describe()
         interval = accepted(m)
         claim.interval = (interval.low, interval.high)
@@ -560,6 +562,20 @@ class _Checker:
         )
         if best is not None and self.published < date.today():
             self._as_published(claim, best, m, claim.verdict == "supported")
+
+    def _as_share(self, clue: Clue, topic: str) -> list[Evidence]:
+        """A percent read as a change that may be a share ("Guanajuato (con el 10.3 por
+        ciento)") is also read as the share of its place: readings that may support it (its
+        doubt, ``share_or_change``, keeps it from being called false either way). Not among
+        the claim's options: the axes and the joint reading are the change's."""
+        if not share_or_change(clue):
+            return []
+        share = replace(clue, mention=replace(clue.mention, kind="share", direction=None))
+        try:
+            options = readings(share, topic)
+        except Unresolved:
+            return []
+        return [self._evaluate(r, share.mention) for r in options]
 
     def _whole_instead(
         self, clue: Clue, topic: str, claim: Claim, options: list[Reading]

@@ -99,9 +99,7 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
             out.append("subset")
     elif m.kind == "share" and (scoped or not any(start <= e.start < end for e in parts)):
         out.append("subset")  # a share of what? the part is not named in its clause
-    near = clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 30]
-    aside = _WITH_SHARE.search(clue.folded[max(0, m.start - 12) : m.start])
-    if m.kind == "change" and (aside or (m.direction is None and not _CHANGE_WORDS.search(near))):
+    if share_or_change(clue):
         out.append("share_or_change")  # "Guanajuato, con el 10.3 por ciento nacional"
     local = topic in ("seizures", "crossings")  # series kept by port, sector, field office
     if (
@@ -216,6 +214,17 @@ _NOT_PLACES = frozenset(
 
 
 #: "con el 10.3 por ciento", "(with) 8%": a share held, not a change.
+def share_or_change(clue: Clue) -> bool:
+    """A percent read as a change that may as well be a share ("Guanajuato (con el 10.3 por
+    ciento)", a percent with no word of change near it)."""
+    m = clue.mention
+    near = clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 30]
+    aside = _WITH_SHARE.search(clue.folded[max(0, m.start - 12) : m.start])
+    return m.kind == "change" and bool(
+        aside or (m.direction is None and not _CHANGE_WORDS.search(near))
+    )
+
+
 _WITH_SHARE = re.compile(r"\b(?:con|with)\s+(?:el|un|the|a)?\s*$")
 _CHANGE_WORDS = re.compile(
     r"\b(?:chang|increas|decreas|ris|rose|fell|fall|drop|declin|grow|grew|jump|climb|plung|"
