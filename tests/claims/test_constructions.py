@@ -355,3 +355,27 @@ def test_a_percent_beside_a_state_may_be_its_share(engine: Engine) -> None:
         c for c in claims(engine, wrong, date(2024, 2, 1)) if "por ciento" in str(c["text"])
     )
     assert claim["verdict"] == "unverifiable"  # a share or a change: never called false
+
+
+def test_population_by_sex_a_states_own_death_count_and_a_census_are_not_called_false(
+    engine: Engine,
+) -> None:
+    where = {"mx_state": ("08",)}
+    total = engine.run(Query("population_mx", "2024", where=where)).value  # CONAPO, Chihuahua
+    text = (
+        f"En 2024 el estado de Chihuahua cuenta con {total:,.0f} habitantes; 1,995,200 son "
+        "hombres y 2,001,301 son mujeres."
+    )
+    found = claims(engine, text, date(2024, 7, 15))
+    assert [c["verdict"] for c in found] == ["supported", "unverifiable", "unverifiable"]
+    # a state health department's own count, with its own definition
+    dshs = (
+        "New figures from the Texas Department of State Health Services reveal that 1,925 "
+        "individuals in Texas died from fentanyl-related poisoning in 2022."
+    )
+    assert {c["verdict"] for c in claims(engine, dshs, date(2023, 10, 1))} == {"unverifiable"}
+    # a population with no day written may be a census count, an estimate or a projection
+    census = "The total population in Mexico is 120,000,000 inhabitants."
+    (claim,) = claims(engine, census, date(2021, 1, 27))
+    assert claim["verdict"] == "unverifiable"
+    assert "no_period" in claim["doubts"]

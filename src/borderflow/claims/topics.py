@@ -172,7 +172,10 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
         )
     # deaths whose cause is not written ("killing 71,000 Americans in 2021"), in a text about
     # fentanyl: all overdoses or synthetic opioids, both readings
-    unwritten = clue.story_fentanyl and _ALL_DRUGS.search(cause) is None
+    national = state is None or state.code == "US"
+    # (all drug overdoses are published nationally only: a state's unwritten cause stays
+    # all drugs, which no series answers, rather than synthetic opioids alone)
+    unwritten = clue.story_fentanyl and national and _ALL_DRUGS.search(cause) is None
     causes = (
         ["T40.4"]
         if clue.fentanyl and near
@@ -180,7 +183,6 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
         if clue.fentanyl or unwritten
         else ["all_drug_overdose"]
     )
-    national = state is None or state.code == "US"
     # "death rates … jumped by 45.2%": the age-adjusted rate's change, not the count's; rate
     # words further back in the sentence make the rate one more reading
     own_rate = _RATE_WORDS.search(cause) is not None
@@ -420,6 +422,12 @@ def _conveyance_word(words: str) -> str | None:
 
 
 def population(clue: Clue) -> Callable[[str], list[Reading]]:
+    m = clue.mention
+    if _POPULATION_GROUP.search(fold_text(m.object_text[:40])):
+        raise Unresolved(  # "1 millón 995 mil 200 son hombres", "64 540 634 are women"
+            "population by sex or age is not held: only each place's total.",
+            "no_topic",
+        )
     mx = clue.entity("mx_state")
     us = clue.entity("us_state")
     written = {e.dimension for e in clue.entities}
@@ -434,6 +442,13 @@ def population(clue: Clue) -> Callable[[str], list[Reading]]:
     return lambda period: [
         Reading("Census population", Query("population_us", period, where=where_us))
     ]
+
+
+#: Words right after a population figure that make it a part of the population by sex or age.
+_POPULATION_GROUP = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:hombres|mujeres|ninos|ninas|jovenes|adultos|men|women|males|"
+    r"females|boys|girls|children|adults|aged|de edad|anos o mas|years (?:and|or) older)\b"
+)
 
 
 TOPICS: dict[str, Callable[[Clue], Callable[[str], list[Reading]]]] = {
