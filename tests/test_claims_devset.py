@@ -104,6 +104,8 @@ BATCHES = (
     "nas-",
     "nbe-",
     "nbs-",
+    "nce-",
+    "ncs-",
 )
 
 
