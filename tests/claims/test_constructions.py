@@ -379,3 +379,29 @@ def test_population_by_sex_a_states_own_death_count_and_a_census_are_not_called_
     (claim,) = claims(engine, census, date(2021, 1, 27))
     assert claim["verdict"] == "unverifiable"
     assert "no_period" in claim["doubts"]
+
+
+def test_a_figure_that_says_drug_overdose_deaths_is_all_drugs_whatever_else_the_clause_counts(
+    engine: Engine,
+) -> None:
+    deaths = engine.run(
+        Query("overdose_deaths_annual", "2021", where={"cause": ("all_drug_overdose",)})
+    ).value  # NCHS final
+    text = (
+        f"More than 75% of the nearly {deaths:,.0f} drug overdose deaths in the United States "
+        "in 2021 involved an opioid."
+    )
+    found = claims(engine, text, date(2023, 3, 1))
+    level = next(c for c in found if "drug overdose deaths" in str(c["text"]))
+    assert level["verdict"] == "supported"
+    assert level["official"] == pytest.approx(deaths)
+
+
+def test_an_english_day_before_its_month_dates_an_agreement() -> None:
+    from borderflow.claims import facts
+
+    dates = facts.written_dates(
+        "the us and mexico on friday, 8 october, met", date(2021, 10, 9), None
+    )
+    assert [(d.day, d.precision) for d in dates] == [(date(2021, 10, 8), "day")]
+    assert facts.written_dates("the top 10 may face charges", date(2021, 10, 9), None) == []

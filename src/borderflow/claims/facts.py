@@ -68,6 +68,7 @@ ORIGIN_EVENTS = (
 #: date of that event, not a question whether the instrument was in force then.
 TAKES_EFFECT = (
     r"entr\w* en (?:vigor|efecto)|\btak\w* effect|\btook effect|\bgo\w* into effect"
+    r"|\b(?:enter|enters|entered|entering|come|comes|came|coming) (?:into )?force\b"
     r"|\bwent into effect|\beffective\b|surt\w* efecto"
 )
 EVENT_VERBS: dict[str, tuple[str, ...]] = {
@@ -284,11 +285,20 @@ def written_dates(folded: str, published: date, memory_year: int | None) -> list
     ):
         year = m.group(3) if m.group(3)[0].isdigit() else str(memory_year or "")
         add(m, _date(year, m.group(2), m.group(1)), "day")
+    for m in re.finditer(rf"\b(\d{{1,2}}) ({_MD}),? ((?:19|20)\d\d)\b", folded):  # "8 October 2021"
+        add(m, _date(m.group(3), m.group(2), m.group(1)), "day")
     for m in re.finditer(
-        rf"\b({_MD})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?! ?%| percent)|\b(\d{{1,2}}) de ({_M})\b",
+        rf"\b({_MD})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?! ?%| percent)|\b(\d{{1,2}}) de ({_M})\b"
+        rf"|\b(\d{{1,2}}) ({_M})\b",  # "on Friday, 8 October" ("the top 10 may…": no month)
         folded,
     ):
-        month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        month, day = (
+            (m.group(1), m.group(2))
+            if m.group(1)
+            else (m.group(4), m.group(3))
+            if m.group(4)
+            else (m.group(6), m.group(5))
+        )
         add(m, _near(published, MONTHS[month], int(day)), "day")
     for m in re.finditer(rf"\b({_M}) (?:de |del |of )?((?:19|20)\d\d)\b", folded):
         add(m, _date(m.group(2), m.group(1), "1"), "month")

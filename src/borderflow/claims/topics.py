@@ -164,7 +164,8 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     # "80,000 US opioid overdose deaths": the figure's own words name the cause ("opioides
     # sintéticos" is fentanyl's, not another cause)
     other_own = _other_cause(own)
-    if (not near and _other_cause(cause)) or other_own:
+    all_own = _ALL_DRUGS.search(own) is not None  # "107,000 drug overdose deaths … an opioid"
+    if (not near and not all_own and _other_cause(cause)) or other_own:
         raise Unresolved(  # "opioid overdose fatalities", "muertes por cocaína"
             "the series count all drug overdoses and synthetic opioids (fentanyl), not deaths "
             "from other drugs or all opioids.",
