@@ -106,6 +106,8 @@ BATCHES = (
     "nbs-",
     "nce-",
     "ncs-",
+    "nde-",
+    "nds-",
 )
 
 
