@@ -405,3 +405,63 @@ def test_an_english_day_before_its_month_dates_an_agreement() -> None:
     )
     assert [(d.day, d.precision) for d in dates] == [(date(2021, 10, 8), "day")]
     assert facts.written_dates("the top 10 may face charges", date(2021, 10, 9), None) == []
+
+
+def _pounds(engine: Engine, period: str, **where: tuple[str, ...]) -> float:
+    return float(engine.run(Query("seized_lb", period, where=dict(where))).value)
+
+
+def test_a_border_state_is_read_as_the_cbp_areas_in_it(engine: Engine) -> None:
+    ports = _pounds(engine, "FY2024", drug=("Fentanyl",), area=("TUCSON FIELD OFFICE",))
+    text = (
+        "Last fiscal year, the amount of fentanyl seized at ports of entry in Arizona, "
+        f"{ports:,.0f} pounds, was more than at the rest of the country's ports combined."
+    )
+    (claim,) = claims(engine, text, date(2024, 12, 17))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["where"]["area"] == ["TUCSON FIELD OFFICE"]  # type: ignore[index]
+    # Arizona's ports are exactly the Tucson Field Office's: a figure far off is false …
+    wrong = text.replace(f"{ports:,.0f}", f"{ports * 1.4:,.0f}")
+    (false,) = claims(engine, wrong, date(2024, 12, 17))
+    assert false["verdict"] == "contradicted", false["reason"]
+    # … but Arizona's sectors (Tucson, and Yuma, which also patrols California) only
+    # approximate the state: a figure none of the readings matches is not called false
+    (loose,) = claims(engine, wrong.replace("at ports of entry ", ""), date(2024, 12, 17))
+    assert loose["verdict"] == "unverifiable"
+    assert "state_areas" in loose["doubts"]
+
+
+def test_a_states_ports_share_is_over_the_nationwide_total(engine: Engine) -> None:
+    part = _pounds(engine, "FY2022", drug=("Fentanyl",), area=("SAN DIEGO FIELD OFFICE",))
+    whole = _pounds(engine, "FY2022", drug=("Fentanyl",), component=("Office of Field Operations",))
+    share = round(100 * part / whole)
+    text = (
+        "The focused enforcement efforts by California's border ports accounted for "
+        f"{share} percent of the fentanyl seized at ports of entry nationwide in fiscal year 2022."
+    )
+    (claim,) = claims(engine, text, date(2022, 11, 1))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["official"] == pytest.approx(100 * part / whole)
+
+
+def test_a_conveyance_written_after_its_figure_is_its_own(engine: Engine) -> None:
+    def texas(conveyance: str) -> float:
+        texas = engine.run(
+            Query("crossings", "2019", where={"conveyance": (conveyance,), "us_state": ("TX",)})
+        ).value
+        return (
+            100
+            * float(texas)
+            / float(
+                engine.run(Query("crossings", "2019", where={"conveyance": (conveyance,)})).value
+            )
+        )
+
+    trucks, trains = round(texas("Trucks")), round(texas("Trains"))
+    text = (
+        f"In 2019, {trucks}% of the trucks and {trains}% of the trains crossing to the United "
+        "States from Mexico did it in Texas."
+    )
+    found = claims(engine, text, date(2021, 1, 1))
+    assert [c["verdict"] for c in found] == ["supported", "supported"], [c["reason"] for c in found]
+    assert [c["query_json"]["where"]["conveyance"] for c in found] == [["Trucks"], ["Trains"]]  # type: ignore[index]

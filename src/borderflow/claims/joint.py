@@ -22,8 +22,10 @@ from borderflow.claims.document import MONTHS
 from borderflow.claims.frames import Frame, arithmetic_change, in_unit_family
 from borderflow.claims.lexicon import fold, load_lexicon
 from borderflow.claims.verify import accepted, claimed_value, supports
+from borderflow.reference.gazetteer import load_gazetteer
 
 if TYPE_CHECKING:
+    from borderflow.claims.entities import Entity
     from borderflow.claims.extract import Mention
     from borderflow.claims.resolve import Clue
 
@@ -79,6 +81,8 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
         out.append("memory_topic")
     if _unbound_place(clue, claim) or (topic in ("seizures", "crossings") and _unknown_place(clue)):
         out.append("unbound_place")
+    if topic == "seizures" and _state_as_areas(clue, claim):
+        out.append("state_areas")
     if any("no period written" in e.label for e in claim.readings):
         out.append("no_period")
     start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
@@ -97,7 +101,12 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
         # the part is the cause: fentanyl's share of overdose deaths, named in the clause
         if not load_lexicon().find("drug_fentanyl_deaths", clue.folded[start:end]):
             out.append("subset")
-    elif m.kind == "share" and (scoped or not any(start <= e.start < end for e in parts)):
+    elif m.kind == "share" and (
+        (scoped and not _areas_of_state(clue, topic, start, end))
+        or not any(
+            start <= e.start < end for e in (*parts, *_areas_of_state(clue, topic, start, end))
+        )
+    ):
         out.append("subset")  # a share of what? the part is not named in its clause
     if share_or_change(clue):
         out.append("share_or_change")  # "Guanajuato, con el 10.3 por ciento nacional"
@@ -138,6 +147,30 @@ def _explicit_base(clue: Clue) -> bool:
             r"|previous|prior|anterior|pasado|last year|ano pasado|year earlier|year before)\b",
             clue.folded[clue.mention.start : clue.mention.start + 120],
         )
+    )
+
+
+def _areas_of_state(clue: Clue, topic: str, start: int, end: int) -> list[Entity]:
+    """The state named in a seizure claim's clause when no CBP area is named: its areas are
+    the part (``topics._state_scopes``)."""
+    if topic != "seizures" or any(e.dimension == "area" for e in clue.entities):
+        return []
+    return [e for e in clue.entities if e.dimension == "us_state" and start <= e.start < end]
+
+
+def _state_as_areas(clue: Clue, claim: Claim) -> bool:
+    """A state read as CBP areas that also serve other states (``topics._state_scopes``; the
+    El Paso Field Office's ports are in Texas and New Mexico), no area being named. The Tucson
+    Field Office's ports are Arizona's, so "Arizona's ports" is read exactly."""
+    state = clue.entity("us_state")
+    if state is None or any(e.dimension == "area" for e in clue.entities):
+        return False
+    gazetteer = load_gazetteer()
+    codes = {c for e in claim.readings for c in (e.query_json.get("where") or {}).get("area", ())}
+    return any(
+        set(gazetteer.resolve("area", code).attributes.get("us_states", "").split(";"))
+        - {state.code}
+        for code in codes
     )
 
 

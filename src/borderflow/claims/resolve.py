@@ -92,7 +92,8 @@ class Clue:
         if dimension in ("component", "region") and len({e.code for e in found}) > 1:
             return None
         m = self.mention
-        if dimension == "drug":  # "12,397 libras de cocaína": the drug written right after
+        if dimension in ("drug", "conveyance"):  # "12,397 libras de cocaína", "90% of the
+            # trains": the drug or conveyance written right after
             after = [e for e in found if 0 <= e.start - (m.start + len(m.text)) <= 25]
             if after:
                 return after[0]
@@ -437,15 +438,19 @@ def share_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Rea
     """A share of the nationwide total: the region, CBP component or state the sentence
     names ("69% of the trucks … did it in Texas", "11.5 de cada 100 homicidios … en
     Guanajuato")."""
+    ref = clue.period()
+    fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
+    period = ref.period if ref else f"FY{fy}"
+    if not any(e.dimension == "area" for e in clue.entities):
+        in_state = [r for r in make(period) if "area" in r.query.where]
+        if in_state:  # "California's ports accounted for 54 percent of the fentanyl"
+            return [_areas_share(r, period) for r in in_state for r in _areas_share_bases(r)]
     part = clue.entity("region") or clue.entity("component") or _state_part(clue)
     if part is None:
         raise Unresolved(
             "a share needs the part it is a share of (a region, a CBP component or a state).",
             "share_needs_part",
         )
-    ref = clue.period()
-    fy = fiscal_year_of(add_months(clue.published.replace(day=1), -1)) - 1
-    period = ref.period if ref else f"FY{fy}"
     out: list[Reading] = []
     for r in make(period):
         where = {k: v for k, v in r.query.where.items() if k != part.dimension}
@@ -454,6 +459,24 @@ def share_readings(clue: Clue, make: Callable[[str], list[Reading]]) -> list[Rea
             continue
         out.append(replace(r, label=f"{part.code} as a share of the total; {period}", query=query))
     return out
+
+
+def _areas_share_bases(r: Reading) -> list[Reading]:
+    """A state's CBP areas (``topics._state_scopes``) as a part, over the whole without them:
+    the same component nationwide, and all of CBP."""
+    where = {k: v for k, v in r.query.where.items() if k != "area"}
+    wholes = [where, {k: v for k, v in where.items() if k != "component"}]
+    out: list[Reading] = []
+    for whole in wholes:
+        base = r.query.with_(where=whole, compare=None)
+        if not any(o.base == base for o in out):
+            out.append(replace(r, base=base))
+    return out
+
+
+def _areas_share(r: Reading, period: str) -> Reading:
+    whole = ", ".join(f"{v[0]}" for v in (r.base.where.values() if r.base else ())) or "CBP"
+    return replace(r, label=f"{r.label} as a share of {whole}; {period}")
 
 
 PLACES = (("mx_state", "00"), ("us_state", "US"), ("area", ""), ("port", ""))

@@ -22,6 +22,7 @@ from borderflow.claims.resolve import (
     value_periods,
 )
 from borderflow.metrics import Query
+from borderflow.reference.gazetteer import load_gazetteer
 
 WEIGHT_UNITS = ("lb", "kg", "short_ton", "t")
 CBP = re.compile(
@@ -82,9 +83,14 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
     wheres = [where, unfiltered] if "land_filter" in where else [where]
     area = _area(clue)
     region = clue.entity("region")
-    scopes = [("", {})] if area or region else [("nationwide", {}), (SWB, {"region": (SWB,)})]
+    scopes: list[tuple[str, dict[str, tuple[str, ...]]]] = (
+        [("", {})] if area or region else [("nationwide", {}), (SWB, {"region": (SWB,)})]
+    )
+    state = None if area or region else clue.entity("us_state")
     if area:
         scopes = [(area.code, {"area": (area.code,)})]
+    elif state is not None and (in_state := _state_scopes(state, where)):
+        scopes = in_state
     elif region:
         scopes = [(region.code, {"region": (region.code,)})]
         if not any(e.dimension == "region" for e in clue.entities):
@@ -102,6 +108,33 @@ def seizures(clue: Clue) -> Callable[[str], list[Reading]]:
         ]
 
     return make
+
+
+#: The component that works each kind of CBP area.
+_AREA_COMPONENT = {"field_office": "Office of Field Operations", "sector": "U.S. Border Patrol"}
+
+
+def _state_scopes(
+    state: Entity, where: dict[str, tuple[str, ...]]
+) -> list[tuple[str, dict[str, tuple[str, ...]]]]:
+    """A border state read as CBP's areas in it ("seized in Arizona": the Tucson Field Office's
+    ports, the Tucson and Yuma sectors, or both), limited to the component written; empty for a
+    state with no border area. The areas only approximate the state (the El Paso sector also
+    patrols New Mexico), so a figure none of them matches is ambiguous (``joint.doubts_of``)."""
+    component = (where.get("component") or ("",))[0]
+    areas = [
+        a
+        for a in load_gazetteer().areas_in_state(state.code)
+        if component in ("", _AREA_COMPONENT.get(a.kind or ""))
+    ]
+    scopes = []
+    for kind in ("field_office", "sector"):
+        codes = tuple(a.code for a in areas if a.kind == kind)
+        if codes:
+            scopes.append((f"{state.code} {kind}s", {"area": codes}))
+    if len(scopes) == 2:
+        scopes.append((f"{state.code} areas", {"area": tuple(a.code for a in areas)}))
+    return scopes
 
 
 #: Words right after a weight that say it is of every drug ("240,000 pounds of drugs").
@@ -385,7 +418,18 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
     start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
     words = clue.folded[start:end]
     conveyance = clue.entity("conveyance")
-    code = _conveyance_word(words) or (conveyance.code if conveyance else None)
+    end_of_figure = clue.mention.start + len(clue.mention.text)
+    between = clue.folded[end_of_figure : conveyance.start] if conveyance else None
+    written_after = (  # "90% of the trains"
+        conveyance is not None
+        and conveyance.start >= end_of_figure
+        and len(between or "") <= 25
+        and not re.search(r"[,;]", between or "")
+    )
+    code = _conveyance_word(fold_text(clue.mention.text))  # "118,000 pedestrians"
+    code = code or (conveyance.code if conveyance and written_after else None)
+    code = code or _conveyance_word(words)
+    code = code or (conveyance.code if conveyance else None)
     code = code or _conveyance_word(clue.folded) or "Personal Vehicles"
     codes = [code]
     people = re.search(r"\b(?:people|persons|passengers|travelers|personas|pasajeros)\b", words)

@@ -267,6 +267,20 @@ class Gazetteer:
             key=lambda p: p.code,
         )
 
+    def areas_in_state(self, state: str) -> list[Member]:
+        """The CBP areas (field offices, sectors) whose territory includes a U.S. state (postal
+        code), by code: "AZ" → Tucson Field Office, Tucson and Yuma sectors. An area may serve
+        other states too (El Paso: Texas and New Mexico)."""
+        return sorted(
+            (
+                a
+                for a in self._dimension("area")
+                if state in _split(a.attributes.get("us_states"))
+                and a.kind in ("field_office", "sector")
+            ),
+            key=lambda a: a.code,
+        )
+
     def area_of_port(self, port: str) -> Member | None:
         """The field office that manages a port (code or name), or None if the table gives none."""
         office = self.resolve("port", port).attributes.get("field_office", "")
