@@ -465,3 +465,30 @@ def test_a_conveyance_written_after_its_figure_is_its_own(engine: Engine) -> Non
     found = claims(engine, text, date(2021, 1, 1))
     assert [c["verdict"] for c in found] == ["supported", "supported"], [c["reason"] for c in found]
     assert [c["query_json"]["where"]["conveyance"] for c in found] == [["Trucks"], ["Trains"]]  # type: ignore[index]
+
+
+def test_twelve_months_to_a_day_or_with_no_year_and_a_cause_ends_at_the_next_figure(
+    engine: Engine,
+) -> None:
+    def vsrr(period: str) -> float:
+        return float(engine.run(Query("all_overdose_deaths_12m", period, status="predicted")).value)
+
+    june = vsrr("12ME 2024-06")
+    spanish = (
+        f"Hubo alrededor de {june / 1000:.0f}.000 muertes por sobredosis de drogas en los 12 "
+        "meses hasta el 30 de junio, según datos preliminares de los CDC."
+    )
+    (claim,) = claims(engine, spanish, date(2024, 11, 1))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["period"] == "12ME 2024-06"  # type: ignore[index]
+    english = f"There were about {june:,.0f} overdose deaths in the 12 months ending June 30, 2024."
+    (claim,) = claims(engine, english, date(2024, 11, 1))
+    assert claim["query_json"]["period"] == "12ME 2024-06"  # type: ignore[index]
+    final = engine.run(
+        Query("overdose_deaths_annual", "2017", where={"cause": ("all_drug_overdose",)})
+    ).value
+    both = f"There were {final:,.0f} total drug overdose deaths and 47,600 opioid overdose deaths in 2017."
+    found = claims(engine, both, date(2019, 1, 1))
+    assert [c["verdict"] for c in found] == ["supported", "unverifiable"], [
+        c["reason"] for c in found
+    ]

@@ -193,7 +193,8 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     near = load_lexicon().find("drug_fentanyl_deaths", window)
     start = max(clue.frame.clause[0] if clue.frame else 0, m.start - 120)
     cause = clue.folded[start : m.start + len(m.text) + 50]  # "opioid … fell from A to B"
-    own = clue.folded[m.start : m.start + len(m.text)] + m.object_text[:45]
+    # up to the next figure: "70,237 total drug overdose deaths and 47,600 opioid overdose …"
+    own = clue.folded[m.start : m.start + len(m.text)] + re.split(r"\d", m.object_text[:45])[0]
     # "80,000 US opioid overdose deaths": the figure's own words name the cause ("opioides
     # sintéticos" is fentanyl's, not another cause)
     other_own = _other_cause(own)

@@ -210,7 +210,14 @@ PATTERNS = (
     (
         rf"(?:the |the past |the last )?(?:year|12[- ]month period|twelve[- ]month period) "
         rf"ending (?:in )?({_M})(?:,? {_Y})?"
-        rf"|(?:el )?ano (?:que termino|terminado) en ({_M})(?: (?:de |del )?{_Y})?",
+        rf"|(?:el )?ano (?:que termino|terminado) en ({_M})(?: (?:de |del )?{_Y})?"
+        # a day written, or no year: "12 months ending June 30", "12 meses hasta el 30 de junio"
+        rf"|(?:12|twelve)[- ]months? (?:period )?(?:ending|ended|to|through|thru|until) "
+        rf"(?:in |on )?(?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?({_M})"
+        rf"(?: \d{{1,2}}(?:st|nd|rd|th)?)?(?:,? {_Y})?"
+        rf"|12 meses (?:que (?:terminan|termino|terminaron|finalizo|finalizaron|concluyo)|"
+        rf"terminados|finalizados|hasta|a|al) (?:en )?(?:el )?(?:\d{{1,2}} de )?({_M})"
+        rf"(?: (?:de |del )?{_Y})?",
         _twelve_month_ending,
         "twelve_month_ending",
     ),
