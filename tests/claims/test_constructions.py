@@ -492,3 +492,19 @@ def test_twelve_months_to_a_day_or_with_no_year_and_a_cause_ends_at_the_next_fig
     assert [c["verdict"] for c in found] == ["supported", "unverifiable"], [
         c["reason"] for c in found
     ]
+
+
+def test_the_security_ministry_presents_sesnsp_but_its_daily_count_is_another_record(
+    engine: Engine,
+) -> None:
+    october = float(engine.run(Query("homicide_victims", "2022-10")).value)
+    monthly = (
+        f"El número de homicidios dolosos en México alcanzó los {october:,.0f} asesinatos en "
+        "octubre de 2022, informó la Secretaría de Seguridad y Protección Ciudadana (SSPC)."
+    )
+    (claim,) = claims(engine, monthly, date(2022, 11, 22))
+    assert claim["verdict"] == "supported", claim["reason"]
+    daily = monthly.replace("informó la", "según el informe diario de la")
+    (claim,) = claims(engine, daily, date(2022, 11, 22))
+    assert claim["verdict"] == "unverifiable"
+    assert claim["why"]["key"] == "claims.why.other_publisher"  # type: ignore[index]
