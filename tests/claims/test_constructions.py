@@ -508,3 +508,21 @@ def test_the_security_ministry_presents_sesnsp_but_its_daily_count_is_another_re
     (claim,) = claims(engine, daily, date(2022, 11, 22))
     assert claim["verdict"] == "unverifiable"
     assert claim["why"]["key"] == "claims.why.other_publisher"  # type: ignore[index]
+
+
+def test_a_twelve_month_sum_changes_on_the_twelve_months_a_year_before(engine: Engine) -> None:
+    def vsrr(period: str) -> float:
+        return float(engine.run(Query("all_overdose_deaths_12m", period, status="predicted")).value)
+
+    now, before = vsrr("12ME 2023-04"), vsrr("12ME 2022-04")
+    change = 100 * (now / before - 1)
+    text = (
+        "The CDC estimates that {level:,.0f} Americans died from a drug overdose in the "
+        "12-month period that ended in April, an increase of {change:.1f}%."
+    )
+    true = text.format(level=now, change=change)
+    found = claims(engine, true, date(2023, 9, 1))
+    assert [c["verdict"] for c in found] == ["supported", "supported"], [c["reason"] for c in found]
+    assert found[0]["query_json"]["period"] == "12ME 2023-04"  # type: ignore[index]
+    false = text.format(level=now, change=change + 3)
+    assert claims(engine, false, date(2023, 9, 1))[1]["verdict"] == "contradicted"

@@ -140,6 +140,8 @@ def _explicit_base(clue: Clue) -> bool:
     ref, source = clue.period_and_source()
     if ref is not None and ref.kind == "range" and source in ("clause", "sentence"):
         return True  # both bases are read (resolve.change_periods)
+    if ref is not None and ref.kind == "twelve_month_ending":
+        return True  # a 12-month sum changes on the 12 months a year before (CDC's comparison)
     return bool(
         re.search(
             r"(?<!more )(?<!less )(?<!fewer )(?<!higher )(?<!lower )\bthan\b|"
