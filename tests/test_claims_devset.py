@@ -108,6 +108,8 @@ BATCHES = (
     "ncs-",
     "nde-",
     "nds-",
+    "nfe-",
+    "nfs-",
 )
 
 

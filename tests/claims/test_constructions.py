@@ -526,3 +526,76 @@ def test_a_twelve_month_sum_changes_on_the_twelve_months_a_year_before(engine: E
     assert found[0]["query_json"]["period"] == "12ME 2023-04"  # type: ignore[index]
     false = text.format(level=now, change=change + 3)
     assert claims(engine, false, date(2023, 9, 1))[1]["verdict"] == "contradicted"
+
+
+def test_a_country_named_in_the_sentence_before_is_the_national_series_itself(
+    engine: Engine,
+) -> None:
+    """ "… in the US. There were 100,000 deaths in the 12 months ending …": the country carried
+    is no narrower place, so a wrong national figure is called false."""
+    level = float(
+        engine.run(Query("all_overdose_deaths_12m", "12ME 2023-12", status="predicted")).value
+    )
+    text = (
+        "Annual drug overdose deaths in the US declined in 2023, according to provisional data "
+        "from the CDC. There were an estimated {n:,.0f} drug overdose deaths during the 12-month "
+        "period ending December 2023."
+    )
+    found = claims(engine, text.format(n=level), date(2024, 12, 1))
+    assert [c["verdict"] for c in found] == ["supported"], [c["reason"] for c in found]
+    found = claims(engine, text.format(n=level * 0.97), date(2024, 12, 1))
+    assert [c["verdict"] for c in found] == ["contradicted"], [c["reason"] for c in found]
+
+
+def test_a_base_written_after_another_figure_is_not_the_first_figures_period(
+    engine: Engine,
+) -> None:
+    """ "2 mil 644 homicidios, 26 casos más que en agosto": August is the 26's base; the
+    2,644 takes September from the sentence before."""
+    september = float(engine.run(Query("homicide_victims", "2022-09")).value)
+    text = (
+        "Los homicidios dolosos repuntaron en septiembre de 2022. Se contabilizaron un total de "
+        f"{september:,.0f} homicidios dolosos, 26 casos más que en agosto."
+    )
+    first = claims(engine, text, date(2022, 10, 20))[0]
+    assert first["verdict"] == "supported", first["reason"]
+    assert first["query_json"]["period"] == "2022-09"  # type: ignore[index]
+
+
+def test_since_a_year_when_dates_the_figure_after_it(engine: Engine) -> None:
+    """ "a 98 percent decline since 2013, when more than 2.4 million pounds were intercepted":
+    2013, before the coverage, is the 2.4 million's year, not the year of the sentence."""
+    text = (
+        "Seizures of marijuana at the southern border declined again in fiscal 2023. The 2023 "
+        "figures mark a 98 percent decline since 2013, when more than 2.4 million pounds were "
+        "intercepted."
+    )
+    found = claims(engine, text, date(2024, 5, 1))
+    pounds = next(c for c in found if "million" in str(c["text"]))
+    assert pounds["verdict"] == "unverifiable", pounds["reason"]
+
+
+def test_a_change_against_a_stated_period_is_not_judged_against_a_year_earlier(
+    engine: Engine,
+) -> None:
+    """ "una disminución del X % en comparación con 2019" read against the same months of the
+    year before would call a true statement false; "641 menos que en los cuatro meses
+    anteriores" is against the four months before."""
+    text = (
+        "En los primeros diez meses de 2024 hubo {n:,.0f} víctimas de homicidio doloso, una "
+        "disminución del 17.3 % en comparación con 2019."
+    )
+    n = float(engine.run(Query("homicide_victims", "2024-01..2024-10")).value)
+    change = next(
+        c for c in claims(engine, text.format(n=n), date(2024, 11, 12)) if "%" in str(c["text"])
+    )
+    assert change["verdict"] != "contradicted", change["reason"]
+    now = float(engine.run(Query("homicide_victims", "2024-10..2025-01")).value)
+    before = float(engine.run(Query("homicide_victims", "2024-06..2024-09")).value)
+    fewer = (
+        f"De octubre a enero hubo {before - now:,.0f} homicidios menos que en los cuatro meses "
+        "anteriores, según el SESNSP."
+    )
+    (claim,) = claims(engine, fewer, date(2025, 2, 21))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["compare"] == "previous"  # type: ignore[index]

@@ -38,6 +38,10 @@ TEXT_DIMENSIONS = (
 )
 
 
+#: The members of the state dimensions that stand for the whole country.
+COUNTRIES = (("us_state", "US"), ("mx_state", "00"))
+
+
 @dataclass(frozen=True)
 class Entity:
     """A member named in a sentence, with where it was written."""
@@ -47,6 +51,12 @@ class Entity:
     start: int
     end: int
     kind: str | None
+
+    @property
+    def is_country(self) -> bool:
+        """Whether it names a whole country in a state dimension ("the U.S.", "el país"): the
+        national series, not a part of it."""
+        return (self.dimension, self.code) in COUNTRIES
 
 
 class EntityFinder:

@@ -213,7 +213,12 @@ def _clause_period(
     start, end = frame.clause
     cited = [a.span() for a in _ATTRIBUTION.finditer(folded)]
     periods = [p for p in time.periods if not any(s <= p.start < e for s, e in cited)]
-    periods = [p for p in periods if not _SINCE_ONLY.search(folded[max(0, p.start - 8) : p.start])]
+    periods = [
+        p
+        for p in periods
+        if not _SINCE_ONLY.search(folded[max(0, p.start - 8) : p.start])
+        or (p.end <= m.start and _WHEN.match(folded, p.end))  # "since 2013, when 2.4 million…"
+    ]
     inside = [p for p in periods if start <= p.start and p.end <= end]
     own_inside = [
         p
@@ -222,7 +227,9 @@ def _clause_period(
     ]  # a base written before the figure is its period: "… de 2016, cuando se registraron 16 mil"
     if inside and not own_inside and m.kind == "change":  # "a 29% increase from the same
         frame.ambiguous.append("contrast_period")  # period in 2019": its own period is unwritten
-    inside = own_inside or inside  # "27 casos menos que en septiembre": the base, not its period
+    # "27 casos menos que en septiembre": the base, not its period; but a base written after
+    # another figure is that figure's ("2 mil 644 homicidios, 26 casos más que en agosto")
+    inside = own_inside or [p for p in inside if not base_of_another(folded, m, p)]
     before = tuple(time.before)
     if frame.in_contrast and not inside:
         if periods and not [b for b in before if start <= b[0] < end] and not time.year_ago:
@@ -271,6 +278,7 @@ def _clause_period(
         )
 
 
+_DIGIT = re.compile(r"\d")
 _CONJUNCTION = re.compile(r"\b(?:y|and|while|but|pero|mientras|e)\b")
 #: Spans of time the period reader does not read: the figure's period is not the sentence's.
 _UNREAD_TIME = re.compile(
@@ -282,6 +290,17 @@ _UNREAD_TIME = re.compile(
 )
 
 
+def base_of_another(folded: str, m: Mention, period: PeriodRef) -> bool:
+    """Whether ``period``, written after the figure ``m`` and after another figure, is the base
+    that other figure is compared with ("2 mil 644 homicidios, 26 casos más que en agosto")."""
+    end = m.start + len(m.text)
+    return (
+        period.start >= end
+        and _DIGIT.search(folded, end, period.start) is not None
+        and _THAN_BASE.search(folded[max(0, period.start - 30) : period.start]) is not None
+    )
+
+
 def _unread_time(folded: str, segment: tuple[int, int], periods: list[PeriodRef]) -> bool:
     """Whether the figure's own stretch names a span of time no period was read from."""
     found = _UNREAD_TIME.search(folded, segment[0], segment[1])
@@ -289,6 +308,8 @@ def _unread_time(folded: str, segment: tuple[int, int], periods: list[PeriodRef]
 
 
 _SINCE_ONLY = re.compile(r"\b(?:since|desde)\s+$")
+#: What follows a period that the next words date: "since 2013, when …", "desde 2018, cuando …".
+_WHEN = re.compile(r",?\s*(?:when|cuando|year in which|ano en (?:el )?que)\b")
 _THAN_BASE = re.compile(
     r"\bsame (?:period|time|months?|quarter|stretch|span|time ?frame) (?:in|of)\s+$|"
     r"\bmismo (?:periodo|lapso|mes|trimestre) (?:de|del)\s+$|"

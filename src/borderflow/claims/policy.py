@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from borderflow.claims.frames import segment
 from borderflow.claims.lexicon import fold
+from borderflow.claims.resolve import shift_years
 from borderflow.claims.verify import accepted
 from borderflow.metrics import get_measure
 
@@ -97,7 +98,12 @@ def _place_own_sentence(clue: Clue, topic: str, claim: Claim) -> str | None:
     """A place or part of CBP a reading filters by must be named in the sentence itself, not
     carried from an earlier one."""
     named = {e.dimension for e in clue.entities}
-    carried = {(e.dimension, e.code) for e in clue.memory.entities if e.dimension not in named}
+    # a country carried is the national series itself, no narrower place ("in the US. …")
+    carried = {
+        (e.dimension, e.code)
+        for e in clue.memory.entities
+        if e.dimension not in named and not e.is_country
+    }
 
     def inherits(e: Evidence) -> bool:
         where = e.query_json.get("where") or {}
@@ -188,11 +194,48 @@ def _attributed_elsewhere(clue: Clue, topic: str, claim: Claim) -> str | None:
     return None
 
 
+#: Words before a period that make it the base of a change ("compared with 2019", "from the
+#: 12-month period ending in June 2019", "frente a 2018").
+_BASE_BEFORE = re.compile(
+    r"\b(?:than|from|since|compared (?:to|with)|versus|vs\.?|over|against|desde|frente a|"
+    r"respecto (?:a|de)|en comparacion con|comparad[oa]s? con|con relacion a)"
+    r"(?:\s+(?:the|el|la|los|las|del?|al|in|en|same|mismo|period|periodo|12-month|"
+    r"12 month|twelve-month|ending|que termino|que concluyo|terminado|in|a|of))*\s*$"
+)
+
+
+def _stated_base_unread(clue: Clue, topic: str, claim: Claim) -> str | None:
+    """A change whose clause writes the period it is measured against ("una disminución del
+    17.3 % en comparación con 2019") while no reading compares with that period (each read it
+    against a year earlier of another period): the base the text states was not read."""
+    m, frame = clue.mention, clue.frame
+    if m.kind not in ("change", "multiplier", "difference") or not claim.readings:
+        return None
+    start, end = frame.clause if frame is not None else (0, len(clue.folded))
+    end = max(end, m.start + len(m.text) + 120)
+    stated = {
+        p.period
+        for p in clue.time.periods
+        if start <= p.start < end
+        and _BASE_BEFORE.search(clue.folded[max(0, p.start - 60) : p.start])
+    }
+    if not stated:
+        return None
+    read: set[str] = set()
+    for e in claim.readings:
+        period = str(e.query_json.get("period") or "")
+        if e.query_json.get("compare") == "year_ago":
+            read.add(shift_years(period, -1) or "")
+        read.update(stated & {p for p in stated if f"against {p}" in e.label})
+    return None if stated & read else "stated_base"
+
+
 FRAME_GATES: tuple[Callable[[Clue, str, Claim], str | None], ...] = (
     _period_own_clause,
     _period_own_segment,
     _place_own_sentence,
     _base_own_clause,
+    _stated_base_unread,
     _not_a_figure,
     _attributed_elsewhere,
 )

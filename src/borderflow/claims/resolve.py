@@ -18,7 +18,7 @@ from datetime import date
 
 from borderflow.claims.entities import Entity, nearest
 from borderflow.claims.extract import Mention
-from borderflow.claims.frames import Frame
+from borderflow.claims.frames import Frame, base_of_another
 from borderflow.claims.lexicon import Lexicon, load_lexicon
 from borderflow.claims.when import PeriodRef, TimeFrame
 from borderflow.metrics import Query, get_measure
@@ -113,7 +113,7 @@ class Clue:
         if dimension in ("component", "region") and len({e.code for e in remembered}) > 1:
             return None
         if dimension in ("us_state", "mx_state"):  # "Sinaloa … repatrie a México. La entidad …"
-            remembered = [e for e in remembered if e.code not in ("00", "US")] or remembered
+            remembered = [e for e in remembered if not e.is_country] or remembered
         return nearest(remembered, dimension, 0)
 
     def _nationwide(self, found: list[Entity]) -> bool:
@@ -147,7 +147,7 @@ class Clue:
         if self.frame is not None and self.frame.period is not None:
             return self.frame.period, "clause"
         written = self.time.nearest(m.start, m.start + len(m.text))
-        if written is not None:
+        if written is not None and not base_of_another(self.folded, m, written):
             return written, "sentence"
         if self.memory.period is not None:
             following = self.time.following(self.memory.period)
@@ -429,7 +429,7 @@ def _state_part(clue: Clue) -> Entity | None:
     states = {
         (e.dimension, e.code): e
         for e in clue.entities
-        if e.dimension in ("us_state", "mx_state") and e.code not in ("US", "00")
+        if e.dimension in ("us_state", "mx_state") and not e.is_country
     }
     return next(iter(states.values())) if len(states) == 1 else None
 
