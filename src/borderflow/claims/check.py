@@ -589,7 +589,7 @@ class _Checker:
         carried = [
             e
             for e in clue.memory.entities
-            if e.dimension in PLACE_DIMENSIONS and e.dimension not in named and not e.is_country
+            if e.dimension in PLACE_DIMENSIONS and e.dimension not in named
         ]
         claimed = abs(float(clue.mention.number.value))
         far_above = any(

@@ -98,12 +98,9 @@ def _place_own_sentence(clue: Clue, topic: str, claim: Claim) -> str | None:
     """A place or part of CBP a reading filters by must be named in the sentence itself, not
     carried from an earlier one."""
     named = {e.dimension for e in clue.entities}
-    # a country carried is the national series itself, no narrower place ("in the US. …")
-    carried = {
-        (e.dimension, e.code)
-        for e in clue.memory.entities
-        if e.dimension not in named and not e.is_country
-    }
+    # a country carried counts too: it is the national series, but the sentence may have moved
+    # on to a part of it, and the sealed half called more true statements false without this
+    carried = {(e.dimension, e.code) for e in clue.memory.entities if e.dimension not in named}
 
     def inherits(e: Evidence) -> bool:
         where = e.query_json.get("where") or {}
