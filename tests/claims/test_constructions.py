@@ -602,3 +602,24 @@ def test_a_change_against_a_stated_period_is_not_judged_against_a_year_earlier(
     (claim,) = claims(engine, fewer, date(2025, 2, 21))
     assert claim["verdict"] == "supported", claim["reason"]
     assert claim["query_json"]["compare"] == "previous"  # type: ignore[index]
+
+
+def test_people_in_personal_vehicles_or_as_pedestrians_are_the_two_together(
+    engine: Engine,
+) -> None:
+    passengers = float(
+        engine.run(
+            Query("crossings", "2011", where={"conveyance": ("Personal Vehicle Passengers",)})
+        ).value
+    )
+    walkers = float(
+        engine.run(Query("crossings", "2011", where={"conveyance": ("Pedestrians",)})).value
+    )
+    text = (
+        "The database shows that {n:.1f} million people crossed into the United States from "
+        "Mexico in personal vehicles or as pedestrians in 2011."
+    )
+    (claim,) = claims(engine, text.format(n=(passengers + walkers) / 1e6), date(2012, 4, 20))
+    assert claim["verdict"] == "supported", claim["reason"]
+    (claim,) = claims(engine, text.format(n=(passengers + walkers) / 1e6 * 1.3), date(2012, 4, 20))
+    assert claim["verdict"] == "contradicted", claim["reason"]

@@ -432,12 +432,15 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
     code = code or _conveyance_word(words)
     code = code or (conveyance.code if conveyance else None)
     code = code or _conveyance_word(clue.folded) or "Personal Vehicles"
-    codes = [code]
+    codes: list[str | tuple[str, ...]] = [code]
     people = re.search(r"\b(?:people|persons|passengers|travelers|personas|pasajeros)\b", words)
     unit = clue.mention.unit
     if code == "Personal Vehicles" and (unit == "persons" or (people and unit != "vehicles")):
         # people in cars, or the cars: "people crossing … in passenger vehicles"
         codes = ["Personal Vehicle Passengers"] + ([code] if unit != "persons" else [])
+    if people and _PERSONAL_VEHICLE.search(words) and ("peaton" in words or "pedestrian" in words):
+        # "151 million people crossed in personal vehicles or as pedestrians": the two together
+        codes.append(("Personal Vehicle Passengers", "Pedestrians"))
     if load_lexicon().find("other_borders", clue.clause()):
         raise Unresolved(
             "the crossings in the warehouse are those at U.S.–Mexico land ports only.",
@@ -452,10 +455,23 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
             port = None
     if port:
         where["port"] = (port.code,)
+    def conveyances(c: str | tuple[str, ...]) -> tuple[str, ...]:
+        return (c,) if isinstance(c, str) else c
+
     return lambda period: [
-        Reading(f"BTS inbound {c}", Query("crossings", period, where={"conveyance": (c,), **where}))
+        Reading(
+            f"BTS inbound {' + '.join(conveyances(c))}",
+            Query("crossings", period, where={"conveyance": conveyances(c), **where}),
+        )
         for c in codes
     ]
+
+
+#: Words for people crossing by car, as BTS counts them (personal vehicle passengers).
+_PERSONAL_VEHICLE = re.compile(
+    r"\b(?:personal|passenger|private) vehicles?\b|\bcars?\b|"
+    r"\bvehiculos? (?:particulares?|personales?)\b|\bautomovil(?:es)?\b"
+)
 
 
 def _conveyance_word(words: str) -> str | None:
