@@ -437,7 +437,7 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
     unit = clue.mention.unit
     if code == "Personal Vehicles" and (unit == "persons" or (people and unit != "vehicles")):
         # people in cars, or the cars: "people crossing … in passenger vehicles"
-        codes = ["Personal Vehicle Passengers"] + ([code] if unit != "persons" else [])
+        codes = ["Personal Vehicle Passengers", *([code] if unit != "persons" else [])]
     if people and _PERSONAL_VEHICLE.search(words) and ("peaton" in words or "pedestrian" in words):
         # "151 million people crossed in personal vehicles or as pedestrians": the two together
         codes.append(("Personal Vehicle Passengers", "Pedestrians"))
@@ -455,6 +455,7 @@ def crossings(clue: Clue) -> Callable[[str], list[Reading]]:
             port = None
     if port:
         where["port"] = (port.code,)
+
     def conveyances(c: str | tuple[str, ...]) -> tuple[str, ...]:
         return (c,) if isinstance(c, str) else c
 
