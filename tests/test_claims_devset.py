@@ -110,6 +110,8 @@ BATCHES = (
     "nds-",
     "nfe-",
     "nfs-",
+    "nge-",
+    "ngs-",
 )
 
 
