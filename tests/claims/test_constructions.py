@@ -623,3 +623,18 @@ def test_people_in_personal_vehicles_or_as_pedestrians_are_the_two_together(
     assert claim["verdict"] == "supported", claim["reason"]
     (claim,) = claims(engine, text.format(n=(passengers + walkers) / 1e6 * 1.3), date(2012, 4, 20))
     assert claim["verdict"] == "contradicted", claim["reason"]
+
+
+def test_a_drug_that_claims_lives_and_an_opioid_in_apposition_to_fentanyl(engine: Engine) -> None:
+    """ "el fentanilo, un poderoso opioide que cobra la vida de casi 200 estadounidenses al
+    día": deaths ("cobra la vida"), of fentanyl (the opioid is fentanyl), a day."""
+    year = float(
+        engine.run(Query("overdose_deaths_annual", "2022", where={"cause": ("T40.4",)})).value
+    )
+    text = (
+        "Biden y Xi lograron un acuerdo para abordar la proliferación del fentanilo, un poderoso "
+        "opioide que cobra la vida de casi {n} estadounidenses al día."
+    )
+    (claim,) = claims(engine, text.format(n=round(year / 365)), date(2023, 11, 16))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["where"]["cause"] == ["T40.4"]  # type: ignore[index]

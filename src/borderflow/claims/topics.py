@@ -358,7 +358,17 @@ def _other_cause(folded: str) -> bool:
     lexicon = load_lexicon()
     for _, hit in lexicon.find("drug_fentanyl_deaths", folded):
         folded = folded[: hit.start()] + " " * (hit.end() - hit.start()) + folded[hit.end() :]
+    # "fentanilo, un poderoso opioide que …": the opioid in apposition is fentanyl itself
+    folded = _APPOSITION.sub(" ", folded)
     return _OTHER_CAUSE.search(folded) is not None
+
+
+#: An opioid in apposition to fentanyl, whose words were blanked before: "fentanyl, a
+#: powerful synthetic opioid", "el fentanilo, un poderoso opioide".
+_APPOSITION = re.compile(
+    r"^\s*,\s+(?:an?|un|una|the|el|la)(?:\s+[a-z]+){0,2}?\s+opioid[a-z]*\b|"
+    r" {4,},\s+(?:an?|un|una|the|el|la)(?:\s+[a-z]+){0,2}?\s+opioid[a-z]*\b"
+)
 
 
 def _twelve_months(period: str) -> str | None:
