@@ -638,3 +638,32 @@ def test_a_drug_that_claims_lives_and_an_opioid_in_apposition_to_fentanyl(engine
     (claim,) = claims(engine, text.format(n=round(year / 365)), date(2023, 11, 16))
     assert claim["verdict"] == "supported", claim["reason"]
     assert claim["query_json"]["where"]["cause"] == ["T40.4"]  # type: ignore[index]
+
+
+def test_the_first_half_of_this_fiscal_year_and_an_age_adjusted_rate(
+    engine: Engine,
+) -> None:
+    def pounds(period: str) -> float:
+        where = {"drug": ("Fentanyl",), "region": ("Southwest Border",)}
+        return float(engine.run(Query("seized_lb", period, where=where)).value)
+
+    change = 100 * (pounds("2024-10..2025-03") / pounds("2023-10..2024-03") - 1)
+    text = (
+        f"Fentanyl seizures at the Mexican border are down {abs(change):.0f} percent for the "
+        "first half of this fiscal year, compared with the same period in 2024."
+    )
+    (claim,) = claims(engine, text, date(2025, 6, 1))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["period"] == "2024-10..2025-03"  # type: ignore[index]
+    rate = float(
+        engine.run(
+            Query("overdose_death_rate", "2023", where={"cause": ("all_drug_overdose",)})
+        ).value
+    )
+    spanish = (
+        "De 2022 a 2023 la tasa ajustada por la edad de las muertes por sobredosis de drogas en "
+        f"los Estados Unidos fue de {rate:.1f} muertes por cada 100,000 en 2023."
+    )
+    (claim,) = claims(engine, spanish, date(2025, 2, 20))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["measure"] == "overdose_death_rate"  # type: ignore[index]

@@ -297,7 +297,7 @@ _ALL_DRUGS = re.compile(
 _RATE_WORDS = re.compile(
     r"\b(?:death rates?|rates? of (?:overdose )?deaths?|overdose (?:death )?rates?"
     r"|mortality rates?|tasas? de (?:mortalidad|muertes?|defunciones|sobredosis)|per 100,000"
-    r"|por (?:cada )?100 mil)\b"
+    r"|age-adjusted rates?|tasas? ajustadas? por (?:la )?edad|por (?:cada )?100(?: mil|,000))\b"
 )
 
 

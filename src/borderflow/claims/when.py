@@ -338,6 +338,14 @@ def _half_year(g: dict[str, str | None], published: date) -> str:
     return f"{first:%Y-%m}..{add_months(first, 5):%Y-%m}"
 
 
+def _half_this_year(g: dict[str, str | None], published: date) -> str:
+    """ "the first half of this fiscal year", "el primer semestre del año en curso": of the
+    (fiscal) year the page was published in."""
+    fiscal = g.get("fiscal") or (g.get("fiscal2") or "").startswith(("ano fiscal", "ejercicio"))
+    year = fiscal_year_of(published) if fiscal else published.year
+    return _half_year({**g, "y": str(year), "fiscal": "fiscal" if fiscal else None}, published)
+
+
 _NUMBER_WORDS = {
     w: i
     for i, ws in enumerate(
@@ -427,6 +435,14 @@ RANGES = (
         r"|(?P<h2>primer|segundo) semestre (?:de |del )?(?:(?P<fiscal2>ano fiscal|ejercicio fiscal)"
         r" |ano )?(?P<y2>(?:19|20)\d\d)\b",
         _half_year,
+        "range",
+    ),
+    (
+        r"(?P<h>first|second) half of (?:this|the current) (?P<fiscal>fiscal )?year\b"
+        r"|(?P<h2>primer|segundo) semestre (?:de este|del presente|del) "
+        r"(?P<fiscal2>ano fiscal|ejercicio fiscal|ano)(?: en curso)?\b"
+        r"(?! (?:de |del )?(?:19|20)\d\d)",
+        _half_this_year,
         "range",
     ),
 )
