@@ -667,3 +667,40 @@ def test_the_first_half_of_this_fiscal_year_and_an_age_adjusted_rate(
     (claim,) = claims(engine, spanish, date(2025, 2, 20))
     assert claim["verdict"] == "supported", claim["reason"]
     assert claim["query_json"]["measure"] == "overdose_death_rate"  # type: ignore[index]
+
+
+def test_this_month_a_projection_year_and_the_population_a_year_begins_with(
+    engine: Engine,
+) -> None:
+    def pounds(period: str) -> float:
+        return float(engine.run(Query("seized_lb", period, where={"drug": ("Fentanyl",)})).value)
+
+    aug, jul = pounds("2022-08"), pounds("2022-07")
+    text = (
+        f"Officials seized {aug:,.0f} pounds of fentanyl this August alone and {jul:,.0f} in July."
+    )
+    found = claims(engine, text, date(2022, 9, 1))
+    assert [c["verdict"] for c in found] == ["supported", "supported"], [c["reason"] for c in found]
+    assert found[0]["query_json"]["period"] == "2022-08"  # type: ignore[index]
+    before = float(engine.run(Query("population_us", "2022", where={"us_state": ("US",)})).value)
+    spanish = (
+        f"El 2023 comenzó con una población de {before / 1e6:.0f} millones de habitantes en "
+        "Estados Unidos, pero se estima que llegará a un pico de 435 millones al 2100."
+    )
+    found = claims(engine, spanish, date(2023, 11, 1))
+    assert [c["verdict"] for c in found] == ["supported", "unverifiable"], [
+        c["reason"] for c in found
+    ]
+
+
+def test_the_data_of_a_source_named_before_are_that_sources(engine: Engine) -> None:
+    """ "… según nuevos datos de población del Centro Demográfico de Texas. … creció un 4%,
+    según muestran los datos": not the Census series, so not called false by it."""
+    text = (
+        "Texas agregó casi 1,6 millones de personas entre 2020 y el 1 de enero, según nuevos "
+        "datos de población del Centro Demográfico de Texas. En general, la población de Texas "
+        "creció un 4% entre enero de 2020 y enero de 2023, según muestran los datos."
+    )
+    found = claims(engine, text, date(2024, 1, 1))
+    assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]
+    assert all("other_source" in c["doubts"] for c in found), [c["doubts"] for c in found]  # type: ignore[operator]

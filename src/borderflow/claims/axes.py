@@ -157,6 +157,18 @@ def _killings_unqualified(clue: Clue) -> bool:
     return not re.search(r"\b(?:doloso|dolosos|intencional\w*|intentional)\b", words)
 
 
+#: Words that put a level at the start of its year ("2023 began with", "entrará al año 2024 con").
+_YEAR_START = re.compile(
+    r"\b(?:began|begins|beginning|started|starts|start of|enter(?:s|ed|ing)?|comenzo|comienza|"
+    r"empezo|empieza|inicio el|arranco|entrara al|entro al|entra al|a principios de|"
+    r"al (?:1|primero) de enero|on january 1|as of january)\b"
+)
+
+
+def _year_start(clue: Clue) -> bool:
+    return _YEAR_START.search(_clause(clue)) is not None
+
+
 def _rate_defaulted(clue: Clue) -> bool:
     return clue.period_and_source()[1] == "rate"
 
@@ -170,6 +182,7 @@ CONDITIONS: dict[str, Callable[[Clue], bool]] = {
     "year_unwritten": _year_unwritten,
     "drug_implied": _drug_implied,
     "rate_defaulted": _rate_defaulted,
+    "year_start": _year_start,
     "killings_unqualified": _killings_unqualified,
     "bounded_figure": lambda clue: clue.mention.qualifier in (None, "about"),
 }

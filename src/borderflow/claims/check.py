@@ -46,7 +46,7 @@ from borderflow.claims.joint import (
 )
 from borderflow.claims.lexicon import fold, load_lexicon
 from borderflow.claims.official import days_in, official_value
-from borderflow.claims.policy import alternative_doubts, frame_doubts
+from borderflow.claims.policy import alternative_doubts, attributed_elsewhere, frame_doubts
 from borderflow.claims.resolve import (
     PLACE_DIMENSIONS,
     Clue,
@@ -255,6 +255,9 @@ class _Checker:
         self.publisher: tuple[str | None, Any] | None = None  # (topic, publisher) just named
         self.us_named = False  # a U.S. agency or the U.S. named so far
         self.others: list[dict[str, Any]] = []  # other publishers the whole text names
+        # a source not held that an earlier sentence gave its figures to ("según nuevos datos
+        # del Centro Demográfico de Texas"), which "the data" of a later sentence point back at
+        self.attributed: str | None = None
         self.mexican_border = True  # the text names Mexico or its border somewhere
         self.age_group = False  # the text is about an age group ("aged 18 to 45")
         self.story_fentanyl = False  # the text names fentanyl or synthetic opioids somewhere
@@ -303,6 +306,7 @@ class _Checker:
         if superlative is not None and len(out) < room:
             out.append(superlative)
         self.total = previous_total(mentions) or self.total
+        self.attributed = attributed_elsewhere(sentence) or self.attributed
         topic = self.lexicon.first_key("topics", folded)
         named = publisher_named(folded, topic) or publisher_named(folded)
         if named is None and not self.us_named and _MEXICAN.search(folded):
@@ -980,7 +984,23 @@ def _topic_ambiguous(
 
 #: Doubts read from the whole text and the record rather than the claim's own clause (those are
 #: ``policy.FRAME_GATES``); any of them keeps a claim from being called contradicted.
+#: Words that point back at data named before: "según muestran los datos", "the data show".
+_DATA_BEFORE = re.compile(
+    r"\b(?:(?:los|estos|dichos|esos) datos|(?:las|estas|esas|dichas) cifras|(?:the|these|those|"
+    r"the same) (?:data|figures|estimates)|(?:las|estas) estimaciones)\b"
+)
+
+
+def _data_named_before(
+    checker: _Checker, clue: Clue, topic: str, options: list[Reading]
+) -> str | None:
+    """ "… según nuevos datos del Centro Demográfico de Texas. … creció un 4%, según muestran
+    los datos": the data of a source not held, named in an earlier sentence."""
+    return "other_source" if checker.attributed and _DATA_BEFORE.search(clue.folded) else None
+
+
 _TEXT_GATES: tuple[Callable[[_Checker, Clue, str, list[Reading]], str | None], ...] = (
+    _data_named_before,
     _after_publication,
     _border_unnamed,
     _age_group,

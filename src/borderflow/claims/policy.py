@@ -170,25 +170,34 @@ _ATTRIBUTED = re.compile(
     r"\b(?:[Aa]ccording to|[Ss]eg[uú]n|[Dd]e acuerdo con|[Ll]a organizaci[oó]n|"
     r"[Tt]he organization|[Tt]he group|[Ee]l grupo|[Ll]a consultora|[Dd]ata from|"
     r"[Ff]igures from|[Cc]ifras de|[Dd]atos de)\s+(?:(?:the|el|la|los|las|del?)\s+)?"
-    r"([A-ZÁÉÍÓÚÑ][\w&.-]*(?:\s+(?:de\s+(?:la\s+)?)?[A-ZÁÉÍÓÚÑ][\w&.-]*)*)"
+    # "según nuevos datos de población del Centro …": the kind of data before the name
+    r"(?:(?:(?:new|latest|nuevos|nuevas|ultimos|últimos|datos|data|cifras|figures|estimates|"
+    r"estimaciones|population|poblacion|población|of|from|de|del|the|la|el)\s+){1,5})?"
+    r"([A-ZÁÉÍÓÚÑ][\w&.-]*(?:\s+(?:del?\s+(?:la\s+)?)?[A-ZÁÉÍÓÚÑ][\w&.-]*)*)"
 )
 #: Words naming a publisher whose series the warehouse holds.
 _HELD = re.compile(
     r"\b(?:cbp|customs|aduanas|border patrol|patrulla|u\.s\.|dhs|homeland|sesnsp|secretariado|"
     r"sistema nacional|snsp|cdc|centers|centros|nchs|national center|vsrr|conapo|census|bts|"
-    r"bureau|transportation|comtrade|united nations|onu)"
+    r"bureau|transportation|transporte|consejo nacional de poblaci|censo|oficina del censo|"
+    r"secretar[ií]a de seguridad|sspc|comtrade|united nations|onu)"
 )
+
+
+def attributed_elsewhere(text: str) -> str | None:
+    """The name of a source whose series the warehouse does not hold that ``text`` attributes
+    its figures to ("la organización TResearch contabiliza …"), if any."""
+    for hit in _ATTRIBUTED.finditer(text):
+        name = hit.group(1)
+        if not _HELD.search(name.lower()):
+            return name
+    return None
 
 
 def _attributed_elsewhere(clue: Clue, topic: str, claim: Claim) -> str | None:
     """A figure the sentence attributes to a named source whose series the warehouse does not
-    hold ("la organización TResearch contabiliza …"): its own count, not the record's."""
-    text = clue.sentence_text or ""
-    for hit in _ATTRIBUTED.finditer(text):
-        name = hit.group(1).lower()
-        if not _HELD.search(name):
-            return "other_source"
-    return None
+    hold: its own count, not the record's."""
+    return "other_source" if attributed_elsewhere(clue.sentence_text or "") else None
 
 
 #: Words before a period that make it the base of a change ("compared with 2019", "from the

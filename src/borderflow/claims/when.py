@@ -268,6 +268,14 @@ PATTERNS = (
     (rf"\b(?:in|en|during|durante|for|para|de) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
     # "Last October", "el pasado octubre": the latest October before publication
     (rf"\b(?:last|this past|el pasado|pasado) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
+    # "this August", "este agosto": the latest August up to publication
+    (rf"\b(?:this|este) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
+    # "435 millones al 2100", "by 2100": a year of the next century is a projection's
+    (
+        r"\b(?:by|in|until|through|al|para(?: el)?|hacia(?: el)?|hasta(?: el)?) (21\d\d)\b",
+        _calendar,
+        "calendar_year",
+    ),
     (rf"\b({_M})['’]s\b", _bare_month, "month"),  # "January's 990 pounds"
 )
 #: A date as "October 1, 2022" / "Oct. 2022" (English) or "1 de octubre de 2022" (Spanish),
