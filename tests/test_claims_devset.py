@@ -112,6 +112,8 @@ BATCHES = (
     "nfs-",
     "nge-",
     "ngs-",
+    "nhe-",
+    "nhs-",
 )
 
 
