@@ -704,3 +704,26 @@ def test_the_data_of_a_source_named_before_are_that_sources(engine: Engine) -> N
     found = claims(engine, text, date(2024, 1, 1))
     assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]
     assert all("other_source" in c["doubts"] for c in found), [c["doubts"] for c in found]  # type: ignore[operator]
+
+
+def test_a_states_synthetic_opioid_deaths_in_a_year_are_also_wonders(engine: Engine) -> None:
+    """CDC WONDER counts a state's deaths by residence, VSRR by place of occurrence: "fentanyl
+    caused 796 deaths in 2019" in Arizona is WONDER's year."""
+    wonder = float(
+        engine.run(Query("deaths_t40_4_monthly", "2019", where={"us_state": ("AZ",)})).value
+    )
+    vsrr = float(
+        engine.run(
+            Query(
+                "overdose_deaths_12m",
+                "12ME 2019-12",
+                where={"us_state": ("AZ",)},
+                status="predicted",
+            )
+        ).value
+    )
+    assert round(wonder) != round(vsrr)
+    text = f"In Arizona, synthetic opioids like fentanyl caused {wonder:,.0f} deaths in 2019."
+    (claim,) = claims(engine, text, date(2021, 7, 1))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["measure"] == "deaths_t40_4_monthly"  # type: ignore[index]

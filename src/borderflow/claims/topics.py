@@ -249,6 +249,11 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
                         counts=False,
                     )
                 )
+        if year and state is not None and not national and "T40.4" in causes:
+            # a state's synthetic-opioid deaths in a year: CDC WONDER's months, by residence
+            # (VSRR's 12 months ending December count by place of occurrence)
+            query = Query("deaths_t40_4_monthly", year, where={"us_state": (state.code,)})
+            out.append(Reading(f"CDC WONDER, T40.4, {state.code}", query))
         twelve = f"12ME {year}-12" if year else period if period.startswith("12ME") else None
         twelve = twelve or _twelve_months(period)
         if twelve and "T40.4" in causes:
