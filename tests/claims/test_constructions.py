@@ -727,3 +727,21 @@ def test_a_states_synthetic_opioid_deaths_in_a_year_are_also_wonders(engine: Eng
     (claim,) = claims(engine, text, date(2021, 7, 1))
     assert claim["verdict"] == "supported", claim["reason"]
     assert claim["query_json"]["measure"] == "deaths_t40_4_monthly"  # type: ignore[index]
+
+
+def test_a_rate_a_year_after_a_part_of_a_year_is_of_the_latest_whole_year(
+    engine: Engine,
+) -> None:
+    """ "… this year seems set for about a 15% increase. … fentanyl alone kills more than 70,000
+    of them each year": a rate a year is of the latest whole year, not of this year so far."""
+    year = float(
+        engine.run(Query("overdose_deaths_annual", "2021", where={"cause": ("T40.4",)})).value
+    )
+    text = (
+        "So far this year overdoses seem set for an increase. Fentanyl alone kills more than "
+        f"{year // 1000 * 1000:,.0f} Americans each year."
+    )
+    found = claims(engine, text, date(2022, 10, 23))
+    rate = next(c for c in found if "more than" in str(c["text"]))
+    assert rate["verdict"] == "supported", rate["reason"]
+    assert rate["query_json"]["period"] == "2021"  # type: ignore[index]

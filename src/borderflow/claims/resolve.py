@@ -149,13 +149,29 @@ class Clue:
         written = self.time.nearest(m.start, m.start + len(m.text))
         if written is not None and not base_of_another(self.folded, m, written):
             return written, "sentence"
-        if self.memory.period is not None:
-            following = self.time.following(self.memory.period)
-            return (following, "memory") if following is not None else (None, "none")
         rate = self.frame is not None and self.frame.per is not None
+        remembered = self.memory.period
+        # "kills 70,000 each year" after "this year seems set for …": a rate a year is of a
+        # whole year, not of the part of one an earlier sentence was about
+        whole = remembered is not None and _a_year_long(remembered)
+        if remembered is not None and (whole or not rate or self.default_period is None):
+            following = self.time.following(remembered)
+            return (following, "memory") if following is not None else (None, "none")
         if rate and self.default_period is not None:
             return self.default_period, "rate"
         return None, "none"
+
+
+def _a_year_long(ref: PeriodRef) -> bool:
+    """Whether a period is a whole year or longer: a calendar or fiscal year, 12 months ending,
+    or a range of 12 months or more ("a 12-month period from April 2020 to April 2021")."""
+    if ref.kind in ("calendar_year", "fiscal_year", "twelve_month_ending"):
+        return True
+    span = re.fullmatch(r"(\d{4})-(\d\d)\.\.(\d{4})-(\d\d)", ref.period)
+    if span is None:
+        return False
+    y0, m0, y1, m1 = (int(g) for g in span.groups())
+    return (y1 - y0) * 12 + m1 - m0 >= 11
 
 
 #: Words that put a figure at the scale of the whole country.
