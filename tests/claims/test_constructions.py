@@ -745,3 +745,29 @@ def test_a_rate_a_year_after_a_part_of_a_year_is_of_the_latest_whole_year(
     rate = next(c for c in found if "more than" in str(c["text"]))
     assert rate["verdict"] == "supported", rate["reason"]
     assert rate["query_json"]["period"] == "2021"  # type: ignore[index]
+
+
+def test_a_drugs_potency_is_no_series_and_the_year_before_when_dates_a_figure(
+    engine: Engine,
+) -> None:
+    def t404(year: str) -> float:
+        query = Query("overdose_deaths_annual", year, where={"cause": ("T40.4",)})
+        return float(engine.run(query).value)
+
+    text = (
+        "Estados Unidos vive una crisis con {a:,.0f} muertes por fentanilo en 2022. Es menos "
+        "que el año anterior, cuando este opioide sintético, hasta 50 veces más potente que la "
+        "heroína y 100 veces más que la morfina, causó {b:,.0f} decesos."
+    )
+
+    def es(x: float) -> str:
+        return f"{x:,.0f}".replace(",", ".")
+
+    true = text.replace("{a:,.0f}", es(t404("2022"))).replace("{b:,.0f}", es(t404("2021")))
+    found = claims(engine, true, date(2023, 12, 30))
+    assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]
+    potency = [c for c in found if "veces" in str(c["text"])]
+    assert len(potency) == 2 and all(c["why"]["key"] == "claims.why.potency" for c in potency)  # type: ignore[index]
+    last = found[-1]
+    assert last["verdict"] == "supported", last["reason"]
+    assert last["query_json"]["period"] == "2021"  # type: ignore[index]

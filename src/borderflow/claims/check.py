@@ -624,6 +624,8 @@ class _Checker:
             self.lexicon.find("per_time", own_after) or self.lexicon.find("per_time", own_before)
         ):
             return "per_hour"
+        if m.kind == "multiplier" and _POTENCY.match(own_after.lstrip()):
+            return "potency"  # "50 veces más potente que la heroína"
         if m.kind == "quantity" and (
             self.lexicon.find("comparatives", own_after[:20])
             or _FEWER.search(fold(m.text) + " " + own_after[:24].lstrip())
@@ -841,6 +843,13 @@ _SCOPE_DIMENSIONS = ("area", "port", "region", "component", "us_state", "mx_stat
 #: Months between the end of a month and its publication, for each topic (VSRR: about four).
 _PUBLICATION_LAG = {"seizures": 1, "overdose_deaths": 5, "homicides": 1, "crossings": 2}
 _DIGIT = re.compile(r"\d")
+#: The words after a multiplier that make it a drug's strength against another's.
+_POTENCY = re.compile(
+    r"(?:(?:veces|times)\s+)?(?:(?:mas|more)\s+(?:potente|potent|letal|lethal|fuerte|powerful|"
+    r"poderos[oa]|mortal|deadly|adictiv[oa]|addictive)\b|(?:stronger|deadlier|mas|more)\s+"
+    r"(?:que|than)\s+(?:la\s+|el\s+)?(?:heroin\w*|morphin\w*|morfina|cocain\w*|oxycodon\w*|"
+    r"oxicodona|carfentanil\w*))"
+)
 #: The 12-month-ending series whose newest period an unwritten "in a year" may also mean.
 _TWELVE_MONTH_MEASURE = {"overdose_deaths": "all_overdose_deaths_12m"}
 #: The series whose last month dates "every year" / "al día" for each topic.

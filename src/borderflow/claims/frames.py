@@ -217,7 +217,7 @@ def _clause_period(
         p
         for p in periods
         if not _SINCE_ONLY.search(folded[max(0, p.start - 8) : p.start])
-        or (p.end <= m.start and _WHEN.match(folded, p.end))  # "since 2013, when 2.4 million…"
+        or (p.end <= m.start and WHEN.match(folded, p.end))  # "since 2013, when 2.4 million…"
     ]
     inside = [p for p in periods if start <= p.start and p.end <= end]
     own_inside = [
@@ -309,7 +309,7 @@ def _unread_time(folded: str, segment: tuple[int, int], periods: list[PeriodRef]
 
 _SINCE_ONLY = re.compile(r"\b(?:since|desde)\s+$")
 #: What follows a period that the next words date: "since 2013, when …", "desde 2018, cuando …".
-_WHEN = re.compile(r",?\s*(?:when|cuando|year in which|ano en (?:el )?que)\b")
+WHEN = re.compile(r",?\s*(?:when|cuando|year in which|ano en (?:el )?que)\b")
 _THAN_BASE = re.compile(
     r"\bsame (?:period|time|months?|quarter|stretch|span|time ?frame) (?:in|of)\s+$|"
     r"\bmismo (?:periodo|lapso|mes|trimestre) (?:de|del)\s+$|"

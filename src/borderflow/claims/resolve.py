@@ -18,9 +18,9 @@ from datetime import date
 
 from borderflow.claims.entities import Entity, nearest
 from borderflow.claims.extract import Mention
-from borderflow.claims.frames import Frame, base_of_another
+from borderflow.claims.frames import WHEN, Frame, base_of_another
 from borderflow.claims.lexicon import Lexicon, load_lexicon
-from borderflow.claims.when import PeriodRef, TimeFrame
+from borderflow.claims.when import PeriodRef, TimeFrame, years_later
 from borderflow.metrics import Query, get_measure
 from borderflow.metrics.periods import add_months, fiscal_year_of
 
@@ -156,6 +156,14 @@ class Clue:
         whole = remembered is not None and _a_year_long(remembered)
         if remembered is not None and (whole or not rate or self.default_period is None):
             following = self.time.following(remembered)
+            dated = [
+                b for b in self.time.before if b[1] <= m.start and WHEN.match(self.folded, b[1])
+            ]
+            if following is remembered and dated and m.kind == "quantity":
+                # "… en 2024. … menos que el año anterior, cuando este opioide causó 76.000
+                # decesos": the year before, which the "when" clause dates the figure by
+                earlier = years_later(remembered.period, -1)
+                following = replace(remembered, period=earlier) if earlier else None
             return (following, "memory") if following is not None else (None, "none")
         if rate and self.default_period is not None:
             return self.default_period, "rate"
