@@ -771,3 +771,52 @@ def test_a_drugs_potency_is_no_series_and_the_year_before_when_dates_a_figure(
     last = found[-1]
     assert last["verdict"] == "supported", last["reason"]
     assert last["query_json"]["period"] == "2021"  # type: ignore[index]
+
+
+def test_more_than_before_a_list_and_to_date_through_the_month_published(
+    engine: Engine,
+) -> None:
+    """ "In fiscal year 2024 to date … more than 124,000 pounds of methamphetamine and 14,500
+    pounds of fentanyl", on August 1: 'more than' holds for both, and CBP had published June."""
+
+    def southwest(drug: str, period: str) -> float:
+        where = {"drug": (drug,), "region": ("Southwest Border",)}
+        return float(engine.run(Query("seized_lb", period, where=where)).value)
+
+    meth = southwest("Methamphetamine", "2023-10..2024-06")
+    fent = southwest("Fentanyl", "2023-10..2024-06")
+    text = (
+        f"In fiscal year 2024 to date, CBP has seized more than {meth // 1000 * 1000:,.0f} pounds "
+        f"of methamphetamine and {fent // 100 * 100:,.0f} pounds of fentanyl at the U.S.-Mexico "
+        "border."
+    )
+    found = claims(engine, text, date(2024, 8, 1))
+    assert [c["verdict"] for c in found] == ["supported", "supported"], [c["reason"] for c in found]
+    exact = (
+        f"In fiscal year 2024 to date, CBP has seized {fent:,.0f} pounds of fentanyl at the "
+        "U.S.-Mexico border."
+    )
+    assert round(southwest("Fentanyl", "2023-10..2024-07")) != round(fent)
+    (claim,) = claims(engine, exact, date(2024, 8, 1))
+    assert claim["verdict"] == "supported", claim["reason"]
+
+
+def test_apprehensions_and_their_rank_and_a_share_of_the_total_just_stated(
+    engine: Engine,
+) -> None:
+    text = (
+        "Over 1.7 million illegal immigrants were apprehended crossing the southwest border this "
+        "year—the highest number ever."
+    )
+    assert {c["verdict"] for c in claims(engine, text, date(2021, 10, 27))} == {"unverifiable"}
+    t404 = float(
+        engine.run(Query("overdose_deaths_annual", "2017", where={"cause": ("T40.4",)})).value
+    )
+    opioids = round(t404 / 0.6, -3)  # no series: all-opioid deaths
+    share = (
+        f"There were more than {opioids:,.0f} drug overdose deaths involving opioids in 2017. "
+        f"More than half of those deaths, {round(t404, -3):,.0f}, involved synthetic opioids "
+        "such as fentanyl."
+    )
+    found = claims(engine, share, date(2019, 7, 9))
+    assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]

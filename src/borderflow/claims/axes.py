@@ -169,6 +169,13 @@ def _year_start(clue: Clue) -> bool:
     return _YEAR_START.search(_clause(clue)) is not None
 
 
+def _to_date(clue: Clue) -> bool:
+    """The figure's period runs to the publication date ("fiscal year 2024 to date", "en lo
+    que va del año"), whether or not its year is written."""
+    ref = clue.period()
+    return ref is not None and ref.kind in ("fiscal_ytd", "calendar_ytd")
+
+
 def _rate_defaulted(clue: Clue) -> bool:
     return clue.period_and_source()[1] == "rate"
 
@@ -183,6 +190,7 @@ CONDITIONS: dict[str, Callable[[Clue], bool]] = {
     "drug_implied": _drug_implied,
     "rate_defaulted": _rate_defaulted,
     "year_start": _year_start,
+    "to_date": _to_date,
     "killings_unqualified": _killings_unqualified,
     "bounded_figure": lambda clue: clue.mention.qualifier in (None, "about"),
 }

@@ -518,6 +518,12 @@ class _Checker:
         if verdict == "unverifiable":
             claim.explain("unanswered", 0.6)
             return claim
+        if verdict == "contradicted" and all(lv.verdict == "unverifiable" for lv, _ in results):
+            # "1.7 million apprehended … the highest number ever": the level it ranks was not
+            # read for sure, so neither is its rank
+            claim.verdict = "unverifiable"
+            claim.explain("superlative_level_doubt", 0.6)
+            return claim
         claim.official, claim.query_json, claim.query = (
             values["official"],
             level.query_json,

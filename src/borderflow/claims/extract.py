@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from borderflow.claims.lexicon import Lexicon, fold, load_lexicon, phrase_pattern
 from borderflow.claims.spans import Taken
@@ -70,6 +70,29 @@ class Mention:
     qualifier: str | None = None
     direction: str | None = None
     object_text: str = ""
+
+
+#: What may stand between two amounts of one list: "more than 124,000 pounds of
+#: methamphetamine and 14,500 pounds of fentanyl".
+_LIST_JOIN = re.compile(r"[^,;.\d]{0,60}\b(?:and|y|e)\s*")
+
+
+def carry_qualifiers(folded: str, mentions: list[Mention]) -> list[Mention]:
+    """A qualifier written once before a list of amounts of one unit holds for each of them
+    ("more than 124,000 pounds of methamphetamine and 14,500 pounds of fentanyl")."""
+    out = list(mentions)
+    for i in range(1, len(out)):
+        before, m = out[i - 1], out[i]
+        if (
+            m.kind == "quantity"
+            and before.kind == "quantity"
+            and m.qualifier is None
+            and before.qualifier in ("more_than", "at_least", "less_than", "about")
+            and m.unit == before.unit
+            and _LIST_JOIN.fullmatch(folded, before.start + len(before.text), m.start)
+        ):
+            out[i] = replace(m, qualifier=before.qualifier)
+    return out
 
 
 def split_sentences(
@@ -240,7 +263,7 @@ class MentionFinder:
         ]
         found.extend(self._bare_numbers(sentence, folded, taken))
         found.extend(self._ranks(sentence, folded))
-        return sorted(found, key=lambda m: m.start)
+        return carry_qualifiers(folded, sorted(found, key=lambda m: m.start))
 
     def _number(self, m: re.Match[str]) -> Number:
         """The value written, with the "7 millones" of "7 millones 626 mil 455" (the millions

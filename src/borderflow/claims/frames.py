@@ -414,6 +414,34 @@ def _wholes(
         if whole:
             frames[k].base = "whole"
             frames[k].whole = (part, whole[0][0])
+    _shares_of_stated_whole(folded, mentions, frames, previous_total, cues)
+
+
+def _shares_of_stated_whole(
+    folded: str,
+    mentions: list[Mention],
+    frames: list[Frame],
+    previous_total: tuple[float, str] | None,
+    cues: Cues,
+) -> None:
+    """ "… 47,000 deaths … in 2017. More than half of those deaths, 28,000, involved synthetic
+    opioids": a share word pointing back at the total just stated, with its part right after."""
+    for k, m in enumerate(mentions[:-1]):
+        after = mentions[k + 1]
+        if m.kind != "share" or frames[k].base == "whole" or after.kind != "quantity":
+            continue
+        gap = folded[m.start + len(m.text) : after.start]
+        if len(gap) > 40 or not cues.find("whole_refs", folded[m.start : after.start]):
+            continue
+        stated = [
+            t
+            for t in ([previous_total] if previous_total else [])
+            + [(in_unit_family(x), _family(x.unit)) for x in mentions[:k] if x.kind == "quantity"]
+            if t[0] > in_unit_family(after) * 1.0001
+        ]
+        if stated:
+            frames[k].base = "whole"
+            frames[k].whole = (in_unit_family(after), stated[-1][0])
 
 
 _CHANGE_AFTER = re.compile(
