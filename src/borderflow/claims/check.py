@@ -997,8 +997,6 @@ def _topic_ambiguous(
     return "topic_ambiguous" if named - {topic, "population"} else None
 
 
-#: Doubts read from the whole text and the record rather than the claim's own clause (those are
-#: ``policy.FRAME_GATES``); any of them keeps a claim from being called contradicted.
 #: Words that point back at data named before: "según muestran los datos", "the data show".
 _DATA_BEFORE = re.compile(
     r"\b(?:(?:los|estos|dichos|esos) datos|(?:las|estas|esas|dichas) cifras|(?:the|these|those|"
@@ -1014,6 +1012,8 @@ def _data_named_before(
     return "other_source" if checker.attributed and _DATA_BEFORE.search(clue.folded) else None
 
 
+#: Doubts read from the whole text and the record rather than the claim's own clause (those are
+#: ``policy.FRAME_GATES``); any of them keeps a claim from being called contradicted.
 _TEXT_GATES: tuple[Callable[[_Checker, Clue, str, list[Reading]], str | None], ...] = (
     _data_named_before,
     _after_publication,
