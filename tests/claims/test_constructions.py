@@ -820,3 +820,32 @@ def test_apprehensions_and_their_rank_and_a_share_of_the_total_just_stated(
     )
     found = claims(engine, share, date(2019, 7, 9))
     assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]
+
+
+def test_since_last_october_border_patrol_statistics_and_the_last_twelve_months(
+    engine: Engine,
+) -> None:
+    def fentanyl(period: str, **where: tuple[str, ...]) -> float:
+        query = Query("seized_lb", period, where={"drug": ("Fentanyl",), **where})
+        return float(engine.run(query).value)
+
+    cbp = fentanyl("2023-10..2024-06")
+    patrol = fentanyl("2023-10..2024-06", component=("U.S. Border Patrol",))
+    assert patrol < cbp / 2  # the Border Patrol alone would call the figure false
+    text = (
+        f"Authorities confiscated {cbp:,.0f} pounds of fentanyl since last October, according to "
+        "border patrol statistics."
+    )
+    (claim,) = claims(engine, text, date(2024, 8, 1))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["period"].startswith("2023-10..")  # type: ignore[index]
+    latest = float(
+        engine.run(Query("all_overdose_deaths_12m", "12ME 2021-12", status="predicted")).value
+    )
+    spanish = (
+        "Los Centros de Control de Enfermedades informaron que en los últimos 12 meses más de "
+        f"{latest // 1000:.0f} mil estadounidenses murieron por sobredosis de drogas."
+    )
+    (claim,) = claims(engine, spanish, date(2022, 5, 13))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["period"].startswith("12ME")  # type: ignore[index]

@@ -268,7 +268,7 @@ class _Checker:
         if room <= 0:
             return [], self._count(sentence)
         folded = fold(sentence)
-        entities = _after_dateline(sentence, entity_finder().find(sentence))
+        entities = _not_a_source(folded, _after_dateline(sentence, entity_finder().find(sentence)))
         time = without_citations(folded, read_time(folded, self.published))
         fentanyl = bool(self.lexicon.find("drug_fentanyl_deaths", folded)) or (
             not any(e.dimension == "drug" for e in entities) and self.memory.fentanyl
@@ -877,6 +877,27 @@ _DATELINE = re.compile(
 
 
 _MASTHEAD = re.compile(r"\s*(?:Times|Post|Tribune|Herald|Journal|Daily|Chronicle|Sun)\b")
+
+
+#: A part of CBP named as the source of statistics, not as who seized: "according to border
+#: patrol statistics", "según datos de la Patrulla Fronteriza".
+_SOURCE_OF = re.compile(
+    r"\b(?:according to|segun|de acuerdo con|con datos de)\s+(?:the\s+|la\s+|los\s+)?"
+    r"(?:datos|cifras|data|figures|statistics|estadisticas)?[^;,.]{0,40}"
+    r"(?:statistics|data|figures|estadisticas|datos|cifras)\b|"
+    r"\b(?:according to|segun|de acuerdo con|con datos de)\s+(?:datos|cifras|data|figures|"
+    r"statistics|estadisticas)\b[^;,.]{0,40}"
+)
+
+
+def _not_a_source(folded: str, entities: list[Entity]) -> list[Entity]:
+    """The names of a sentence but a component named only as the source of its statistics."""
+    spans = [m.span() for m in _SOURCE_OF.finditer(folded)]
+    return [
+        e
+        for e in entities
+        if e.dimension != "component" or not any(a <= e.start < b for a, b in spans)
+    ]
 
 
 def _after_dateline(sentence: str, entities: list[Entity]) -> list[Entity]:

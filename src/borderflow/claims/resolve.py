@@ -167,7 +167,18 @@ class Clue:
             return (following, "memory") if following is not None else (None, "none")
         if rate and self.default_period is not None:
             return self.default_period, "rate"
+        if self.latest_twelve is not None and _LAST_TWELVE.search(self.folded):
+            # "en los últimos 12 meses más de 108 mil murieron": the newest 12 months published
+            return self.latest_twelve, "rate"
         return None, "none"
+
+
+#: "in the last 12 months", "en los últimos 12 meses", "over the past year".
+_LAST_TWELVE = re.compile(
+    r"\b(?:(?:in|over|during) the (?:last|past|previous) (?:12|twelve) months|"
+    r"(?:en|durante) los (?:ultimos|pasados) (?:12|doce) meses|"
+    r"(?:over|in) the (?:past|last) year)\b"
+)
 
 
 def _a_year_long(ref: PeriodRef) -> bool:

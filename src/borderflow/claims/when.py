@@ -246,6 +246,18 @@ PATTERNS = (
         _this_fy,
         "fiscal_ytd",
     ),
+    (  # "since last October", "desde octubre": the fiscal year to date
+        r"\b(?:since|desde)\s+(?:(?:last|el pasado|pasado|el mes de)\s+)?(?:october|octubre)\b"
+        r"(?!\.? ?\d)",
+        _this_fy,
+        "fiscal_ytd",
+    ),
+    (  # "since January", "desde enero": the calendar year to date
+        r"\b(?:since|desde)\s+(?:(?:last|el pasado|pasado|el mes de)\s+)?(?:january|enero)\b"
+        r"(?!\.? ?\d)",
+        _this_year,
+        "calendar_ytd",
+    ),
     (
         r"(?<!same period )(?<!same time )\blast year\b"
         r"|(?<!del )\bel ano pasado\b|\bdurante el ano pasado\b",
