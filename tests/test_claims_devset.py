@@ -114,6 +114,8 @@ BATCHES = (
     "ngs-",
     "nhe-",
     "nhs-",
+    "nie-",
+    "nis-",
 )
 
 
