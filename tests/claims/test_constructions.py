@@ -20,6 +20,14 @@ def fentanyl() -> dict[date, float]:
     return cbp_pounds_by_month(newest_cbp_file(), **{"Drug Type": "Fentanyl"})
 
 
+def record(
+    engine: Engine, measure: str, period: str, status: str | None = None, **where: str
+) -> float:
+    """The official value the metrics layer gives, each filter one member."""
+    members = {k: (v,) for k, v in where.items()}
+    return float(engine.run(Query(measure, period, where=members, status=status)).value)
+
+
 def claims(engine: Engine, text: str, published: date) -> list[dict[str, object]]:
     return [c.to_dict() for c in check_text(text, engine, published=published).claims]
 
@@ -644,8 +652,7 @@ def test_the_first_half_of_this_fiscal_year_and_an_age_adjusted_rate(
     engine: Engine,
 ) -> None:
     def pounds(period: str) -> float:
-        where = {"drug": ("Fentanyl",), "region": ("Southwest Border",)}
-        return float(engine.run(Query("seized_lb", period, where=where)).value)
+        return record(engine, "seized_lb", period, drug="Fentanyl", region="Southwest Border")
 
     change = 100 * (pounds("2024-10..2025-03") / pounds("2023-10..2024-03") - 1)
     text = (
@@ -673,7 +680,7 @@ def test_this_month_a_projection_year_and_the_population_a_year_begins_with(
     engine: Engine,
 ) -> None:
     def pounds(period: str) -> float:
-        return float(engine.run(Query("seized_lb", period, where={"drug": ("Fentanyl",)})).value)
+        return record(engine, "seized_lb", period, drug="Fentanyl")
 
     aug, jul = pounds("2022-08"), pounds("2022-07")
     text = (
@@ -751,8 +758,7 @@ def test_a_drugs_potency_is_no_series_and_the_year_before_when_dates_a_figure(
     engine: Engine,
 ) -> None:
     def t404(year: str) -> float:
-        query = Query("overdose_deaths_annual", year, where={"cause": ("T40.4",)})
-        return float(engine.run(query).value)
+        return record(engine, "overdose_deaths_annual", year, cause="T40.4")
 
     text = (
         "Estados Unidos vive una crisis con {a:,.0f} muertes por fentanilo en 2022. Es menos "
@@ -780,8 +786,7 @@ def test_more_than_before_a_list_and_to_date_through_the_month_published(
     pounds of fentanyl", on August 1: 'more than' holds for both, and CBP had published June."""
 
     def southwest(drug: str, period: str) -> float:
-        where = {"drug": (drug,), "region": ("Southwest Border",)}
-        return float(engine.run(Query("seized_lb", period, where=where)).value)
+        return record(engine, "seized_lb", period, drug=drug, region="Southwest Border")
 
     meth = southwest("Methamphetamine", "2023-10..2024-06")
     fent = southwest("Fentanyl", "2023-10..2024-06")
@@ -825,12 +830,11 @@ def test_apprehensions_and_their_rank_and_a_share_of_the_total_just_stated(
 def test_since_last_october_border_patrol_statistics_and_the_last_twelve_months(
     engine: Engine,
 ) -> None:
-    def fentanyl(period: str, **where: tuple[str, ...]) -> float:
-        query = Query("seized_lb", period, where={"drug": ("Fentanyl",), **where})
-        return float(engine.run(query).value)
+    def fentanyl(period: str, **where: str) -> float:
+        return record(engine, "seized_lb", period, drug="Fentanyl", **where)
 
     cbp = fentanyl("2023-10..2024-06")
-    patrol = fentanyl("2023-10..2024-06", component=("U.S. Border Patrol",))
+    patrol = fentanyl("2023-10..2024-06", component="U.S. Border Patrol")
     assert patrol < cbp / 2  # the Border Patrol alone would call the figure false
     text = (
         f"Authorities confiscated {cbp:,.0f} pounds of fentanyl since last October, according to "

@@ -56,7 +56,7 @@ from borderflow.claims.resolve import (
     find_topic,
 )
 from borderflow.claims.superlatives import check_superlative, find_superlative
-from borderflow.claims.topics import readings
+from borderflow.claims.topics import POTENCY, readings
 from borderflow.claims.verify import accepted, claimed_value, supports
 from borderflow.claims.when import PeriodRef, read_time
 from borderflow.errors import BorderflowError
@@ -630,7 +630,7 @@ class _Checker:
             self.lexicon.find("per_time", own_after) or self.lexicon.find("per_time", own_before)
         ):
             return "per_hour"
-        if m.kind == "multiplier" and _POTENCY.match(own_after.lstrip()):
+        if m.kind == "multiplier" and POTENCY.match(own_after.lstrip()):
             return "potency"  # "50 veces más potente que la heroína"
         if m.kind == "quantity" and (
             self.lexicon.find("comparatives", own_after[:20])
@@ -849,13 +849,6 @@ _SCOPE_DIMENSIONS = ("area", "port", "region", "component", "us_state", "mx_stat
 #: Months between the end of a month and its publication, for each topic (VSRR: about four).
 _PUBLICATION_LAG = {"seizures": 1, "overdose_deaths": 5, "homicides": 1, "crossings": 2}
 _DIGIT = re.compile(r"\d")
-#: The words after a multiplier that make it a drug's strength against another's.
-_POTENCY = re.compile(
-    r"(?:(?:veces|times)\s+)?(?:(?:mas|more)\s+(?:potente|potent|letal|lethal|fuerte|powerful|"
-    r"poderos[oa]|mortal|deadly|adictiv[oa]|addictive)\b|(?:stronger|deadlier|mas|more)\s+"
-    r"(?:que|than)\s+(?:la\s+|el\s+)?(?:heroin\w*|morphin\w*|morfina|cocain\w*|oxycodon\w*|"
-    r"oxicodona|carfentanil\w*))"
-)
 #: The 12-month-ending series whose newest period an unwritten "in a year" may also mean.
 _TWELVE_MONTH_MEASURE = {"overdose_deaths": "all_overdose_deaths_12m"}
 #: The series whose last month dates "every year" / "al día" for each topic.
@@ -882,11 +875,8 @@ _MASTHEAD = re.compile(r"\s*(?:Times|Post|Tribune|Herald|Journal|Daily|Chronicle
 #: A part of CBP named as the source of statistics, not as who seized: "according to border
 #: patrol statistics", "según datos de la Patrulla Fronteriza".
 _SOURCE_OF = re.compile(
-    r"\b(?:according to|segun|de acuerdo con|con datos de)\s+(?:the\s+|la\s+|los\s+)?"
-    r"(?:datos|cifras|data|figures|statistics|estadisticas)?[^;,.]{0,40}"
-    r"(?:statistics|data|figures|estadisticas|datos|cifras)\b|"
-    r"\b(?:according to|segun|de acuerdo con|con datos de)\s+(?:datos|cifras|data|figures|"
-    r"statistics|estadisticas)\b[^;,.]{0,40}"
+    r"\b(?:(?:according to|segun|de acuerdo con)\b[^;,.]{0,50}?\b(?:statistics|data|figures|"
+    r"estadisticas|datos|cifras)|con datos)\b[^;,.]{0,40}"
 )
 
 

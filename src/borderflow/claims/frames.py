@@ -150,6 +150,7 @@ def bind_frames(
     _pairs(folded, mentions, frames, time)
     _stated_bases(folded, mentions, frames)
     _wholes(folded, mentions, frames, previous_total, cues)
+    _shares_of_stated_whole(folded, mentions, frames, previous_total, cues)
     return frames
 
 
@@ -414,7 +415,6 @@ def _wholes(
         if whole:
             frames[k].base = "whole"
             frames[k].whole = (part, whole[0][0])
-    _shares_of_stated_whole(folded, mentions, frames, previous_total, cues)
 
 
 def _shares_of_stated_whole(

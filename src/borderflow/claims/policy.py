@@ -232,7 +232,7 @@ def _stated_base_unread(clue: Clue, topic: str, claim: Claim) -> str | None:
         period = str(e.query_json.get("period") or "")
         if e.query_json.get("compare") == "year_ago":
             read.add(shift_years(period, -1) or "")
-        read.update(stated & {p for p in stated if f"against {p}" in e.label})
+        read.update(p for p in stated if f"against {p}" in e.label)
     return None if stated & read else "stated_base"
 
 

@@ -159,7 +159,7 @@ class Clue:
             dated = [
                 b for b in self.time.before if b[1] <= m.start and WHEN.match(self.folded, b[1])
             ]
-            if following is remembered and dated and m.kind == "quantity":
+            if not self.time.after and dated and m.kind == "quantity":
                 # "… en 2024. … menos que el año anterior, cuando este opioide causó 76.000
                 # decesos": the year before, which the "when" clause dates the figure by
                 earlier = years_later(remembered.period, -1)

@@ -366,13 +366,18 @@ def _other_cause(folded: str) -> bool:
     # "fentanilo, un poderoso opioide que …": the opioid in apposition is fentanyl itself
     folded = _APPOSITION.sub(" ", folded)
     # "50 veces más potente que la heroína": a drug it is compared with, not a cause of death
-    folded = _POTENCY.sub(" ", folded)
+    folded = POTENCY.sub(" ", folded)
     return _OTHER_CAUSE.search(folded) is not None
 
 
-#: A potency comparison: "50 times more potent than heroin", "100 veces más que la morfina".
-_POTENCY = re.compile(
-    r"\b(?:veces|times)\s+(?:mas|more)\s+(?:\w+\s+)?(?:que|than)\s+(?:la\s+|el\s+)?[a-z]+"
+#: A drug's strength against another's: "50 times more potent than heroin", "100 veces más que
+#: la morfina", "más letal". Neither a cause of death (the drug compared with) nor a change of a
+#: series (the multiplier).
+POTENCY = re.compile(
+    r"(?:\b(?:veces|times)\s+)?(?:(?:mas|more)\s+(?:potente|potent|letal|lethal|fuerte|powerful|"
+    r"poderos[oa]|mortal|deadly|adictiv[oa]|addictive)\b(?:\s+(?:que|than)\s+(?:la\s+|el\s+)?"
+    r"[a-z]+)?|(?:stronger|deadlier|mas|more)\s+(?:que|than)\s+(?:la\s+|el\s+)?(?:heroin\w*|"
+    r"morphin\w*|morfina|cocain\w*|oxycodon\w*|oxicodona|carfentanil\w*))"
 )
 
 
