@@ -116,6 +116,8 @@ BATCHES = (
     "nhs-",
     "nie-",
     "nis-",
+    "nje-",
+    "njs-",
 )
 
 
