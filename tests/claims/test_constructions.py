@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from borderflow.claims import check_text
+from borderflow.claims.extract import split_sentences
 from borderflow.metrics import Engine, Query
 from reference import cbp_pounds_by_month, newest_cbp_file
 
@@ -853,3 +854,93 @@ def test_since_last_october_border_patrol_statistics_and_the_last_twelve_months(
     (claim,) = claims(engine, spanish, date(2022, 5, 13))
     assert claim["verdict"] == "supported", claim["reason"]
     assert claim["query_json"]["period"].startswith("12ME")  # type: ignore[index]
+
+
+def test_a_year_to_date_of_mexican_homicides_runs_from_january(engine: Engine) -> None:
+    """ "hasta junio de 2022", "until June 2022", "en lo que va de 2022": SESNSP has no fiscal
+    year, so the year to date starts in January (from October it would be CBP's)."""
+    half = record(engine, "homicide_victims", "2022-01..2022-06")
+    before = record(engine, "homicide_victims", "2021-01..2021-06")
+    change = 100 * (half / before - 1)
+    texts = [
+        f"En México se registraron {half:,.0f} homicidios dolosos hasta junio de 2022.",
+        f"In Mexico {half:,.0f} intentional homicides were registered until June 2022, "
+        f"{abs(change):.1f} percent fewer than a year earlier.",
+        f"En lo que va de 2022 se han registrado {half:,.0f} homicidios dolosos en México.",
+    ]
+    for text in texts:
+        found = claims(engine, text, date(2022, 7, 21))
+        assert {c["verdict"] for c in found} == {"supported"}, [c["reason"] for c in found]
+        for c in found:
+            assert c["query_json"]["period"] == "2022-01..2022-06"  # type: ignore[index]
+
+
+def test_twelve_months_ending_december_may_be_nchs_provisional_count(engine: Engine) -> None:
+    provisional = record(
+        engine, "overdose_deaths_annual", "2020", "provisional", cause="all_drug_overdose"
+    )
+    vsrr = float(
+        engine.run(Query("all_overdose_deaths_12m", "12ME 2020-12", status="predicted")).value
+    )
+    assert round(provisional) != round(vsrr)  # the VSRR reading alone would call it false
+    text = (
+        f"Un recuento provisional del organismo señala {provisional:,.0f} muertes en los 12 meses "
+        "que terminaron en diciembre de 2020."
+    ).replace(",", ".")
+    (claim,) = claims(engine, text, date(2021, 7, 15))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["status"] == "provisional"  # type: ignore[index]
+
+
+def test_opiates_are_no_series_and_ee_uu_ends_no_sentence(engine: Engine) -> None:
+    text = (
+        "Los opiáceos, principalmente el fentanilo de fabricación ilícita, fueron responsables "
+        "de 69.710 de las muertes en 2020."
+    )
+    (claim,) = claims(engine, text, date(2021, 7, 15))
+    assert claim["verdict"] == "unverifiable", claim["reason"]
+    assert split_sentences("Las muertes en EE. UU. bajaron. Otra frase.") == [
+        (0, "Las muertes en EE. UU. bajaron."),
+        (32, "Otra frase."),
+    ]
+
+
+def test_deaths_linked_to_fentanyl_by_their_verb_are_fentanyls(engine: Engine) -> None:
+    t404 = record(engine, "overdose_deaths_annual", "2024", "provisional", cause="T40.4")
+    text = (
+        f"Según cifras oficiales, {t404:,.0f} muertes por sobredosis en EE. UU. durante 2024 "
+        "estuvieron vinculadas al fentanilo y sus derivados."
+    )
+    (claim,) = claims(engine, text, date(2025, 7, 20))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["where"]["cause"] == ["T40.4"]  # type: ignore[index]
+
+
+def test_a_date_beside_a_summit_is_not_the_earlier_named_groups(engine: Engine) -> None:
+    text = (
+        "Estados Unidos (EE. UU.) y China lanzaron un grupo de trabajo conjunto antinarcóticos "
+        "para abordar la propagación del fentanilo. La formación del grupo de trabajo se produce "
+        "luego de una cumbre clave celebrada en San Francisco, EE. UU., en noviembre de 2023, en "
+        "la que Joe Biden y Xi Jinping acordaron cooperar para frenar el fentanilo."
+    )
+    found = claims(engine, text, date(2024, 1, 31))
+    assert found and "contradicted" not in [c["verdict"] for c in found], found
+
+
+def test_a_change_within_tolerance_does_not_make_a_cited_source_the_records(
+    engine: Engine,
+) -> None:
+    """Only a level the record gives lifts the doubt that figures are another publisher's; a
+    percent change within a point of the record's does so by chance."""
+    half = record(engine, "homicide_victims", "2023-01..2023-06")
+    before = record(engine, "homicide_victims", "2022-01..2022-06")
+    change = 100 * (half / before - 1) - 0.4  # within the point's tolerance, not the record's
+    claimed = half - 17
+    text = (
+        f"El número de homicidios dolosos en México disminuyó un {abs(change):.2f} % interanual "
+        f"en el primer semestre de 2023 hasta los {claimed:,.0f} asesinatos. Las cifras se "
+        "tomaron del conteo diario de víctimas reportadas por las fiscalías estatales."
+    )
+    found = claims(engine, text, date(2023, 7, 11))
+    verdicts = {c["text"]: c["verdict"] for c in found}
+    assert "contradicted" not in verdicts.values(), [c["reason"] for c in found]

@@ -350,10 +350,11 @@ def _twelve_months(query: Query, axis: Axis, ctx: Context) -> Iterator[tuple[str
     national = query.where.get("us_state", ("US",)) == ("US",)
     if query.measure in _TWELVE and ending and set(query.where) <= {"us_state"} and national:
         cause: dict[str, tuple[str, ...]] = {"cause": (_TWELVE[query.measure],)}
-        yield (
-            "calendar year (NCHS)",
-            Query("overdose_deaths_annual", ending.group(1), where=cause, as_of=query.as_of),
-        )
+        annual = Query("overdose_deaths_annual", ending.group(1), where=cause, as_of=query.as_of)
+        yield "calendar year (NCHS)", annual
+        # "a provisional count … 93,331 deaths in the 12 months ending December 2020": NCHS's
+        # provisional count of the year, as its data brief first gave it
+        yield "calendar year (NCHS), provisional", annual.with_(status="provisional")
     cause_of = {v: k for k, v in _TWELVE.items()}
     causes = query.where.get("cause", ())
     if query.measure == "overdose_deaths_annual" and query.period.isdigit() and len(causes) == 1:

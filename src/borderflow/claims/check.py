@@ -251,6 +251,7 @@ class _Checker:
         self.facts = facts.FactMemory()
         self.total: tuple[float, str] | None = None  # the last amount stated, for shares
         self.tags: dict[str, float] = {}  # the readings the paragraph's figures agreed under
+        self.level_agrees = False  # a level of the sentence is the record's under some reading
         self.latest: dict[str, PeriodRef | None] = {}
         self.publisher: tuple[str | None, Any] | None = None  # (topic, publisher) just named
         self.us_named = False  # a U.S. agency or the U.S. named so far
@@ -298,6 +299,7 @@ class _Checker:
             )
             numeric.append(self._numeric(sentence, clue))
         self.tags = choose_joint(numeric, self.tags)
+        self.level_agrees = any(_agreeing_level(claim) for claim in numeric)
         for claim in numeric:
             self._finish(claim)
         _settle_arithmetic(numeric, frames)
@@ -757,8 +759,8 @@ class _Checker:
             )
             return
         other = alternative_doubts(claim, m, answered)  # may settle a frame doubt, too
-        if any(w >= 1.0 for w in joint.values()):  # a figure of the sentence is the record's:
-            claim.doubts = [d for d in claim.doubts if d != "other_source"]  # so is the source
+        if self.level_agrees:  # a level the sentence states is the record's: so is the source
+            claim.doubts = [d for d in claim.doubts if d != "other_source"]
         doubts = list(claim.doubts) + (["magnitude"] if _far(claim, best) else [])
         doubts += [d for d in other if d not in doubts]
         if not doubts:  # every other plausible reading (claims/axes.py) before calling it false
@@ -772,6 +774,17 @@ class _Checker:
             return
         claim.verdict = "contradicted"
         claim.explain("contradicted", 0.85 if len(answered) == 1 else 0.8, **values)
+
+
+def _agreeing_level(claim: Claim) -> bool:
+    """Whether ``claim`` states a level (not a change or share, whose tolerance a neighbouring
+    series meets by chance: "bajó 1,68 %") that the record gives under one of its readings."""
+    mention = getattr(claim, "mention", None)
+    return (
+        mention is not None
+        and mention.kind == "quantity"
+        and any(e.counts and e.supports for e in claim.readings)
+    )
 
 
 def _settle_arithmetic(numeric: list[Claim], frames: list[Any]) -> None:

@@ -18,7 +18,7 @@ from borderflow.claims.spans import Taken
 
 _ABBREVIATIONS = re.compile(
     r"\b(?:U\.S(?:\.A)?|U\.N|D\.C|Dr|Mr|Mrs|Ms|Sr|Sra|Jr|St|No|Nos|Gen|Gov|Sen|Rep|Inc|Corp|Co|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx|aprox|EE\.UU|e\.g|i\.e|etc)\.",
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx|aprox|EE\.\s?UU|e\.g|i\.e|etc)\.",
 )
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"”’)]?\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+|\s*\[(?:…|\.\.\.)\]\s*"

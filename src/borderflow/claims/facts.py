@@ -489,6 +489,7 @@ def _agreement_finding(
         written.relative
         or _another_event_on(written)
         or _date_of_something_else(written, folded, match)
+        or (match is None and _OTHER_EVENT.search(folded) is not None)
     ):
         # precision first: a weekday counted from a date the page may not give exactly, a day
         # the record holds for another event (an order signed, then a designation), or a date
@@ -508,6 +509,13 @@ def _agreement_finding(
         reason,
         tuple(_source(e) for e in events),
     )
+
+
+#: An event a sentence names by its kind ("una cumbre … en noviembre de 2023"): a date there
+#: may be that event's, not the one of the agreement an earlier sentence named.
+_OTHER_EVENT = re.compile(
+    r"\b(?:summit|meeting|visit|conference|talks|cumbre|reunion|visita|conferencia|encuentro)s?\b"
+)
 
 
 def _likeliest(written: Written, events: list[dict[str, str]]) -> Written:

@@ -143,6 +143,10 @@ class Clue:
     def period_and_source(self) -> tuple[PeriodRef | None, str]:
         """The claim's period and where it was read: ``clause`` (its own clause or side of a
         pair), ``sentence``, ``rate`` (a rate's unwritten latest year), ``memory`` or ``none``."""
+        ref, source = self._period_and_source()
+        return _in_topic_year(ref, self), source
+
+    def _period_and_source(self) -> tuple[PeriodRef | None, str]:
         m = self.mention
         if self.frame is not None and self.frame.period is not None:
             return self.frame.period, "clause"
@@ -171,6 +175,28 @@ class Clue:
             # "en los últimos 12 meses más de 108 mil murieron": the newest 12 months published
             return self.latest_twelve, "rate"
         return None, "none"
+
+
+#: Topics whose record is read by the U.S. fiscal year as well as the calendar year (CBP's
+#: seizures; crossings, which CBP also counts by fiscal year).
+_FISCAL_TOPICS = ("seizures", "crossings")
+_FISCAL_WORD = re.compile(r"\b(?:fiscal|fy|ejercicio)\b")
+
+
+def _in_topic_year(ref: PeriodRef | None, clue: Clue) -> PeriodRef | None:
+    """A year to date "as of June 2022" / "hasta junio de 2022" in the topic's own year: from
+    January for Mexican homicides, overdose deaths and population, which have no fiscal year
+    ("15,400 homicides until June 2022" are January–June); from October for CBP's topics."""
+    if (
+        ref is None
+        or ref.kind != "fiscal_ytd"
+        or clue.topic is None
+        or clue.topic in _FISCAL_TOPICS
+        or _FISCAL_WORD.search(clue.folded)
+    ):
+        return ref
+    last = ref.period.split("..")[-1]
+    return replace(ref, period=f"{last[:4]}-01..{last}", kind="calendar_ytd")
 
 
 #: "in the last 12 months", "en los últimos 12 meses", "over the past year".
@@ -347,11 +373,12 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
         ]
     m = clue.mention
     rate = clue.default_period if clue.frame is not None and clue.frame.per else None
-    ref = (
+    ref = _in_topic_year(
         framed
         or t.nearest(m.start, m.start + len(m.text), shift=False)
         or rate
-        or clue.memory.period
+        or clue.memory.period,
+        clue,
     )
     if ref is not None and ref.kind == "range" and not t.year_ago and ".." in ref.period:
         # "increased 241% between October and December": against a year earlier, or December

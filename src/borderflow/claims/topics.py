@@ -190,7 +190,9 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     state = clue.entity("us_state")
     m = clue.mention
     window = clue.folded[max(0, m.start - 50) : m.start + len(m.text) + 50]
-    near = load_lexicon().find("drug_fentanyl_deaths", window)
+    near = load_lexicon().find("drug_fentanyl_deaths", window) or _linked_to_fentanyl(
+        clue.folded[m.start + len(m.text) :]
+    )
     start = max(clue.frame.clause[0] if clue.frame else 0, m.start - 120)
     cause = clue.folded[start : m.start + len(m.text) + 50]  # "opioid … fell from A to B"
     # up to the next figure: "70,237 total drug overdose deaths and 47,600 opioid overdose …"
@@ -287,7 +289,7 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
 #: opioide", "this opioid" points back at the drug already named, and is not another cause)
 _OTHER_CAUSE = re.compile(
     r"(?<!\beste )(?<!\besta )(?<!\bdicho )(?<!\bthis )(?<!\bthat )"
-    r"\b(?:opioid|opioids|opioide|opioides|heroin|heroina|cocaine|cocaina|methamphetamine|"
+    r"\b(?:opioid|opioids|opioide|opioides|opiaceos?|opiates?|heroin|heroina|cocaine|cocaina|methamphetamine|"
     r"metanfetamina|psychostimulant\w*|psicoestimulante\w*|stimulant\w*|estimulante\w*|"
     r"benzodiazepin\w*|alcohol|injury|injuries|suicides?|suicidios?|lesiones)\b"
 )
@@ -387,6 +389,24 @@ _APPOSITION = re.compile(
     r"^\s*,\s+(?:an?|un|una|the|el|la)(?:\s+[a-z]+){0,2}?\s+opioid[a-z]*\b|"
     r" {4,},\s+(?:an?|un|una|the|el|la)(?:\s+[a-z]+){0,2}?\s+opioid[a-z]*\b"
 )
+
+
+#: The figure's deaths said to be fentanyl's by the verb they are the subject of: "70,000
+#: deaths … in 2024 were linked to fentanyl", "muertes … estuvieron vinculadas al fentanilo".
+#: Nothing between them that starts another subject ("…, two-thirds were linked to").
+_LINKED = re.compile(
+    r"(?:[^,;:\d]|\b(?:19|20)\d\d\b){0,90}?\b(?:linked|tied|attributed|attributable|related|due|vinculad[oa]s?|"
+    r"relacionad[oa]s?|atribuid[oa]s?|atribuibles?|asociad[oa]s?|ligad[oa]s?)\s+"
+    r"(?:to|with|al|a|con)\s+(?:the\s+|el\s+|la\s+)?(?:fentanyl|fentanilo|synthetic opioids?|"
+    r"opioides? sinteticos?)\b"
+)
+_SUBJECT_AFTER = re.compile(r"\b(?:half|third|thirds|most|majority|mitad|tercio|tercios|mayoria)\b")
+
+
+def _linked_to_fentanyl(after: str) -> bool:
+    """Whether the words after a death count say those deaths were fentanyl's."""
+    linked = _LINKED.match(after)
+    return linked is not None and _SUBJECT_AFTER.search(linked.group(0)) is None
 
 
 def _twelve_months(period: str) -> str | None:

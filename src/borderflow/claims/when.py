@@ -142,6 +142,15 @@ def _this_year(m: re.Match[str], published: date) -> str:
     return f"{published.year}-01..{end:%Y-%m}"
 
 
+def _year_so_far(m: re.Match[str], published: date) -> str:
+    """ "En lo que va de 2022", "so far in 2022", "2022 to date": that year through the month
+    before publication (or all of it, when it ended before)."""
+    year = int(m.group(1) or m.group(2))
+    if year >= published.year:
+        return _this_year(m, published) if year == published.year else ""
+    return f"{year}-01..{year}-12"
+
+
 _QUARTERS = {
     "first": 1,
     "second": 2,
@@ -263,6 +272,12 @@ PATTERNS = (
         r"|(?<!del )\bel ano pasado\b|\bdurante el ano pasado\b",
         _last_year,
         "calendar_year",
+    ),
+    (  # "en lo que va de 2022", "so far in 2022", "2022 to date"
+        r"\b(?:en lo que va|so far|hasta ahora|thus far)(?: (?:in|en|de|del))?(?: ano)? (20\d\d)\b"
+        r"|\b(20\d\d) (?:so far|to date|thus far|hasta (?:ahora|la fecha))\b",
+        _year_so_far,
+        "calendar_ytd",
     ),
     (
         r"\bso far this year\b|\bthis year\b|\ben lo que va del ano\b|\beste ano\b",
@@ -429,7 +444,7 @@ RANGES = (
         "range",
     ),
     (
-        rf"(?:as of|through|thru|hasta(?: el mes de)?|al cierre de)\s+{_D.format('b')}",
+        rf"(?:as of|through|thru|until|hasta(?: el mes de)?|al cierre de)\s+{_D.format('b')}",
         _to_date,
         "fiscal_ytd",
     ),
