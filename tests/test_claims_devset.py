@@ -118,6 +118,8 @@ BATCHES = (
     "nis-",
     "nje-",
     "njs-",
+    "nke-",
+    "nks-",
 )
 
 
