@@ -944,3 +944,77 @@ def test_a_change_within_tolerance_does_not_make_a_cited_source_the_records(
     found = claims(engine, text, date(2023, 7, 11))
     verdicts = {c["text"]: c["verdict"] for c in found}
     assert "contradicted" not in verdicts.values(), [c["reason"] for c in found]
+
+
+def test_chinas_class_control_described_not_named(engine: Engine) -> None:
+    """ "China announced Monday that all fentanyl-related drugs … effective May 1": the
+    instrument described by its actor and what it did, not the U.S. scheduling of
+    "fentanyl-related substances" (from 2018)."""
+    texts = {
+        "China announced Monday that all fentanyl-related drugs, as a group, would become "
+        "controlled substances effective May 1.": date(2019, 4, 1),
+        "China añadirá todos los derivados del fentanilo a una lista complementaria de drogas "
+        "controladas, anunció hoy el Gobierno del país asiático.": date(2019, 4, 1),
+    }
+    for text, published in texts.items():
+        found = claims(engine, text, published)
+        assert found and {c["verdict"] for c in found} == {"supported"}, found
+        assert all("cn fentanyl class" in str(c["official"]) for c in found), found
+    (us,) = claims(
+        engine,
+        "The DEA placed fentanyl-related substances in Schedule I on February 6, 2018.",
+        date(2018, 3, 1),
+    )
+    assert "frs temporary scheduling" in str(us["official"]), us
+
+
+def test_a_figures_own_drug_words_say_all_drugs(engine: Engine) -> None:
+    all_drugs = record(engine, "overdose_deaths_annual", "2023", cause="all_drug_overdose")
+    t404 = record(engine, "overdose_deaths_annual", "2023", cause="T40.4")
+    text = (
+        f"Synthetic opioids such as fentanyl were implicated in {t404:,.0f} out of "
+        f"{all_drugs:,.0f} drug overdose deaths in 2023."
+    )
+    found = claims(engine, text, date(2025, 3, 1))
+    assert [c["verdict"] for c in found] == ["supported", "supported"], found
+    causes = [c["query_json"]["where"]["cause"] for c in found]  # type: ignore[index]
+    assert causes == [["T40.4"], ["all_drug_overdose"]]
+    spanish = (
+        f"En 2023, alrededor de {t404 // 1000:.0f} mil personas murieron por sobredosis de "
+        "drogas que involucraron fentanilo."
+    )
+    (claim,) = claims(engine, spanish, date(2025, 3, 1))
+    assert claim["query_json"]["where"]["cause"] == ["T40.4"]  # type: ignore[index]
+
+
+def test_the_entire_country_is_not_the_place_before(engine: Engine) -> None:
+    nationwide = record(engine, "seized_lb", "2021-10..2022-06", drug="Fentanyl")
+    text = (
+        "CBP seized 5,091 pounds of fentanyl in Imperial and San Diego Counties during the first "
+        f"9 months of Fiscal Year 2022. That's 60 percent of the {nationwide + 50:,.0f} pounds "
+        "seized in the entire country."
+    )
+    found = claims(engine, text, date(2022, 10, 1))
+    whole = next(c for c in found if str(c["text"]).startswith(f"{nationwide + 50:,.0f}"))
+    assert whole["verdict"] == "contradicted", whole["reason"]
+    assert "region" not in whole["query_json"]["where"]  # type: ignore[operator]
+
+
+def test_a_figure_after_a_months_name_is_no_day_and_prisoners_are_persons(
+    engine: Engine,
+) -> None:
+    march = record(engine, "homicide_victims", "2024-03")
+    (claim,) = claims(
+        engine,
+        f"México contó en marzo {march:,.0f} víctimas de homicidio doloso.".replace(",", "."),
+        date(2024, 4, 16),
+    )
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert claim["query_json"]["period"] == "2024-03"  # type: ignore[index]
+    (transfer,) = claims(
+        engine,
+        "El gobierno mexicano extraditó este jueves a 29 prisioneros acusados de narcotráfico "
+        "a Estados Unidos.",
+        date(2025, 2, 28),
+    )
+    assert transfer["verdict"] == "supported", transfer["reason"]

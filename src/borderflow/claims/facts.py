@@ -37,7 +37,7 @@ from borderflow.claims.explain import (
     render_why,
     why,
 )
-from borderflow.claims.lexicon import Lexicon, fold, phrase_pattern
+from borderflow.claims.lexicon import Lexicon, fold, load_lexicon, phrase_pattern
 from borderflow.claims.spans import Taken
 from borderflow.claims.when import latest_day
 from borderflow.registry import Registry, in_force, load_registry
@@ -380,6 +380,45 @@ def _events_for(folded: str, key: str) -> list[dict[str, str]]:
 
 
 @functools.cache
+def _descriptions() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """(instrument, its actors' pattern, its description's pattern) from the lexicon's
+    ``described_instruments``."""
+    table = load_lexicon().tables.get("described_instruments", {})
+    return tuple(
+        (key, re.compile(phrase_pattern(spec["actors"])), re.compile(_loose(spec["phrases"])))
+        for key, spec in table.items()
+        if key in agreements()
+    )
+
+
+def _names_in(folded: str) -> list[tuple[re.Match[str] | None, str]]:
+    """Every instrument a sentence names, in its words or described by its actor and what the
+    actor did; a name inside a description is the described instrument's."""
+    names: list[tuple[re.Match[str] | None, str]] = (
+        [(m, key) for key, (pattern, _) in agreements().items() for m in pattern.finditer(folded)]
+        if _any_agreement().search(folded)
+        else []
+    )
+    described = [
+        (m, key)
+        for key, actors, words in _descriptions()
+        if actors.search(folded)
+        for m in words.finditer(folded)
+    ]
+    if not described:
+        return names
+
+    def inside(m: re.Match[str] | None) -> bool:
+        return m is not None and any(
+            d.start() <= m.start() < d.end() or m.start() <= d.start() < m.end()
+            for d, _ in described
+        )
+
+    kept = [(m, key) for m, key in names if not inside(m)]
+    return sorted([*kept, *described], key=lambda mk: mk[0].start() if mk[0] else -1)
+
+
+@functools.cache
 def _any_agreement() -> re.Pattern[str]:
     return _any_of([pattern for pattern, _ in agreements().values()])
 
@@ -388,11 +427,7 @@ def check_agreements(sentence: str, published: date, memory: FactMemory) -> list
     """Dates written beside an agreement's name, against the agreements timeline."""
     folded = fold(sentence)
     dates = written_dates(folded, published, memory.year)
-    names: list[tuple[re.Match[str] | None, str]] = (
-        [(m, key) for key, (pattern, _) in agreements().items() for m in pattern.finditer(folded)]
-        if _any_agreement().search(folded)
-        else []
-    )
+    names = _names_in(folded)
     # an agreement named earlier dates this sentence only in the past: "the upcoming February
     # ministerial" is another, unnamed event, not the earlier agreement's
     past = all(w.day <= latest_day(published) for w in dates)

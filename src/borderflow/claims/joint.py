@@ -115,6 +115,7 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
         local
         and clue.memory.unknown_place
         and not any(e.dimension in PLACES for e in clue.entities)
+        and not clue.whole_country_written()
     ):
         out.append("unbound_place")  # the place of the sentence before, which we cannot filter
     return list(dict.fromkeys(out))

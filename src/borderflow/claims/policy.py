@@ -97,6 +97,8 @@ _YEARS = re.compile(r"(?:19|20)\d\d")
 def _place_own_sentence(clue: Clue, topic: str, claim: Claim) -> str | None:
     """A place or part of CBP a reading filters by must be named in the sentence itself, not
     carried from an earlier one."""
+    if clue.whole_country_written():
+        return None
     named = {e.dimension for e in clue.entities}
     # a country carried counts too: it is the national series, but the sentence may have moved
     # on to a part of it, and the sealed half called more true statements false without this

@@ -109,6 +109,9 @@ class Clue:
             self.folded[: self.mention.start]
         ):
             return None  # "New Mexico's rate … Nationwide, the rate was 31.3": not the state's
+        if dimension in (*PLACE_DIMENSIONS, "region") and self.whole_country_written():
+            return None  # "… in Imperial and San Diego Counties. That's 60 percent of the
+            # 8,425 pounds seized in the entire country": not the place before
         remembered = [e for e in self.memory.entities if e.dimension == dimension]
         if dimension in ("component", "region") and len({e.code for e in remembered}) > 1:
             return None
@@ -126,6 +129,12 @@ class Clue:
         if not _NATIONWIDE.search(self.folded[start:end]):
             return False
         return not any(start <= e.start < end for e in found)
+
+    def whole_country_written(self) -> bool:
+        """Whether the figure's own clause says it is the whole country's ("nationwide", "in
+        the entire country", "en todo el país")."""
+        start, end = self.frame.clause if self.frame is not None else (0, len(self.folded))
+        return _NATIONWIDE.search(self.folded[start:end]) is not None
 
     def clause(self) -> str:
         """The folded clause holding the claim: between the punctuation (or "while") around it."""
@@ -222,7 +231,9 @@ def _a_year_long(ref: PeriodRef) -> bool:
 #: Words that put a figure at the scale of the whole country.
 _NATIONWIDE = re.compile(
     r"\b(?:nationwide|nationally|across the (?:country|nation|united states|u\.s\.)|"
-    r"countrywide|a nivel nacional|en todo el pais|a escala nacional)\b"
+    r"(?:in|across|throughout) the (?:entire|whole) (?:country|nation)|"
+    r"countrywide|a nivel nacional|en todo el pais|a escala nacional|"
+    r"en todo el territorio nacional|en el pais entero)\b"
 )
 
 

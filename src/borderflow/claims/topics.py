@@ -213,8 +213,17 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     # (all drug overdoses are published nationally only: a state's unwritten cause stays
     # all drugs, which no series answers, rather than synthetic opioids alone)
     unwritten = clue.story_fentanyl and national and _ALL_DRUGS.search(cause) is None
+    # "2,223 out of 2,991 drug overdose deaths": the figure's own words say all drugs
+    words = (
+        clue.folded[m.start : m.start + len(m.text)] + re.split(r"[\d,;:(]", m.object_text[:80])[0]
+    )
+    every_drug = _EVERY_DRUG.search(words) is not None and not load_lexicon().find(
+        "drug_fentanyl_deaths", words
+    )
     causes = (
-        ["T40.4"]
+        ["all_drug_overdose"]
+        if every_drug
+        else ["T40.4"]
         if clue.fentanyl and near
         else ["all_drug_overdose", "T40.4"]
         if clue.fentanyl or unwritten
@@ -299,6 +308,12 @@ _OTHER_CAUSE = re.compile(
 _ALL_DRUGS = re.compile(
     r"\b(?:drug overdoses?|drug deaths|drug[- ]related deaths|all drugs|any drug|overdose deaths"
     r"|overdoses? de drogas?|sobredosis de drogas?|todas las drogas|muertes por sobredosis)\b"
+)
+#: The words of ``_ALL_DRUGS`` that name drugs ("drug overdose deaths", not "overdose deaths",
+#: which fentanyl's are too).
+_EVERY_DRUG = re.compile(
+    r"\b(?:drug overdoses?|drug deaths|drug[- ]related deaths|all drugs|any drug"
+    r"|overdoses? de drogas?|sobredosis de drogas?|todas las drogas)\b"
 )
 #: Words that say a figure is a death rate, not a count.
 _RATE_WORDS = re.compile(

@@ -206,6 +206,10 @@ def _calendar(m: re.Match[str], published: date) -> str:
     return m.group(1)
 
 
+#: After a month's name, no day of it ("March 2", "marzo 15"); a figure written right after
+#: it is no day ("México contó en marzo 2.486 víctimas").
+_NOT_A_DAY = r"(?!\.? ?\d{1,2}\b(?![.,]\d))"
+
 #: (pattern, builder, kind), tried in order; a later pattern never overlaps an earlier match.
 PATTERNS = (
     (
@@ -292,11 +296,11 @@ PATTERNS = (
     ),
     (rf"\b({_M})\.?\s+(?:de\s+|del\s+|of\s+)?{_Y}\b", _month, "month"),
     (rf"\b{_Y}\b", _calendar, "calendar_year"),
-    (rf"\b(?:in|en|during|durante|for|para|de) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
+    (rf"\b(?:in|en|during|durante|for|para|de) ({_M})\b{_NOT_A_DAY}", _bare_month, "month"),
     # "Last October", "el pasado octubre": the latest October before publication
-    (rf"\b(?:last|this past|el pasado|pasado) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
+    (rf"\b(?:last|this past|el pasado|pasado) ({_M})\b{_NOT_A_DAY}", _bare_month, "month"),
     # "this August", "este agosto": the latest August up to publication
-    (rf"\b(?:this|este) ({_M})\b(?!\.? ?\d)", _bare_month, "month"),
+    (rf"\b(?:this|este) ({_M})\b{_NOT_A_DAY}", _bare_month, "month"),
     # "435 millones al 2100", "by 2100": a year of the next century is a projection's
     (
         r"\b(?:by|in|until|through|al|para(?: el)?|hacia(?: el)?|hasta(?: el)?) (21\d\d)\b",
