@@ -537,13 +537,13 @@ def test_a_twelve_month_sum_changes_on_the_twelve_months_a_year_before(engine: E
     assert claims(engine, false, date(2023, 9, 1))[1]["verdict"] == "contradicted"
 
 
-def test_a_country_named_in_the_sentence_before_keeps_a_wrong_figure_from_being_called_false(
+def test_a_country_named_in_the_sentence_before_is_the_whole_of_a_national_story(
     engine: Engine,
 ) -> None:
     """ "… in the US. There were 100,000 deaths in the 12 months ending …": the national series
-    supports a right figure, but a place carried from the sentence before, even the country,
-    makes a wrong one ambiguous (precision first: lifting it for the country called more true
-    statements false on the sealed half, docs/claims.md)."""
+    supports a right figure, and when no sentence before named a part of the country, a wrong
+    one is false (``test_the_country_carried_is_the_whole_unless_a_part_was_named_before``
+    keeps the doubt once a part was named)."""
     level = float(
         engine.run(Query("all_overdose_deaths_12m", "12ME 2023-12", status="predicted")).value
     )
@@ -555,8 +555,7 @@ def test_a_country_named_in_the_sentence_before_keeps_a_wrong_figure_from_being_
     found = claims(engine, text.format(n=level), date(2024, 12, 1))
     assert [c["verdict"] for c in found] == ["supported"], [c["reason"] for c in found]
     (claim,) = claims(engine, text.format(n=level * 0.97), date(2024, 12, 1))
-    assert claim["verdict"] == "unverifiable", claim["reason"]
-    assert "memory_place" in claim["doubts"], claim["doubts"]  # type: ignore[operator]
+    assert claim["verdict"] == "contradicted", claim["reason"]
 
 
 def test_a_base_written_after_another_figure_is_not_the_first_figures_period(
@@ -1018,3 +1017,25 @@ def test_a_figure_after_a_months_name_is_no_day_and_prisoners_are_persons(
         date(2025, 2, 28),
     )
     assert transfer["verdict"] == "supported", transfer["reason"]
+
+
+def test_the_country_carried_is_the_whole_unless_a_part_was_named_before(
+    engine: Engine,
+) -> None:
+    """A story that has only ever named the whole country keeps it: a wrong national figure
+    in the next sentence is false. Once a part was named (a state, the Canadian border), the
+    figure may be that part's, and it is not called false."""
+    victims = record(engine, "homicide_victims", "2020")
+    wrong = victims - 54
+    text = (
+        "Mexico's homicides remained high in 2020 despite the pandemic, the government "
+        f"reported. Authorities counted {wrong:,.0f} homicides in 2020."
+    )
+    found = claims(engine, text, date(2021, 1, 20))
+    assert [c["verdict"] for c in found] == ["contradicted"], [c["reason"] for c in found]
+    part = (
+        "Homicides fell in Guanajuato and rose in Mexico in 2020, the government reported. "
+        f"Authorities counted {wrong:,.0f} homicides in 2020."
+    )
+    found = claims(engine, part, date(2021, 1, 20))
+    assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]

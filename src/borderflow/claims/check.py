@@ -322,6 +322,13 @@ class _Checker:
             self.memory.unknown_place = False
         if unknown_place(sentence, entities):
             self.memory.unknown_place = True
+        self.memory.parts_named = (
+            self.memory.parts_named
+            or self.memory.unknown_place
+            or any(e.dimension in _SCOPE_DIMENSIONS and not e.is_country for e in entities)
+            # the Canadian border too: "the U.S. borders" after it are not Mexico's alone
+            or bool(self.lexicon.find("other_borders", folded))
+        )
         return out, max(0, len(found) + len(mentions) - len(out))
 
     def _count(self, sentence: str) -> int:
@@ -352,6 +359,7 @@ class _Checker:
                 fentanyl,
                 folded,
                 self.memory.unknown_place and not places,
+                self.memory.parts_named,
             )
         else:  # no series named: the story's period and drug go on ("el consumo del fentanilo
             # se ha incrementado … Las muertes por sobredosis de este opiáceo …")

@@ -101,8 +101,14 @@ def _place_own_sentence(clue: Clue, topic: str, claim: Claim) -> str | None:
         return None
     named = {e.dimension for e in clue.entities}
     # a country carried counts too: it is the national series, but the sentence may have moved
-    # on to a part of it, and the sealed half called more true statements false without this
-    carried = {(e.dimension, e.code) for e in clue.memory.entities if e.dimension not in named}
+    # on to a part of it — unless no sentence before named any part of a country, so the story
+    # has only ever been about the whole ("… deaths in the US declined. There were an estimated
+    # 107,543 …")
+    carried = {
+        (e.dimension, e.code)
+        for e in clue.memory.entities
+        if e.dimension not in named and (clue.memory.parts_named or not e.is_country)
+    }
 
     def inherits(e: Evidence) -> bool:
         where = e.query_json.get("where") or {}

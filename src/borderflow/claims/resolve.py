@@ -54,6 +54,7 @@ class Memory:
     fentanyl: bool = False
     folded: str = ""
     unknown_place: bool = False  # named a place the gazetteer does not know
+    parts_named: bool = False  # some earlier sentence named a part of a country (a state, a port)
 
 
 @dataclass(frozen=True)
