@@ -1039,3 +1039,52 @@ def test_the_country_carried_is_the_whole_unless_a_part_was_named_before(
     )
     found = claims(engine, part, date(2021, 1, 20))
     assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]
+
+
+def test_a_persons_dated_event_agrees_or_is_not_called_false(engine: Engine) -> None:
+    """The registry's extraditions, arrests and meetings of the people it names: the date
+    written is checked against the event's; a date it does not hold is never called false."""
+    right = {
+        "Ovidio Guzmán fue extraditado a Estados Unidos el 15 de septiembre de 2023.": date(
+            2023, 9, 20
+        ),
+        'Ismael "Mayo" Zambada y Joaquín Guzmán López fueron detenidos en El Paso, Texas, el '
+        "25 de julio de 2024.": date(2024, 8, 1),
+        "Mexico extradited Joaquín 'El Chapo' Guzmán to the United States on Thursday.": date(
+            2017, 1, 19
+        ),
+    }
+    for text, published in right.items():
+        (claim,) = claims(engine, text, published)
+        assert claim["verdict"] == "supported", (text, claim["reason"])
+    (wrong,) = claims(
+        engine,
+        "Ovidio Guzmán fue extraditado a Estados Unidos el 15 de octubre de 2023.",
+        date(2023, 11, 1),
+    )
+    assert wrong["verdict"] == "unverifiable", wrong["reason"]
+
+
+def test_a_change_between_dated_bounds_and_figures_cited_to_state_data(engine: Engine) -> None:
+    """ "una reducción superior al 50 %, al pasar de más de nueve mil kilogramos en 2024 a
+    poco más de cuatro mil 500 kilos durante 2025": the change is 2025's against 2024's in
+    the record (bounds give no exact change), and more than 50% needs a fall of 50% or more.
+    Deaths "per state data" are a state's own count."""
+    before = record(engine, "seized_lb", "2024", drug="Fentanyl")
+    after = record(engine, "seized_lb", "2025", drug="Fentanyl")
+    change = 100 * (after / before - 1)
+    text = (
+        f"El decomiso de fentanilo en la frontera bajó un {abs(change):.0f} %, al pasar de más "
+        f"de {before * 0.4536 // 1000:.0f} mil kilogramos en 2024 a poco más de "
+        f"{after * 0.4536 // 1000:.0f} mil kilos durante 2025."
+    )
+    found = claims(engine, text, date(2026, 1, 20))
+    share = next(c for c in found if "%" in str(c["text"]))
+    assert share["verdict"] == "supported", share["reason"]
+    assert share["query_json"]["period"] == "2025"  # type: ignore[index]
+    state = (
+        "Texas has seen an 89% increase in fentanyl-related deaths between 2020 and 2021, with "
+        "an estimated 1,672 deaths in 2021, compared to 883 in 2020, per state data."
+    )
+    found = claims(engine, state, date(2022, 9, 20))
+    assert {c["verdict"] for c in found} == {"unverifiable"}, [c["reason"] for c in found]

@@ -46,6 +46,7 @@ from borderflow.claims.joint import (
 )
 from borderflow.claims.lexicon import fold, load_lexicon
 from borderflow.claims.official import days_in, official_value
+from borderflow.claims.people import check_people
 from borderflow.claims.policy import alternative_doubts, attributed_elsewhere, frame_doubts
 from borderflow.claims.resolve import (
     PLACE_DIMENSIONS,
@@ -276,6 +277,7 @@ class _Checker:
         )
         drugs = [e.code for e in entities if e.dimension == "drug"]
         found = facts.check_agreements(sentence, self.published, self.facts)
+        found += check_people(sentence, self.published, self.facts)
         found += facts.check_precursors(sentence, self.lexicon, drugs, self.published, self.facts)
         self.us_named = self.us_named or bool(_UNITED_STATES.search(folded))
         mentions = [m for m in self.mentions.find(sentence) if not _denominator(folded, m)]
@@ -336,6 +338,7 @@ class _Checker:
         neither resolved nor asked of the warehouse (names are not read, so a precursor claim
         takes its drug from the last sentence read in full)."""
         found = facts.check_agreements(sentence, self.published, self.facts)
+        found += check_people(sentence, self.published, self.facts)
         found += facts.check_precursors(sentence, self.lexicon, [], self.published, self.facts)
         return len(found) + len(self.mentions.find(sentence))
 

@@ -317,6 +317,9 @@ def decide_arithmetic(claim: Claim, m: Mention, frame: Frame) -> bool:
     if frame.pair is None or m.kind not in ("change", "multiplier"):
         return False
     a, b = frame.pair
+    if a.qualifier in _BOUNDS or b.qualifier in _BOUNDS:
+        return False  # "de más de nueve mil a poco más de cuatro mil 500": bounds, whose
+        # change says nothing exact; the record decides
     change = arithmetic_change(a, b)
     if change is None:
         return False
@@ -331,6 +334,10 @@ def decide_arithmetic(claim: Claim, m: Mention, frame: Frame) -> bool:
         claim.verdict = "contradicted"
         claim.explain("arithmetic_contradicted", 0.75, **values)
     return True
+
+
+#: Qualifiers that make a stated figure a bound, not a value a change can be computed from.
+_BOUNDS = ("more_than", "at_least", "less_than")
 
 
 def _within_rounding(m: Mention, a: Mention, b: Mention) -> bool:

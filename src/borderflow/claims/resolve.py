@@ -336,6 +336,9 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
     compares with the period before (``PREVIOUS``), ``years_ago`` with the same months N years
     earlier."""
     frame = clue.frame
+    paired = _pair_periods(clue)
+    if paired is not None:
+        return [paired]
     if frame is not None and frame.base in ("previous", "years_ago"):
         ref = clue.period()
         if ref is None:
@@ -355,8 +358,13 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
     # the sentence's first and last years, unless the figure's own clause dates it otherwise
     # ("after declining 4.1% from 2017 to 2018, deaths rose 18.2% from the 12 months ending …")
     own_years = framed is None or framed in years
-    if len(years) >= 2 and not t.year_ago and not t.before and own_years:
-        first, last = sorted((years[0], years[-1]), key=lambda p: p.period.removeprefix("FY"))
+    distinct = len({p.period for p in years}) >= 2
+    if distinct and not t.year_ago and not t.before and own_years:
+        # the sentence's first and last years ("between 2020 and 2021, with 1,672 deaths in
+        # 2021, compared to 883 in 2020": the earliest and the latest when those are one)
+        ends = (years[0], years[-1]) if years[0].period != years[-1].period else years
+        ordered = sorted(ends, key=lambda p: p.period.removeprefix("FY"))
+        first, last = ordered[0], ordered[-1]
         return [(f"{last.period} against {first.period}", last.period, first.period)]
     base = _base_year(clue, years)
     if base is not None:
@@ -406,6 +414,24 @@ def change_periods(clue: Clue) -> list[tuple[str, str, str | None]]:
     return [
         ("no period written: the last complete fiscal year before publication", f"FY{fy}", None)
     ]
+
+
+def _pair_periods(clue: Clue) -> tuple[str, str, str | None] | None:
+    """A change stated between two figures each dated by its own period ("al pasar de más de
+    nueve mil kilogramos en 2024 a poco más de cuatro mil 500 durante 2025"): B's period
+    against A's."""
+    frame = clue.frame
+    if frame is None or frame.pair is None:
+        return None
+    # as the pair's frames read them (claims.frames._pairs): A the earliest, B the latest
+    periods = sorted(
+        {p.period for p in clue.time.periods if p.kind in ("fiscal_year", "calendar_year")},
+        key=lambda p: p.removeprefix("FY"),
+    )
+    if len(periods) != 2:
+        return None
+    first, last = periods
+    return f"{last} against {first}", last, first
 
 
 #: "the first annual decrease since 2018", "la cifra más baja desde 2019": the year dates a
