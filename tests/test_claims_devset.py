@@ -120,6 +120,8 @@ BATCHES = (
     "njs-",
     "nke-",
     "nks-",
+    "nle-",
+    "nls-",
 )
 
 
