@@ -1088,3 +1088,21 @@ def test_a_change_between_dated_bounds_and_figures_cited_to_state_data(engine: E
     )
     found = claims(engine, state, date(2022, 9, 20))
     assert {c["verdict"] for c in found} == {"unverifiable"}, [c["reason"] for c in found]
+
+
+def test_data_covering_both_components_is_all_of_cbp(engine: Engine) -> None:
+    """ "according to CBP drug seizure data covering the Border Patrol and Office of Field
+    Operations": the source's coverage, not a part of CBP as the scope."""
+    marijuana = record(engine, "seized_lb", "FY2021", drug="Marijuana")
+    ports = record(
+        engine, "seized_lb", "FY2021", drug="Marijuana", component="Office of Field Operations"
+    )
+    assert ports < 0.8 * marijuana  # the ports alone would call the figure false
+    text = (
+        f"Marijuana seizures reached more than {marijuana // 1000:.0f},000 pounds in FY 2021, "
+        "according to CBP drug seizure data covering the Border Patrol and Office of Field "
+        "Operations (OFO)."
+    )
+    (claim,) = claims(engine, text, date(2022, 8, 1))
+    assert claim["verdict"] == "supported", claim["reason"]
+    assert "component" not in claim["query_json"]["where"]  # type: ignore[operator]

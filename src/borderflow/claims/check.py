@@ -897,10 +897,11 @@ _MASTHEAD = re.compile(r"\s*(?:Times|Post|Tribune|Herald|Journal|Daily|Chronicle
 
 
 #: A part of CBP named as the source of statistics, not as who seized: "according to border
-#: patrol statistics", "según datos de la Patrulla Fronteriza".
+#: patrol statistics", "según datos de la Patrulla Fronteriza"; to the end of its clause, so
+#: "data covering the Border Patrol and Office of Field Operations" names neither as the scope.
 _SOURCE_OF = re.compile(
     r"\b(?:(?:according to|segun|de acuerdo con)\b[^;,.]{0,50}?\b(?:statistics|data|figures|"
-    r"estadisticas|datos|cifras)|con datos)\b[^;,.]{0,40}"
+    r"estadisticas|datos|cifras)|con datos)\b[^;,.]*"
 )
 
 
