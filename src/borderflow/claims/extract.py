@@ -304,6 +304,8 @@ class MentionFinder:
             extra = m.group("extra")
             value = word * 1000 + (float(extra) if extra else 0.0)
             return Number(value, 1.0 if extra else 1000.0, raw)
+        if word == 1000 and m.group("extra") and not m.group("scale"):  # "mil 349": 1,349
+            return Number(1000.0 + float(m.group("extra")), 1.0, raw)
         if word is not None and m.group("extra"):  # "un 27%": the digits count
             return read_number(m.group("extra"))
         if word is not None:

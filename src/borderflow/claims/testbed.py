@@ -79,12 +79,13 @@ def dotted(n: float) -> str:
 
 
 def mil(n: float) -> str:
-    """27 mil 23 (Mexican press style); under 1,000 as digits."""
+    """27 mil 23, and mil 349 for 1,349 (Mexican press style); under 1,000 as digits."""
     whole = round(n)
     thousands, rest = divmod(whole, 1000)
     if not thousands:
         return str(rest)
-    return f"{thousands} mil {rest}" if rest else f"{thousands} mil"
+    head = "mil" if thousands == 1 else f"{thousands} mil"
+    return f"{head} {rest}" if rest else head
 
 
 STYLES_EN: dict[str, Callable[[float], str]] = {"us": us}
