@@ -1106,3 +1106,23 @@ def test_data_covering_both_components_is_all_of_cbp(engine: Engine) -> None:
     (claim,) = claims(engine, text, date(2022, 8, 1))
     assert claim["verdict"] == "supported", claim["reason"]
     assert "component" not in claim["query_json"]["where"]  # type: ignore[operator]
+
+
+def test_an_average_a_month_and_a_year_not_over(engine: Engine) -> None:
+    """ "In 2024, CBP seized around 1,700 pounds per month. In 2025, … 746 pounds per month",
+    written in June 2025: the year's total over its months, and over the months published by
+    then for a year not over."""
+    year = record(engine, "seized_lb", "2024", drug="Fentanyl", region="Southwest Border")
+    so_far = record(
+        engine, "seized_lb", "2025-01..2025-04", drug="Fentanyl", region="Southwest Border"
+    )
+    text = (
+        "According to CBP data, average monthly fentanyl seizures at the southwest border have "
+        f"taken a nosedive. In 2024, CBP seized {year / 12:,.0f} pounds per month. In 2025, "
+        f"that number dropped to just {so_far / 4:,.0f} pounds per month."
+    )
+    found = claims(engine, text, date(2025, 6, 1))
+    assert [c["verdict"] for c in found][:2] == ["supported", "supported"], [
+        c["reason"] for c in found
+    ]
+    assert found[1]["query_json"]["per_month"] == 4  # type: ignore[index]

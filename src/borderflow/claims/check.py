@@ -45,7 +45,7 @@ from borderflow.claims.joint import (
     unknown_place,
 )
 from borderflow.claims.lexicon import fold, load_lexicon
-from borderflow.claims.official import days_in, official_value
+from borderflow.claims.official import divisor, official_value
 from borderflow.claims.people import check_people
 from borderflow.claims.policy import alternative_doubts, attributed_elsewhere, frame_doubts
 from borderflow.claims.resolve import (
@@ -420,11 +420,11 @@ class _Checker:
         except Unresolved as exc:
             claim.explain(exc.key, 0.8, text=str(exc))
             return claim
-        per_day = clue.frame is not None and clue.frame.per == "day"
-        claim.readings = [self._evaluate(r, m, per_day=per_day) for r in options]
+        per = clue.frame.per if clue.frame is not None and clue.frame.per != "year" else None
+        claim.readings = [self._evaluate(r, m, per=per) for r in options]
         whole = self._whole_instead(clue, topic, claim, options)
         options += whole
-        claim.readings += [self._evaluate(r, m, per_day=per_day) for r in whole]
+        claim.readings += [self._evaluate(r, m, per=per) for r in whole]
         claim.readings += self._as_share(clue, topic)
         claim.accepted = accepted(m).describe()
         interval = accepted(m)
@@ -443,7 +443,7 @@ class _Checker:
             claim.doubts.append("memory_place")  # the whole, asked too, is only a reading
         claim.options = options  # type: ignore[attr-defined]
         open_ = open_conditions(replace(clue, topic=topic))
-        claim.open_axes = (open_, per_day)  # type: ignore[attr-defined]
+        claim.open_axes = (open_, per)  # type: ignore[attr-defined]
         claim.mention = m  # type: ignore[attr-defined]
         return claim
 
@@ -652,7 +652,9 @@ class _Checker:
             return "difference"
         return None
 
-    def _evaluate(self, reading: Reading, m: Mention, *, per_day: bool = False) -> Evidence:
+    def _evaluate(self, reading: Reading, m: Mention, *, per: str | None = None) -> Evidence:
+        """The record's answer to one reading; with ``per`` (``day``, ``month``) the period's
+        total is an average per day or month."""
         sentence = reading.query.sentence()
         if m.kind == "share" and reading.base is not None:  # fentanyl's share of all deaths
             sentence += f", as a share of {reading.base.sentence()}"
@@ -670,10 +672,10 @@ class _Checker:
         except (BorderflowError, ValueError, KeyError, ZeroDivisionError, IndexError) as exc:
             evidence.note = str(exc)
             return evidence
-        if per_day:
-            days = days_in(reading.query.period)
-            official /= days
-            evidence.query_json = {**evidence.query_json, "per_day": days}
+        if per is not None:
+            count = divisor(per, reading.query.period)
+            official /= count
+            evidence.query_json = {**evidence.query_json, f"per_{per}": count}
         evidence.official, evidence.releases = official, releases
         evidence.supports = supports(m, official)
         return evidence
@@ -721,13 +723,13 @@ class _Checker:
         """Try the claim's other plausible readings (``claims.axes``): one that agrees under
         axes the labelling rule names (``firm``) supports it; under others it only keeps the
         claim from being called false. Returns the doubts that remain."""
-        open_, per_day = getattr(claim, "open_axes", (frozenset(), False))
+        open_, per = getattr(claim, "open_axes", (frozenset(), None))
         counting = [
             r for r, e in zip(options, claim.readings, strict=False) if e.counts and e.official
         ]
         loose: Evidence | None = None
         for alt in alternatives(counting, m.kind, open_, Context(self.engine, self.published)):
-            evidence = self._evaluate(alt.reading, m, per_day=per_day)
+            evidence = self._evaluate(alt.reading, m, per=per)
             if not evidence.supports:
                 continue
             evidence.counts = False

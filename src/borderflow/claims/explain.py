@@ -205,6 +205,8 @@ def describe_query(c: CatalogLike, q: dict[str, Any]) -> str:
         parts.append(c.t("claims.label.share"))
     if q.get("per_day"):
         parts.append(c.t("claims.label.per_day", days=q["per_day"]))
+    if q.get("per_month"):
+        parts.append(c.t("claims.label.per_month", months=q["per_month"]))
     return ", ".join(p for p in parts if p)
 
 

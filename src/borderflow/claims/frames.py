@@ -13,7 +13,7 @@ of ``data/frames.toml`` and gives each mention a ``Frame``:
 - ``base``: ``year_ago`` (default for a change), ``previous`` (month-on-month), ``years_ago``
   (``base_years`` earlier), ``stated`` (a figure of the text: ``stated_base``), ``whole`` (a
   share of the total just stated: ``whole``);
-- ``per``: ``day`` or ``year`` for rates ("every year", "al día");
+- ``per``: ``day``, ``month`` or ``year`` for rates ("every year", "al mes", "al día");
 - ``ambiguous``: why the binding is uncertain — a claim so framed is never called contradicted.
 """
 
@@ -155,13 +155,14 @@ def bind_frames(
 
 
 def _rates(frame: Frame, folded: str, m: Mention, cues: Cues) -> None:
-    """ "200,000 Americans every year", "cada 24 horas … 81.7 personas": a rate a year or day."""
+    """ "200,000 Americans every year", "1,700 pounds per month", "cada 24 horas … 81.7
+    personas": a rate a year, month or day."""
     if m.kind not in ("quantity",):
         return
     after = folded[m.start + len(m.text) : min(frame.clause[1], m.start + len(m.text) + 90)]
     after = re.split(r"[;,.]\s", after)[0]
     before = re.split(r"[;,]", folded[max(frame.clause[0], m.start - 45) : m.start])[-1]
-    for per, name in (("day", "per_day"), ("year", "per_year")):
+    for per, name in (("day", "per_day"), ("month", "per_month"), ("year", "per_year")):
         for window in (after, before):
             hit = cues.find(name, window)
             if hit and not re.match(

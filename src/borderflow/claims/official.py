@@ -92,6 +92,16 @@ def _share_part(reading: Reading) -> str:
     return reading.label.split(" as a share")[0]
 
 
+def months_in(period: str) -> int:
+    """Months in a period: 12 in a year or 12 months ending, the months of a range, 1 in a
+    month."""
+    span = re.fullmatch(r"(\d{4})-(\d\d)\.\.(\d{4})-(\d\d)", period)
+    if span:
+        y0, m0, y1, m1 = (int(g) for g in span.groups())
+        return (y1 - y0) * 12 + m1 - m0 + 1
+    return 1 if re.fullmatch(r"\d{4}-\d\d", period) else 12
+
+
 def days_in(period: str) -> int:
     """Days in a period: a calendar or fiscal year, a month, a range of months, 12 months
     ending a month; 365 for any other."""
@@ -111,3 +121,8 @@ def days_in(period: str) -> int:
     end = date(y + 1, 10, 1) if period.startswith("FY") else date(y + 1, 1, 1)
     start = date(y, 10, 1) if period.startswith("FY") else date(y, 1, 1)
     return (end - start).days
+
+
+def divisor(per: str, period: str) -> int:
+    """What an average per ``per`` (``day`` or ``month``) divides ``period``'s total by."""
+    return days_in(period) if per == "day" else months_in(period)

@@ -333,6 +333,7 @@ def _beyond_the_whole_period(claim: Claim, m: Mention, answered: list[Evidence])
     sums = all(
         get_measure(str(e.query_json.get("measure"))).temporal == "flow"
         and "per_day" not in e.query_json
+        and "per_month" not in e.query_json
         for e in answered
     )
     if sums and all(e.official < accepted(m).low for e in answered):

@@ -298,12 +298,36 @@ def value_periods(clue: Clue, *, fiscal_alternative: bool) -> list[tuple[str, st
     same = _same_months(clue, ref)
     if same:
         return [("the same months of that fiscal year", same)]
-    out = [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period)]
+    out = [(_KIND_LABEL.get(ref.kind, ref.kind), ref.period), *_averaged_so_far(clue, ref)]
     if fiscal_alternative and ref.kind == "calendar_year" and ref.period.isdigit():
         out.append(("fiscal year", f"FY{ref.period}"))
     if clue.latest_twelve is not None and clue.period_and_source()[1] == "rate":
         # "more than 100,000 died in a year": the latest complete year, or the newest 12 months
         out.append(("the newest 12 months published", clue.latest_twelve.period))
+    return out
+
+
+def _averaged_so_far(clue: Clue, ref: PeriodRef) -> list[tuple[str, str]]:
+    """An average a day or month over a year not over on the publication date ("in 2025,
+    746 pounds per month", written in June) may be over the months published by then — through
+    the month before publication, or the one before it (CBP and SESNSP publish in the middle
+    of the next month) — as well as over the whole year."""
+    if clue.frame is None or clue.frame.per not in ("day", "month"):
+        return []
+    year = re.fullmatch(r"(FY)?(\d{4})", ref.period)
+    if year is None:
+        return []
+    end = int(year.group(2))
+    first = date(end - 1, 10, 1) if year.group(1) else date(end, 1, 1)
+    last_of_year = date(end, 9 if year.group(1) else 12, 1)
+    month = clue.published.replace(day=1)
+    if month > last_of_year:
+        return []
+    out = []
+    for lag in (1, 2):
+        last = add_months(month, -lag)
+        if last >= first:
+            out.append(("the months published by then", f"{first:%Y-%m}..{last:%Y-%m}"))
     return out
 
 

@@ -89,7 +89,9 @@ def check_superlative(
     if not re.fullmatch(r"(FY)?\d{4}", period):
         return None
     try:
-        base = Query.from_dict({k: v for k, v in query.items() if k != "per_day"})
+        base = Query.from_dict(
+            {k: v for k, v in query.items() if k not in ("per_day", "per_month")}
+        )
     except (BorderflowError, ValueError, KeyError, TypeError):
         return None
     value = _value(engine, base)
