@@ -1126,3 +1126,36 @@ def test_an_average_a_month_and_a_year_not_over(engine: Engine) -> None:
         c["reason"] for c in found
     ]
     assert found[1]["query_json"]["per_month"] == 4  # type: ignore[index]
+
+
+def test_so_far_in_a_fiscal_year_a_margin_and_opioids_in_overdose_deaths(engine: Engine) -> None:
+    """ "So far, 9,400 pounds of fentanyl have been seized in fiscal year 2023", written in
+    January 2023, is October–December's; "surpassing 2022's total by 10,000 pounds" is a
+    margin, no level; "Opioids were involved in 49,860 overdose deaths" is no series."""
+    so_far = record(engine, "seized_lb", "2022-10..2022-12", drug="Fentanyl")
+    text = (
+        f"So far, {so_far + 2100:,.0f} pounds of fentanyl have been seized in fiscal year 2023, "
+        "which began in October."
+    )
+    (claim,) = claims(engine, text, date(2023, 1, 20))
+    assert claim["verdict"] == "contradicted", claim["reason"]
+    assert claim["query_json"]["period"].startswith("2022-10..")  # type: ignore[index]
+    margin = (
+        "In July 2023 the San Diego field office reported fentanyl interceptions surpassing "
+        "2022's total by 10,000 pounds."
+    )
+    (claim,) = claims(engine, margin, date(2023, 8, 20))
+    assert claim["verdict"] == "unverifiable", claim["reason"]
+    (claim,) = claims(
+        engine, "Opioids were involved in 49,860 overdose deaths in 2019.", date(2022, 1, 1)
+    )
+    assert claim["verdict"] == "unverifiable", claim["reason"]
+
+
+def test_one_of_the_people_arrested_dates_the_arrest(engine: Engine) -> None:
+    (claim,) = claims(
+        engine,
+        "Ismael “El Mayo” Zambada fue capturado el 25 de julio en El Paso, Texas.",
+        date(2024, 7, 28),
+    )
+    assert claim["verdict"] == "supported", claim["reason"]

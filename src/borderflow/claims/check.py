@@ -648,7 +648,9 @@ class _Checker:
         if m.kind == "quantity" and (
             self.lexicon.find("comparatives", own_after[:20])
             or _FEWER.search(fold(m.text) + " " + own_after[:24].lstrip())
-        ):  # "8.4 million more than in 2020", "68,473 fewer commercial truck crossings"
+            or _EXCEEDED_BY.search(clue.folded[max(0, m.start - 70) : m.start])
+        ):  # "8.4 million more than in 2020", "68,473 fewer commercial truck crossings",
+            # "surpassing 2022's total by 10,000 pounds"
             return "difference"
         return None
 
@@ -1080,6 +1082,13 @@ def _difference_direction(clue: Clue) -> str | None:
 #: Words of a difference that is not one between two periods of a series.
 _NOT_BETWEEN_PERIODS = re.compile(r"\b(?:saved|averted|salvad[oa]s|evitad[oa]s|prevented)\b")
 _DIRECTION_WORDS = re.compile(r"\b(fewer|less|menos|more|additional|mas)\b")
+#: A figure that is the margin of one amount over another: "surpassing 2022's total by 10,000
+#: pounds", "superó en 2 mil", "fell short by".
+_EXCEEDED_BY = re.compile(
+    r"\b(?:surpass\w*|exceed\w*|outpac\w*|topp\w*|beat\w*|fell short|fall short|"
+    r"super\w*|rebas\w*|exced\w*)\b[^.;]{0,50}\b(?:by|en)\s+(?:(?:more than|over|almost|"
+    r"nearly|about|around|mas de|casi|unos|unas)\s+)?$"
+)
 _FEWER = re.compile(
     r"\d\s+(?:[a-z]+\s+){0,2}?(?:fewer|more|less|additional|menos|mas|saved|averted|salvad[oa]s|"
     r"evitad[oa]s)\b"

@@ -2,8 +2,8 @@
 estadounidenses el 15 de septiembre de 2023", "El Mayo Zambada and Joaquín Guzmán López were
 arrested in El Paso on July 25, 2024", "la cumbre de Biden y Xi en noviembre de 2023".
 
-A sentence is checked against an event when it names every person with a part in it (the
-extradited, the arrested, the parties to a meeting), a word of the event's kind (``event_kinds``
+A sentence is checked against an event when it names its people (every party to a meeting,
+any one of those arrested, extradited or handed over), a word of the event's kind (``event_kinds``
 in ``data/lexicon.toml``: "extraditado", "arrested", "cumbre") and one date. The date agrees when
 it names the event's day, month or year at the precision written (``facts._same``, weekdays
 counted from the text's own date included): **supported**. Otherwise **unverifiable**, with the
@@ -33,7 +33,7 @@ class PersonEvent:
 
     id: str
     kind: str
-    people: tuple[re.Pattern[str], ...]  # one pattern per person, all to be named
+    people: tuple[re.Pattern[str], ...]  # one pattern per person
     row: dict[str, str]  # the event as ``facts`` shows one (date, label, source)
 
 
@@ -81,9 +81,7 @@ def check_people(sentence: str, published: date, memory: FactMemory) -> list[Fac
         return []
     # names read without their quotes: 'Ismael "Mayo" Zambada' is Ismael Zambada
     bare = re.sub(r"\s+", " ", _QUOTES.sub("", folded))
-    named = [
-        e for e in _person_events() if e.kind in kinds and all(p.search(bare) for p in e.people)
-    ]
+    named = [e for e in _person_events() if e.kind in kinds and _names_people(e, bare)]
     if not named:
         return []
     word = min((kinds[e.kind] for e in named), key=lambda m: m.start())
@@ -95,6 +93,13 @@ def check_people(sentence: str, published: date, memory: FactMemory) -> list[Fac
     if len(dates) != 1:
         return []
     return [_finding(sentence, dates[0], named)]
+
+
+def _names_people(event: PersonEvent, text: str) -> bool:
+    """Whether ``text`` names the event's people: every party of a meeting ("Biden y Xi"),
+    any one of those arrested or extradited ("El Mayo fue capturado el 25 de julio")."""
+    named = [p.search(text) is not None for p in event.people]
+    return all(named) if event.kind == "meeting" else any(named)
 
 
 _QUOTES = re.compile(r"[\"“”‘’«»']")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from borderflow.claims.frames import segment
@@ -26,6 +27,7 @@ from borderflow.claims.lexicon import fold
 from borderflow.claims.resolve import shift_years
 from borderflow.claims.verify import accepted
 from borderflow.metrics import get_measure
+from borderflow.metrics.periods import fiscal_year_of
 
 if TYPE_CHECKING:
     from borderflow.claims.extract import Mention
@@ -83,12 +85,20 @@ def _period_own_segment(clue: Clue, topic: str, claim: Claim) -> str | None:
     }
     if not written:
         return None
-    asked = [
-        set(_YEARS.findall(str(e.query_json.get("period", "")))) for e in claim.readings if e.counts
-    ]
+    asked = [_years_named(str(e.query_json.get("period", ""))) for e in claim.readings if e.counts]
     if asked and not any(years & written for years in asked):
         return "period_elsewhere"
     return None
+
+
+def _years_named(period: str) -> set[str]:
+    """The years a period may be written by: its own, and the fiscal year of a range from
+    October ("2022-10..2022-12" is fiscal year 2023 so far)."""
+    years = set(_YEARS.findall(period))
+    span = re.fullmatch(r"(\d{4})-10\.\.(\d{4})-(\d\d)", period)
+    if span:
+        years.add(str(fiscal_year_of(date(int(span.group(2)), int(span.group(3)), 1))))
+    return years
 
 
 _YEARS = re.compile(r"(?:19|20)\d\d")

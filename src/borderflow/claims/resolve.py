@@ -154,7 +154,7 @@ class Clue:
         """The claim's period and where it was read: ``clause`` (its own clause or side of a
         pair), ``sentence``, ``rate`` (a rate's unwritten latest year), ``memory`` or ``none``."""
         ref, source = self._period_and_source()
-        return _in_topic_year(ref, self), source
+        return _in_topic_year(_so_far(ref, self), self), source
 
     def _period_and_source(self) -> tuple[PeriodRef | None, str]:
         m = self.mention
@@ -185,6 +185,32 @@ class Clue:
             # "en los últimos 12 meses más de 108 mil murieron": the newest 12 months published
             return self.latest_twelve, "rate"
         return None, "none"
+
+
+#: "So far", "to date", "en lo que va": a year not over is counted up to the publication date.
+_SO_FAR = re.compile(
+    r"\b(?:so far|thus far|to date|as of now|hasta ahora|hasta la fecha|en lo que va|"
+    r"en lo que llevamos)\b"
+)
+
+
+def _so_far(ref: PeriodRef | None, clue: Clue) -> PeriodRef | None:
+    """ "So far, 9,400 pounds of fentanyl have been seized in fiscal year 2023", written in
+    January: the year written, through the month before publication."""
+    if ref is None or ref.kind not in ("fiscal_year", "calendar_year"):
+        return ref
+    year = re.fullmatch(r"(FY)?(\d{4})", ref.period)
+    start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
+    if year is None or not _SO_FAR.search(clue.folded[start:end]):
+        return ref
+    fiscal = year.group(1) is not None
+    number = int(year.group(2))
+    first = date(number - 1, 10, 1) if fiscal else date(number, 1, 1)
+    last = add_months(clue.published.replace(day=1), -1)
+    if not first <= last < date(number, 9 if fiscal else 12, 1):
+        return ref  # the year ended before publication, or had not begun
+    kind = "fiscal_ytd" if fiscal else "calendar_ytd"
+    return replace(ref, period=f"{first:%Y-%m}..{last:%Y-%m}", kind=kind)
 
 
 #: Topics whose record is read by the U.S. fiscal year as well as the calendar year (CBP's

@@ -200,7 +200,9 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     # "80,000 US opioid overdose deaths": the figure's own words name the cause ("opioides
     # sintéticos" is fentanyl's, not another cause)
     other_own = _other_cause(own)
-    all_own = _ALL_DRUGS.search(own) is not None  # "107,000 drug overdose deaths … an opioid"
+    # "107,000 drug overdose deaths … an opioid": the figure's own words name every drug (not
+    # "overdose deaths", which "Opioids were involved in 49,860 overdose deaths" are too)
+    all_own = _EVERY_DRUG.search(own) is not None
     if (not near and not all_own and _other_cause(cause)) or other_own:
         raise Unresolved(  # "opioid overdose fatalities", "muertes por cocaína"
             "the series count all drug overdoses and synthetic opioids (fentanyl), not deaths "
