@@ -122,6 +122,8 @@ BATCHES = (
     "nks-",
     "nle-",
     "nls-",
+    "nme-",
+    "nms-",
 )
 
 
