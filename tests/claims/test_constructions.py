@@ -1159,3 +1159,18 @@ def test_one_of_the_people_arrested_dates_the_arrest(engine: Engine) -> None:
         date(2024, 7, 28),
     )
     assert claim["verdict"] == "supported", claim["reason"]
+
+
+def test_a_figure_seized_by_another_agency_is_its_own(engine: Engine) -> None:
+    """ "In addition to the 10,000 pounds of fentanyl powder and 50.6 million tablets seized by
+    the DEA, Customs and Border Protection seized more than 14,000 pounds": the 10,000 is the
+    DEA's, though the sentence names CBP."""
+    text = (
+        "In addition to the 10,000 pounds of fentanyl powder and 50.6 million fentanyl tablets "
+        "seized by the DEA, Customs and Border Protection seized more than 14,000 pounds of the "
+        "synthetic opioid at the southern border in fiscal year 2022."
+    )
+    found = claims(engine, text, date(2022, 12, 21))
+    first = next(c for c in found if str(c["text"]).startswith("10,000"))
+    assert first["verdict"] == "unverifiable", first["reason"]
+    assert "DEA" in str(first["reason"])

@@ -181,3 +181,14 @@ def test_markdown_is_read_as_text() -> None:
         b"# Fentanyl\n\n> **CBP** seized [27,023 pounds](https://www.cbp.gov/x) in FY2023.\n"
     )
     assert doc.text.strip().splitlines()[-1] == "CBP seized 27,023 pounds in FY2023."
+
+
+def test_a_round_figure_is_read_to_five_percent_at_most() -> None:
+    """ "unas 100,000 personas" is 95,000 to 105,000, not 50,000 to 150,000; "two pounds" keeps
+    its unit's precision."""
+    (about,) = FINDER.find("Unas 100,000 personas murieron por sobredosis.")
+    assert (accepted(about).low, accepted(about).high) == (95_000, 105_000)
+    (exact,) = FINDER.find("Agents seized 27,000 pounds of fentanyl.")
+    assert (accepted(exact).low, accepted(exact).high) == (26_500, 27_500)
+    (small,) = FINDER.find("Agents seized two pounds of heroin.")
+    assert (accepted(small).low, accepted(small).high) == (1.5, 2.5)

@@ -462,6 +462,14 @@ class _Checker:
         """(named, held) when the sentence cites another publisher's series of this topic."""
         from borderflow.claims.topics import CBP
 
+        # "the 10,000 pounds of fentanyl powder … seized by the DEA, [while] CBP seized …": the
+        # figure's own words give it to another agency, whatever else the sentence names
+        own = re.split(r"[,;:]", clue.mention.object_text[:90])[0]  # a list shares its verb
+        by = _SEIZED_BY.search(own)
+        if by is not None:
+            agency = publisher_named(own[by.end() : by.end() + 45], topic)
+            if agency is not None:
+                return str(agency[1]["named"]), str(agency[1]["held"])
         found = publisher_named(clue.folded, topic)
         if found is None and self.publisher is not None and self.publisher[0] == topic:
             found = self.publisher[1]  # named in the sentence before, about the same topic
@@ -1082,6 +1090,12 @@ def _difference_direction(clue: Clue) -> str | None:
 #: Words of a difference that is not one between two periods of a series.
 _NOT_BETWEEN_PERIODS = re.compile(r"\b(?:saved|averted|salvad[oa]s|evitad[oa]s|prevented)\b")
 _DIRECTION_WORDS = re.compile(r"\b(fewer|less|menos|more|additional|mas)\b")
+#: Words after a figure that say who seized it: "… seized by the DEA", "decomisados por la
+#: Marina".
+_SEIZED_BY = re.compile(
+    r"\b(?:seized|confiscated|intercepted|recovered|decomisad[oa]s?|asegurad[oa]s?|"
+    r"incautad[oa]s?|confiscad[oa]s?)\s+(?:by|por)\s+"
+)
 #: A figure that is the margin of one amount over another: "surpassing 2022's total by 10,000
 #: pounds", "superó en 2 mil", "fell short by".
 _EXCEEDED_BY = re.compile(

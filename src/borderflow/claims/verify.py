@@ -3,7 +3,9 @@
 The rule is the one a careful fact-checker applies, made explicit:
 
 - an exact number is read at the precision it is written with: "27,023" covers 27,022.5 to
-  27,023.5 and "27,000" covers 26,500 to 27,500 (half a unit of its last non-zero digit);
+  27,023.5 and "27,000" covers 26,500 to 27,500 (half a unit of its last non-zero digit), but a
+  round figure of a thousand or more never more than 5% either side: "100,000" is not every
+  value from 50,000 to 150,000;
 - "about", "nearly", "casi", "alrededor de" widen that to 5% either side;
 - "more than", "over", "más de" need the official figure at or above the number, and less than
   25% above it (a claim of "more than 100" for 1,000 misleads); "less than" mirrors it;
@@ -24,6 +26,11 @@ ABOUT = 0.05
 LOOSE_BOUND = 1.25
 #: Percentage-point tolerance for changes and shares written as whole percents.
 POINTS = 1.0
+#: The widest a round number's precision may make its interval, relative to it: "100,000" is
+#: not every value from 50,000 to 150,000.
+ROUND_CAP = 0.05
+#: Figures from which the cap holds: a count of a few units is as exact as its unit.
+ROUND_FROM = 1000
 #: Relative tolerance of a multiplier word ("doubled"); wider with "nearly".
 RATIO = 0.10
 
@@ -53,7 +60,10 @@ def accepted(mention: Mention) -> Interval:
     if mention.kind in ("change", "share"):
         half = max(POINTS, mention.number.precision / 2)
         return _qualified(value, half, mention.qualifier, relative=False)
-    return _qualified(value, mention.number.precision / 2, mention.qualifier, relative=True)
+    half = mention.number.precision / 2
+    if abs(value) >= ROUND_FROM:  # "100,000", not "two" pounds
+        half = min(half, abs(value) * ROUND_CAP)
+    return _qualified(value, half, mention.qualifier, relative=True)
 
 
 def _qualified(value: float, half: float, qualifier: str | None, *, relative: bool) -> Interval:
