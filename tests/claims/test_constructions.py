@@ -1169,3 +1169,37 @@ def test_a_figure_seized_by_another_agency_is_its_own(engine: Engine) -> None:
     first = next(c for c in found if str(c["text"]).startswith("10,000"))
     assert first["verdict"] == "unverifiable", first["reason"]
     assert "DEA" in str(first["reason"])
+
+
+def test_each_percent_takes_its_own_direction_and_an_unnamed_state_is_no_country(
+    engine: Engine,
+) -> None:
+    """ "a 7% increase in methamphetamine seizures, a 6% decrease in heroin seizures": each
+    percent's direction is the word next to it, not the list's first. "Los homicidios en el
+    estado", no state named: not the country's."""
+
+    def change(drug: str) -> float:
+        now = record(engine, "seized_lb", "FY2021", drug=drug)
+        return 100 * (now / record(engine, "seized_lb", "FY2020", drug=drug) - 1)
+
+    meth, heroin = change("Methamphetamine"), change("Heroin")
+    assert meth > 0 > heroin
+    text = (
+        f"Fiscal year 2021 saw a {meth:.0f}% increase in methamphetamine seizures and a "
+        f"{abs(heroin):.0f}% decrease in heroin seizures compared to fiscal year 2020."
+    )
+    found = claims(engine, text, date(2022, 1, 20))
+    assert [c["verdict"] for c in found] == ["supported", "supported"], [c["reason"] for c in found]
+    state = (
+        "En 2024, los homicidios dolosos en el estado registraron una reducción del 34 % en "
+        "comparación con el año anterior."
+    )
+    found = claims(engine, state, date(2025, 3, 3))
+    assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]
+
+
+def test_a_bimester_is_two_months() -> None:
+    from borderflow.claims.when import read_time
+
+    (period,) = read_time("en el primer bimestre de 2024", date(2024, 4, 1)).periods
+    assert period.period == "2024-01..2024-02"

@@ -403,7 +403,6 @@ class MentionFinder:
                 and not self._direction(folded[max(0, m.start() - 40) : m.start()] + after[:25])
                 else "change"
             )
-            window = folded[max(0, m.start() - 60) : m.end() + 40]
             out.append(
                 Mention(
                     kind,
@@ -412,7 +411,9 @@ class MentionFinder:
                     self._number(m),
                     "percent",
                     self._qualifier(m),
-                    self._direction(window) if kind == "change" else None,
+                    self._nearest_direction(folded, m.start(), m.end())
+                    if kind == "change"
+                    else None,
                     after,
                 )
             )
@@ -492,6 +493,20 @@ class MentionFinder:
     def _direction(self, window: str) -> str | None:
         found = self.lexicon.find("directions", window)
         return found[0][0] if found else None
+
+    def _nearest_direction(self, folded: str, start: int, end: int) -> str | None:
+        """The direction word nearest a percent, within 60 characters before it or 40 after
+        ("a 7% increase in methamphetamine seizures, a 6% decrease in heroin": each its own
+        word, not the list's first); on a tie, the one after it ("a 6% decrease")."""
+        lo = max(0, start - 60)
+        found = self.lexicon.find("directions", folded[lo : end + 40])
+
+        def distance(hit: re.Match[str]) -> tuple[int, int]:
+            a, b = lo + hit.start(), lo + hit.end()
+            return (a - end, 0) if a >= end else (start - b, 1)
+
+        near = min(found, key=lambda kh: distance(kh[1]), default=None)
+        return near[0] if near else None
 
 
 #: "a daily average of 86.9", "el promedio diario de asesinatos pasó de 86,9": a small

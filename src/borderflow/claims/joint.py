@@ -110,6 +110,8 @@ def doubts_of(clue: Clue, topic: str, claim: Claim) -> list[str]:
         out.append("subset")  # a share of what? the part is not named in its clause
     if share_or_change(clue):
         out.append("share_or_change")  # "Guanajuato, con el 10.3 por ciento nacional"
+    if _unnamed_state(clue):
+        out.append("unbound_place")  # "los homicidios en el estado" with no state named
     local = topic in ("seizures", "crossings")  # series kept by port, sector, field office
     if (
         local
@@ -267,6 +269,27 @@ _CHANGE_WORDS = re.compile(
     r"surg|up|down|more|less|fewer|higher|lower|aument|disminu|cay|caid|baj|sub|crec|reduc|"
     r"increment|descen|variaci|cambi|mas|menos|alza)\w*"
 )
+
+
+#: A state spoken of without its name: "los homicidios dolosos en el estado", "statewide".
+_THE_STATE = re.compile(
+    r"\b(?:en el estado|del estado|en la entidad|de la entidad|la entidad|statewide|"
+    r"in the state|the state's)\b"
+)
+
+
+def _unnamed_state(clue: Clue) -> bool:
+    """Whether the figure's clause speaks of "the state" while no state is named in the
+    sentence or carried from before (a dateline's city is not read as one)."""
+    start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
+    if not _THE_STATE.search(clue.folded[start:end]):
+        return False
+    states = [
+        e
+        for e in (*clue.entities, *clue.memory.entities)
+        if e.dimension in ("us_state", "mx_state") and not e.is_country
+    ]
+    return not states
 
 
 def unknown_place(sentence: str, entities: list[Any]) -> bool:

@@ -171,6 +171,20 @@ def _quarter(m: re.Match[str], published: date) -> str:
     return f"{year}Q{_QUARTERS[m.group(1)]}"
 
 
+_ORDINALS = {"primer": 1, "segundo": 2, "tercer": 3, "cuarto": 4, "quinto": 5, "sexto": 6}
+
+
+def _bimester(m: re.Match[str], published: date) -> str:
+    """ "El primer bimestre de 2025": January–February; with no year, the year of
+    publication."""
+    try:
+        year = int(m.group(2))
+    except IndexError:  # no year written (the match keeps only the groups that matched)
+        year = published.year
+    first = 2 * _ORDINALS[m.group(1)] - 1
+    return f"{year}-{first:02d}..{year}-{first + 1:02d}"
+
+
 def _month(m: re.Match[str], published: date) -> str:
     return f"{m.group(2)}-{MONTHS[m.group(1)]:02d}"
 
@@ -293,6 +307,11 @@ PATTERNS = (
         rf"|\b(primer|segundo|tercer|cuarto) trimestre(?: (?:de |del )?(?:ano )?{_Y})?",
         _quarter,
         "quarter",
+    ),
+    (
+        rf"\b(primer|segundo|tercer|cuarto|quinto|sexto) bimestre(?: (?:de |del )?(?:ano )?{_Y})?",
+        _bimester,
+        "range",
     ),
     (rf"\b({_M})\.?\s+(?:de\s+|del\s+|of\s+)?{_Y}\b", _month, "month"),
     (rf"\b{_Y}\b", _calendar, "calendar_year"),
