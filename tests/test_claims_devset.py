@@ -124,6 +124,8 @@ BATCHES = (
     "nls-",
     "nme-",
     "nms-",
+    "nne-",
+    "nns-",
 )
 
 
