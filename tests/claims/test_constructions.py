@@ -1203,3 +1203,25 @@ def test_a_bimester_is_two_months() -> None:
 
     (period,) = read_time("en el primer bimestre de 2024", date(2024, 4, 1)).periods
     assert period.period == "2024-01..2024-02"
+
+
+def test_a_border_authoritys_counts_and_the_base_of_an_increase(engine: Engine) -> None:
+    """Crossings "from the New Mexico Border Authority" are another publisher's count; "a 73
+    percent increase over Fiscal Year 2018" dates the increase's base, not the amount before
+    it."""
+    from borderflow.claims.extract import MentionFinder
+    from borderflow.claims.frames import base_of_another
+    from borderflow.claims.lexicon import fold, load_lexicon
+    from borderflow.claims.when import read_time
+
+    text = (
+        "Numbers from the New Mexico Border Authority report that in 2012 the Santa Teresa Port "
+        "of Entry processed 81,339 commercial trucks."
+    )
+    (claim,) = claims(engine, text, date(2013, 1, 15))
+    assert claim["verdict"] == "unverifiable", claim["reason"]
+    assert "border or bridge authority" in str(claim["reason"])
+    folded = fold("Nearly 101,000 pounds of cocaine (a 73 percent increase over Fiscal Year 2018)")
+    amount = MentionFinder(load_lexicon()).find(folded)[0]
+    (year,) = read_time(folded, date(2019, 10, 29)).periods
+    assert base_of_another(folded, amount, year)

@@ -316,7 +316,10 @@ _THAN_BASE = re.compile(
     r"\bsame (?:period|time|months?|quarter|stretch|span|time ?frame) (?:in|of)\s+$|"
     r"\bmismo (?:periodo|lapso|mes|trimestre) (?:de|del)\s+$|"
     r"(?:\bthan|\b(?:mas|menos|mayor|menor|superior|inferior)\s+(?:\w+\s+)?(?:que|a)|"
-    r"\brespecto a|\bfrente a|\bcompared (?:to|with))\s+(?:(?:in|en|the|el|la|del?|al)\s+)*$"
+    r"\brespecto a|\bfrente a|\bcompared (?:to|with)|"
+    # "a 73 percent increase over Fiscal Year 2018"
+    r"\b(?:increase|decrease|rise|jump|drop|decline|growth|gain|fall|aumento|incremento|alza|"
+    r"caida|baja|disminucion)\s+(?:over|from|on|sobre))\s+(?:(?:in|en|the|el|la|del?|al)\s+)*$"
 )
 _SINCE = re.compile(r"\b(?:since|desde|from|de|than|que|a)\s+(?:(?:in|en|the|el|la)\s+)*$")
 
