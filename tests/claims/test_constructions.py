@@ -1225,3 +1225,15 @@ def test_a_border_authoritys_counts_and_the_base_of_an_increase(engine: Engine) 
     amount = MentionFinder(load_lexicon()).find(folded)[0]
     (year,) = read_time(folded, date(2019, 10, 29)).periods
     assert base_of_another(folded, amount, year)
+
+
+def test_a_year_beside_a_laws_name_of_another_rule_is_not_the_laws(engine: Engine) -> None:
+    """ "La Ley Halt Fentanyl hace permanente una regla de emergencia de 2018 … por posesión de
+    la droga": 2018 is the rule's, and "posesión" holds no "sesión" (a meeting)."""
+    text = (
+        "La Ley Halt Fentanyl hace permanente una regla de emergencia de 2018 que clasifica las "
+        "imitaciones de fentanilo como sustancias controladas por el Anexo I, lo que resulta en "
+        "oraciones más duras por posesión de la droga."
+    )
+    found = claims(engine, text, date(2025, 6, 13))
+    assert "contradicted" not in [c["verdict"] for c in found], [c["reason"] for c in found]

@@ -78,7 +78,7 @@ EVENT_VERBS: dict[str, tuple[str, ...]] = {
     ),
     r"\bsign|firm[oa]|firmaron|agreed|acordaron|adopt": ("sign", "adopt", "agreed"),
     r"launch|lanz|puesta en marcha|\bbegan\b|inici": ("launch", "first", "start", "announc"),
-    r"\bmet\b|meeting|convened|inaugural|reunion|reunieron|sesion": (
+    r"\bmet\b|meeting|convened|inaugural|reunion|reunieron|\bsesion": (
         "first_meeting",
         "meeting",
         "second_meeting",
