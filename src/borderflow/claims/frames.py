@@ -396,12 +396,10 @@ def _wholes(
 ) -> None:
     """A percentage right after an amount ("300 pounds — about 1.7% —", "17,100 pounds (95%)")
     or after "of that" / "del total" is a share of the total just stated."""
-    totals: list[tuple[float, str]] = [previous_total] if previous_total else []
     last: Mention | None = None
     for k, m in enumerate(mentions):
         if m.kind == "quantity":
             last = m
-            totals.append((in_unit_family(m), _family(m.unit)))
             continue
         if m.kind not in ("change", "share") or last is None:
             continue
@@ -415,6 +413,7 @@ def _wholes(
         if not aside or _CHANGE_AFTER.match(m.object_text[:30]):
             continue
         part = in_unit_family(last)
+        totals = _stated_totals(mentions[:k], previous_total)
         whole = [t for t in totals if t[1] == _family(last.unit) and t[0] > part * 1.0001]
         if whole:
             frames[k].base = "whole"
@@ -439,13 +438,21 @@ def _shares_of_stated_whole(
             continue
         stated = [
             t
-            for t in ([previous_total] if previous_total else [])
-            + [(in_unit_family(x), _family(x.unit)) for x in mentions[:k] if x.kind == "quantity"]
+            for t in _stated_totals(mentions[:k], previous_total)
             if t[0] > in_unit_family(after) * 1.0001
         ]
         if stated:
             frames[k].base = "whole"
             frames[k].whole = (in_unit_family(after), stated[-1][0])
+
+
+def _stated_totals(
+    before: list[Mention], previous_total: tuple[float, str] | None
+) -> list[tuple[float, str]]:
+    """The amounts a share may be of, in text order: the previous sentence's largest, then
+    each quantity stated before it, as (value in its family's unit, family)."""
+    stated = [(in_unit_family(x), _family(x.unit)) for x in before if x.kind == "quantity"]
+    return [previous_total, *stated] if previous_total else stated
 
 
 _CHANGE_AFTER = re.compile(

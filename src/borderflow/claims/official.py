@@ -5,14 +5,13 @@ covered period from answering, and the days a rate a day is spread over."""
 from __future__ import annotations
 
 import math
-import re
-from datetime import date
 from typing import Any
 
 from borderflow.claims.extract import Mention
 from borderflow.claims.resolve import Reading
 from borderflow.errors import BorderflowError
 from borderflow.metrics import Engine, Query
+from borderflow.metrics.periods import PeriodError, parse_period
 from borderflow.metrics.units import convert
 
 
@@ -92,37 +91,13 @@ def _share_part(reading: Reading) -> str:
     return reading.label.split(" as a share")[0]
 
 
-def months_in(period: str) -> int:
-    """Months in a period: 12 in a year or 12 months ending, the months of a range, 1 in a
-    month."""
-    span = re.fullmatch(r"(\d{4})-(\d\d)\.\.(\d{4})-(\d\d)", period)
-    if span:
-        y0, m0, y1, m1 = (int(g) for g in span.groups())
-        return (y1 - y0) * 12 + m1 - m0 + 1
-    return 1 if re.fullmatch(r"\d{4}-\d\d", period) else 12
-
-
-def days_in(period: str) -> int:
-    """Days in a period: a calendar or fiscal year, a month, a range of months, 12 months
-    ending a month; 365 for any other."""
-    months = re.fullmatch(r"(?:12ME )?(\d{4})-(\d\d)(?:\.\.(\d{4})-(\d\d))?", period)
-    if months:
-        first = date(int(months.group(1)), int(months.group(2)), 1)
-        last = date(int(months.group(3) or first.year), int(months.group(4) or first.month), 1)
-        if period.startswith("12ME"):
-            last, first = first, date(first.year - 1, first.month, 1)
-            first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-        after = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-        return (after - first).days
-    year = re.fullmatch(r"(?:FY)?(\d{4})", period)
-    if not year:
-        return 365
-    y = int(year.group(1)) - (1 if period.startswith("FY") else 0)
-    end = date(y + 1, 10, 1) if period.startswith("FY") else date(y + 1, 1, 1)
-    start = date(y, 10, 1) if period.startswith("FY") else date(y, 1, 1)
-    return (end - start).days
-
-
 def divisor(per: str, period: str) -> int:
-    """What an average per ``per`` (``day`` or ``month``) divides ``period``'s total by."""
-    return days_in(period) if per == "day" else months_in(period)
+    """What an average per ``per`` (``day`` or ``month``) divides ``period``'s total by: its
+    days or its months (365 days or 12 months for a period the metrics layer cannot read)."""
+    try:
+        span = parse_period(period)
+    except PeriodError:
+        return 365 if per == "day" else 12
+    if per == "day":
+        return (span.end_day - span.first).days + 1
+    return span.months

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from borderflow.claims.explain import day_value, items, localized, message, why
-from borderflow.claims.facts import FactFinding, FactMemory, Written, _same, fact, written_dates
+from borderflow.claims.facts import (
+    FactFinding,
+    FactMemory,
+    Written,
+    _event_words,
+    _same,
+    _source,
+    fact,
+    written_dates,
+)
 from borderflow.claims.lexicon import fold, load_lexicon, phrase_pattern
 from borderflow.registry import load_registry
 
@@ -58,8 +67,9 @@ def _person_events() -> tuple[PersonEvent, ...]:
             re.compile(phrase_pattern(sorted({fold(n) for n in people[p].names.all()})))
             for p in who
         )
-        row = {
+        row = {  # an event as ``facts`` shows one (``_event_words``, ``_source``, ``_same``)
             "event_id": event.id,
+            "event": event.kind,
             "date": event.date.first.isoformat(),
             "date_precision": event.date.precision,
             "shown": str(event.date),
@@ -107,16 +117,7 @@ _QUOTES = re.compile(r"[\"“”‘’«»']")
 
 def _finding(sentence: str, written: Written, events: list[PersonEvent]) -> FactFinding:
     rows = [e.row for e in events]
-    timeline = items(
-        [
-            message(
-                "claims.fact.event",
-                label=localized(r["label"], r["title_es"]),
-                date=day_value(r["shown"]),
-            )
-            for r in rows
-        ]
-    )
+    timeline = items([message("claims.fact.event", **_event_words(r)) for r in rows])
     name = localized(rows[0]["label"], rows[0]["title_es"])
     shown = day_value(written.day.isoformat()[: {"year": 4, "month": 7}.get(written.precision, 10)])
     if any(_same(written, r) for r in rows):
@@ -131,12 +132,5 @@ def _finding(sentence: str, written: Written, events: list[PersonEvent]) -> Fact
         fact("claimed_date", name=name, date=shown),
         fact("event_list", timeline=timeline),
         reason,
-        tuple(
-            {
-                "title": r["source_title"],
-                "url": r["source_url"],
-                "publisher": r["source_publisher"],
-            }
-            for r in rows
-        ),
+        tuple(_source(r) for r in rows),
     )

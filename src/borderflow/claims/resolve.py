@@ -22,7 +22,7 @@ from borderflow.claims.frames import WHEN, Frame, base_of_another
 from borderflow.claims.lexicon import Lexicon, load_lexicon
 from borderflow.claims.when import PeriodRef, TimeFrame, years_later
 from borderflow.metrics import Query, get_measure
-from borderflow.metrics.periods import add_months, fiscal_year_of
+from borderflow.metrics.periods import Period, add_months, fiscal_year_of, parse_period
 
 PLACE_DIMENSIONS = ("area", "port", "us_state", "mx_state")
 
@@ -199,18 +199,23 @@ def _so_far(ref: PeriodRef | None, clue: Clue) -> PeriodRef | None:
     January: the year written, through the month before publication."""
     if ref is None or ref.kind not in ("fiscal_year", "calendar_year"):
         return ref
-    year = re.fullmatch(r"(FY)?(\d{4})", ref.period)
     start, end = clue.frame.clause if clue.frame is not None else (0, len(clue.folded))
+    year = _year_not_over(ref, clue.published)
     if year is None or not _SO_FAR.search(clue.folded[start:end]):
         return ref
-    fiscal = year.group(1) is not None
-    number = int(year.group(2))
-    first = date(number - 1, 10, 1) if fiscal else date(number, 1, 1)
     last = add_months(clue.published.replace(day=1), -1)
-    if not first <= last < date(number, 9 if fiscal else 12, 1):
-        return ref  # the year ended before publication, or had not begun
-    kind = "fiscal_ytd" if fiscal else "calendar_ytd"
-    return replace(ref, period=f"{first:%Y-%m}..{last:%Y-%m}", kind=kind)
+    kind = "fiscal_ytd" if ref.period.startswith("FY") else "calendar_ytd"
+    return replace(ref, period=f"{year.first:%Y-%m}..{last:%Y-%m}", kind=kind)
+
+
+def _year_not_over(ref: PeriodRef, published: date) -> Period | None:
+    """The months of a calendar or fiscal year written (``2025``, ``FY2023``) that had begun
+    but not ended by the month before publication."""
+    if not re.fullmatch(r"(?:FY)?\d{4}", ref.period):
+        return None
+    year = parse_period(ref.period)
+    last = add_months(published.replace(day=1), -1)
+    return year if year.first <= last < year.last else None
 
 
 #: Topics whose record is read by the U.S. fiscal year as well as the calendar year (CBP's
@@ -340,21 +345,15 @@ def _averaged_so_far(clue: Clue, ref: PeriodRef) -> list[tuple[str, str]]:
     of the next month) — as well as over the whole year."""
     if clue.frame is None or clue.frame.per not in ("day", "month"):
         return []
-    year = re.fullmatch(r"(FY)?(\d{4})", ref.period)
+    year = _year_not_over(ref, clue.published)
     if year is None:
         return []
-    end = int(year.group(2))
-    first = date(end - 1, 10, 1) if year.group(1) else date(end, 1, 1)
-    last_of_year = date(end, 9 if year.group(1) else 12, 1)
-    month = clue.published.replace(day=1)
-    if month > last_of_year:
-        return []
-    out = []
-    for lag in (1, 2):
-        last = add_months(month, -lag)
-        if last >= first:
-            out.append(("the months published by then", f"{first:%Y-%m}..{last:%Y-%m}"))
-    return out
+    ends = (add_months(clue.published.replace(day=1), -lag) for lag in (1, 2))
+    return [
+        ("the months published by then", f"{year.first:%Y-%m}..{last:%Y-%m}")
+        for last in ends
+        if last >= year.first
+    ]
 
 
 def _same_months(clue: Clue, ref: PeriodRef) -> str | None:

@@ -195,8 +195,9 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     )
     start = max(clue.frame.clause[0] if clue.frame else 0, m.start - 120)
     cause = clue.folded[start : m.start + len(m.text) + 50]  # "opioid … fell from A to B"
-    # up to the next figure: "70,237 total drug overdose deaths and 47,600 opioid overdose …"
-    own = clue.folded[m.start : m.start + len(m.text)] + re.split(r"\d", m.object_text[:45])[0]
+    # up to the next figure or clause: "70,237 total drug overdose deaths and 47,600 opioid
+    # overdose …", "over 100,000 drug overdose deaths, with synthetic opioids …"
+    own = clue.folded[m.start : m.start + len(m.text)] + _OWN_END.split(m.object_text[:80])[0]
     # "80,000 US opioid overdose deaths": the figure's own words name the cause ("opioides
     # sintéticos" is fentanyl's, not another cause)
     other_own = _other_cause(own)
@@ -216,12 +217,7 @@ def overdose_deaths(clue: Clue) -> Callable[[str], list[Reading]]:
     # all drugs, which no series answers, rather than synthetic opioids alone)
     unwritten = clue.story_fentanyl and national and _ALL_DRUGS.search(cause) is None
     # "2,223 out of 2,991 drug overdose deaths": the figure's own words say all drugs
-    words = (
-        clue.folded[m.start : m.start + len(m.text)] + re.split(r"[\d,;:(]", m.object_text[:80])[0]
-    )
-    every_drug = _EVERY_DRUG.search(words) is not None and not load_lexicon().find(
-        "drug_fentanyl_deaths", words
-    )
+    every_drug = all_own and not load_lexicon().find("drug_fentanyl_deaths", own)
     causes = (
         ["all_drug_overdose"]
         if every_drug
@@ -311,6 +307,8 @@ _ALL_DRUGS = re.compile(
     r"\b(?:drug overdoses?|drug deaths|drug[- ]related deaths|all drugs|any drug|overdose deaths"
     r"|overdoses? de drogas?|sobredosis de drogas?|todas las drogas|muertes por sobredosis)\b"
 )
+#: Where a figure's own words end: at the next figure or clause.
+_OWN_END = re.compile(r"[\d,;:(]")
 #: The words of ``_ALL_DRUGS`` that name drugs ("drug overdose deaths", not "overdose deaths",
 #: which fentanyl's are too).
 _EVERY_DRUG = re.compile(
